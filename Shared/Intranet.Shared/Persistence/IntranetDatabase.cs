@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Intranet.Shared.Persistence;
+
+/// <summary>
+/// Provider set-up shared by every DbContext of the suite: each context gets its own schema
+/// (PostgreSQL) or table prefix (SQLite, which has no schemas) and its own migrations history table.
+/// </summary>
+public static class IntranetDatabase
+{
+    /// <summary>EF Core provider name of SQLite, as seen in <c>Migration.ActiveProvider</c>.</summary>
+    public const string SqliteProviderName = "Microsoft.EntityFrameworkCore.Sqlite";
+
+    /// <summary>Name of the migrations history table for a schema: <c>__EFMigrationsHistory</c> inside the
+    /// schema on PostgreSQL, <c>__EFMigrationsHistory_{schema}</c> on SQLite.</summary>
+    public static string HistoryTable(DatabaseProvider provider, string schema) =>
+        provider == DatabaseProvider.Sqlite ? $"__EFMigrationsHistory_{schema}" : "__EFMigrationsHistory";
+
+    /// <summary>Configures <paramref name="builder"/> for the provider, schema and history table.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseSettings settings, string schema)
+    {
+        switch (settings.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                builder.UseSqlite(settings.ConnectionString,
+                    o => o.MigrationsHistoryTable(HistoryTable(settings.Provider, schema)));
+                break;
+            case DatabaseProvider.PostgreSql:
+                builder.UseNpgsql(settings.ConnectionString,
+                    o => o.MigrationsHistoryTable(HistoryTable(settings.Provider, schema), schema));
+                break;
+            default:
+                throw new InvalidOperationException($"Unsupported provider {settings.Provider}.");
+        }
+        // Migrations are hand-written without a model snapshot (no design-time tools here, STACK.md);
+        // the schema-drift test guards model and migrations instead of this warning.
+        return builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    /// <summary>
+    /// Registers a module's DbContext for the configured provider and lists it for the migrator and
+    /// the readiness check.
+    /// </summary>
+    public static IServiceCollection AddModuleDbContext<TContext>(this IServiceCollection services, string schema)
+        where TContext : DbContext
+    {
+        services.AddDbContext<TContext>((sp, b) => Configure(b, sp.GetRequiredService<DatabaseSettings>(), schema));
+        services.AddSingleton(new ModuleDbContextRegistration(typeof(TContext), schema));
+        return services;
+    }
+
+    /// <summary>
+    /// Maps every entity to the module's schema: <c>HasDefaultSchema</c> on PostgreSQL, a
+    /// <c>{schema}_</c> table prefix on SQLite. Call at the end of <c>OnModelCreating</c>.
+    /// </summary>
+    public static void ApplyModuleSchema(this ModelBuilder modelBuilder, string schema, bool isSqlite)
+    {
+        if (!isSqlite)
+        {
+            modelBuilder.HasDefaultSchema(schema);
+            return;
+        }
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            if (entity.GetTableName() is { } table && !table.StartsWith(schema + "_", StringComparison.Ordinal))
+                entity.SetTableName($"{schema}_{table}");
+        }
+    }
+}
+
+/// <summary>A DbContext type the host migrates and checks, with its schema name.</summary>
+public sealed record ModuleDbContextRegistration(Type ContextType, string Schema);

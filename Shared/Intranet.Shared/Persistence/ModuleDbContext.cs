@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Intranet.Shared.Auditing;
+using Intranet.Shared.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Intranet.Shared.Persistence;
+
+/// <summary>
+/// Base of every module's DbContext: applies the module's schema or table prefix, renews
+/// <see cref="IVersioned.Version"/> on save, and writes an <see cref="AuditEntry"/> for each change of an
+/// <see cref="IAudited"/> entity in the same transaction as the change.
+/// </summary>
+public abstract class ModuleDbContext(DbContextOptions options, ICurrentUser currentUser, TimeProvider clock)
+    : DbContext(options)
+{
+    /// <summary>The module's schema (PostgreSQL) / table prefix (SQLite).</summary>
+    public abstract string Schema { get; }
+
+    /// <summary>The audit log of this module.</summary>
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>The clock used for audit and timestamps.</summary>
+    protected TimeProvider Clock => clock;
+
+    /// <summary>Configure the module's entities here; schema and audit table are applied afterwards.</summary>
+    protected abstract void ConfigureModel(ModelBuilder modelBuilder);
+
+    /// <inheritdoc />
+    protected sealed override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ConfigureModel(modelBuilder);
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("AuditEntries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.UserName).IsRequired();
+            e.Property(x => x.EntityType).IsRequired();
+            e.Property(x => x.EntityKey).IsRequired();
+            e.Property(x => x.Action).IsRequired();
+            e.Property(x => x.Changes).IsRequired();
+            e.HasIndex(x => new { x.EntityType, x.EntityKey });
+        });
+        foreach (var entity in modelBuilder.Model.GetEntityTypes()
+                     .Where(t => typeof(IVersioned).IsAssignableFrom(t.ClrType)))
+        {
+            modelBuilder.Entity(entity.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();
+        }
+        modelBuilder.ApplyModuleSchema(Schema, Database.IsSqlite());
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        ChangeTracker.DetectChanges();
+        var now = clock.GetUtcNow();
+        var audits = new List<(EntityEntry Entry, AuditEntry Audit)>();
+        foreach (var entry in ChangeTracker.Entries().ToList())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified && entry.Entity is IVersioned versioned)
+                versioned.Version = Guid.NewGuid();
+            if (entry.Entity is IAudited && entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                audits.Add((entry, Describe(entry, now)));
+        }
+        AuditEntries.AddRange(audits.Select(a => a.Audit));
+        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    private AuditEntry Describe(EntityEntry entry, DateTimeOffset now)
+    {
+        var changes = new SortedDictionary<string, object?[]>(StringComparer.Ordinal);
+        foreach (var p in entry.Properties)
+        {
+            if (p.Metadata.Name == nameof(IVersioned.Version)) continue;
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    changes[p.Metadata.Name] = [null, p.CurrentValue];
+                    break;
+                case EntityState.Deleted:
+                    changes[p.Metadata.Name] = [p.OriginalValue, null];
+                    break;
+                case EntityState.Modified when p.IsModified && !Equals(p.OriginalValue, p.CurrentValue):
+                    changes[p.Metadata.Name] = [p.OriginalValue, p.CurrentValue];
+                    break;
+            }
+        }
+        var key = entry.Metadata.FindPrimaryKey()?.Properties
+            .Select(k => Convert.ToString(entry.Property(k.Name).CurrentValue, System.Globalization.CultureInfo.InvariantCulture))
+            ?? [];
+        return new AuditEntry
+        {
+            At = now,
+            UserName = currentUser.Name,
+            EntityType = entry.Metadata.ClrType.Name,
+            EntityKey = string.Join("/", key),
+            Action = entry.State.ToString(),
+            Changes = JsonSerializer.Serialize(changes, AuditJson),
+        };
+    }
+
+    private static readonly JsonSerializerOptions AuditJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}

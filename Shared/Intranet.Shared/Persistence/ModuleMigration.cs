@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Intranet.Shared.Persistence;
+
+/// <summary>
+/// Base of the suite's hand-written migrations. Columns are declared without store types so the
+/// same migration runs on SQLite and PostgreSQL; <see cref="Table"/> and <see cref="Schema"/> apply
+/// the module's schema (PostgreSQL) or table prefix (SQLite) the same way
+/// <see cref="IntranetDatabase.ApplyModuleSchema"/> does for the model.
+/// </summary>
+public abstract class ModuleMigration : Migration
+{
+    /// <summary>The module's schema name, e.g. <c>plankpi</c>.</summary>
+    protected abstract string ModuleSchema { get; }
+
+    /// <summary>Whether this migration is running against SQLite.</summary>
+    protected bool IsSqlite => ActiveProvider == IntranetDatabase.SqliteProviderName;
+
+    /// <summary>The schema argument for operations: null on SQLite.</summary>
+    protected string? Schema => IsSqlite ? null : ModuleSchema;
+
+    /// <summary>The table name as stored: prefixed on SQLite.</summary>
+    protected string Table(string name) => IsSqlite ? $"{ModuleSchema}_{name}" : name;
+
+    /// <summary>Creates the schema on providers that have schemas.</summary>
+    protected void EnsureSchema(MigrationBuilder migrationBuilder)
+    {
+        if (!IsSqlite) migrationBuilder.EnsureSchema(ModuleSchema);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+
+namespace Intranet.Shared.Security;
+
+/// <summary>Who is acting: the signed-in user of the request, or the command-line operator.</summary>
+public interface ICurrentUser
+{
+    /// <summary>A stable identifier for audit: the user's e-mail, or <c>system:cli</c> / <c>system:job</c>.</summary>
+    string Name { get; }
+
+    /// <summary>The user's department (主管課), or null.</summary>
+    string? Department { get; }
+
+    /// <summary>Whether the user holds <paramref name="role"/>.</summary>
+    bool IsInRole(string role);
+
+    /// <summary>Whether a person is signed in (false for the command line and jobs).</summary>
+    bool IsAuthenticated { get; }
+
+    /// <summary>Whether this is the command line or a background job, which act with full rights.</summary>
+    bool IsSystem { get; }
+}
+
+/// <summary>The HTTP request's user, or a system actor when there is no request (CLI, jobs, seeders).</summary>
+public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
+{
+    /// <summary>Name used when no HTTP request is in flight.</summary>
+    public const string SystemName = "system";
+
+    private ClaimsPrincipal? Principal => accessor.HttpContext?.User;
+
+    /// <inheritdoc />
+    public bool IsSystem => accessor.HttpContext is null;
+
+    /// <inheritdoc />
+    public bool IsAuthenticated => Principal?.Identity?.IsAuthenticated == true;
+
+    /// <inheritdoc />
+    public string Name => IsSystem ? SystemName : Principal?.Identity?.Name ?? "anonymous";
+
+    /// <inheritdoc />
+    public string? Department => Principal?.FindFirst(IntranetClaimTypes.Department)?.Value;
+
+    /// <inheritdoc />
+    public bool IsInRole(string role) => IsSystem || Principal?.IsInRole(role) == true;
+}
