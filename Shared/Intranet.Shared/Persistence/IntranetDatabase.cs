@@ -70,5 +70,23 @@ public static class IntranetDatabase
     }
 }
 
+/// <summary>Model conventions shared by every context.</summary>
+public static class ModelBuilderConventions
+{
+    /// <summary>
+    /// Guid keys are set by the application (<c>Guid.NewGuid()</c>), never by the database, so new
+    /// entities reached through navigations are inserted rather than mistaken for existing rows, and
+    /// the same code runs on every provider.
+    /// </summary>
+    public static void UseClientGeneratedKeys(this ModelBuilder modelBuilder)
+    {
+        foreach (var key in modelBuilder.Model.GetEntityTypes().Select(t => t.FindPrimaryKey()).OfType<Microsoft.EntityFrameworkCore.Metadata.IMutableKey>())
+        {
+            foreach (var p in key.Properties.Where(p => p.ClrType == typeof(Guid)))
+                p.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+        }
+    }
+}
+
 /// <summary>A DbContext type the host migrates and checks, with its schema name.</summary>
 public sealed record ModuleDbContextRegistration(Type ContextType, string Schema);

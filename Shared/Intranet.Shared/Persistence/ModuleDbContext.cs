@@ -46,6 +46,7 @@ public abstract class ModuleDbContext(DbContextOptions options, ICurrentUser cur
         {
             modelBuilder.Entity(entity.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();
         }
+        modelBuilder.UseClientGeneratedKeys();
         modelBuilder.ApplyModuleSchema(Schema, Database.IsSqlite());
     }
 

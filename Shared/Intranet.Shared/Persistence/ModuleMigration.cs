@@ -27,4 +27,27 @@ public abstract class ModuleMigration : Migration
     {
         if (!IsSqlite) migrationBuilder.EnsureSchema(ModuleSchema);
     }
+
+    /// <summary>Creates the module's <c>AuditEntries</c> table (see <see cref="Auditing.AuditEntry"/>).</summary>
+    protected void CreateAuditTable(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.CreateTable(
+            name: Table("AuditEntries"),
+            schema: Schema,
+            columns: t => new
+            {
+                Id = t.Column<Guid>(nullable: false),
+                At = t.Column<DateTimeOffset>(nullable: false),
+                UserName = t.Column<string>(nullable: false),
+                EntityType = t.Column<string>(nullable: false),
+                EntityKey = t.Column<string>(nullable: false),
+                Action = t.Column<string>(nullable: false),
+                Changes = t.Column<string>(nullable: false),
+            },
+            constraints: t => t.PrimaryKey($"PK_{Table("AuditEntries")}", x => x.Id));
+        migrationBuilder.CreateIndex(
+            name: $"IX_{Table("AuditEntries")}_EntityType_EntityKey",
+            table: Table("AuditEntries"), schema: Schema,
+            columns: ["EntityType", "EntityKey"]);
+    }
 }

@@ -1,0 +1,77 @@
+using Intranet.Modules.PlanKpi.Contracts;
+using Intranet.Modules.PlanKpi.Data;
+using Intranet.Modules.PlanKpi.Export;
+using Intranet.Modules.PlanKpi.Import;
+using Intranet.Modules.PlanKpi.UseCases;
+using Intranet.Shared.Modules;
+using Intranet.Shared.Persistence;
+using Intranet.Shared.Security;
+using MediatR;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Intranet.Modules.PlanKpi;
+
+/// <summary>
+/// 計画KPI: the plan hierarchy, indicators with yearly targets, actuals (typed in or fed by modules
+/// through <see cref="ReportMetrics"/>), the CIO dashboard and the KPI export.
+/// </summary>
+public sealed class PlanKpiModule : IModule
+{
+    /// <inheritdoc />
+    public string Name => "PlanKpi";
+
+    /// <inheritdoc />
+    public string DisplayName => "計画KPI";
+
+    /// <inheritdoc />
+    public IReadOnlyList<NavigationItem> Navigation { get; } =
+    [
+        new("ダッシュボード", "dashboard", PlanKpiPolicies.Read, 10),
+        new("計画体系", "plans", PlanKpiPolicies.Read, 20),
+        new("指標一覧", "indicators", PlanKpiPolicies.Read, 30),
+        new("計画の取込", "plans/import", PlanKpiPolicies.ManagePlans, 90),
+    ];
+
+    /// <inheritdoc />
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<PlanKpiDbContext>(PlanKpiDbContext.SchemaName);
+        services.AddScoped<PlanImporter>();
+        services.AddScoped<IInitialDataSeeder, BundledPlansSeeder>();
+        services.AddScoped<IDemoDataSeeder, DemoActualsSeeder>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PlanKpiPolicies.Read, p => p.RequireRole(Roles.All))
+            .AddPolicy(PlanKpiPolicies.EnterActuals, p => p.RequireRole(Roles.Administrator, Roles.PlanOffice, Roles.Department))
+            .AddPolicy(PlanKpiPolicies.ManagePlans, p => p.RequireRole(Roles.Administrator, Roles.PlanOffice));
+    }
+
+    /// <inheritdoc />
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        // The dashboard's download: the same rows and columns as `export-kpis --format csv`, UTF-8 with BOM for Excel.
+        endpoints.MapGet("/plans/{code}/kpis.csv", async (string code, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            var plan = await mediator.Send(new GetPlanSnapshot(code), ct);
+            var fileName = $"kpis-{plan.Plan.Code}-{plan.AsOf:yyyyMMdd}.csv";
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+            await using var writer = new StreamWriter(http.Response.Body, KpiExport.ExcelUtf8, leaveOpen: true);
+            KpiExport.WriteCsv(writer, KpiExport.Rows(plan));
+            await writer.FlushAsync(ct);
+        }).RequireAuthorization(PlanKpiPolicies.Read);
+
+        endpoints.MapGet("/plans/{code}/kpis.json", async (string code, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            var plan = await mediator.Send(new GetPlanSnapshot(code), ct);
+            http.Response.ContentType = "application/json; charset=utf-8";
+            var buffer = new MemoryStream();
+            KpiExport.WriteJson(buffer, KpiExport.Rows(plan));
+            buffer.Position = 0;
+            await buffer.CopyToAsync(http.Response.Body, ct);
+        }).RequireAuthorization(PlanKpiPolicies.Read);
+    }
+}

@@ -1,0 +1,62 @@
+using Intranet.Modules.PlanKpi.Contracts;
+using Intranet.Modules.PlanKpi.Data;
+using Intranet.Modules.PlanKpi.Domain;
+using Intranet.Shared.Messaging;
+using Intranet.Shared.Security;
+using Intranet.Shared.Time;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Intranet.Modules.PlanKpi.UseCases;
+
+/// <summary>Summary of one plan for the plan list.</summary>
+public sealed record PlanListItem(string Code, string Title, string Municipality, int FirstFiscalYear, int LastFiscalYear,
+    int Projects, int Indicators);
+
+/// <summary>Lists every plan, in import order.</summary>
+public sealed record ListPlans : IRequest<IReadOnlyList<PlanListItem>>;
+
+/// <summary>Loads one plan evaluated today (Japan time).</summary>
+/// <exception cref="NotFoundException">No plan has that code.</exception>
+public sealed record GetPlanSnapshot(string PlanCode) : IRequest<PlanSnapshot>;
+
+internal sealed class PlanQueryHandlers(PlanKpiDbContext db, TimeProvider clock, IEnumerable<MetricDefinition> definitions)
+    : IRequestHandler<ListPlans, IReadOnlyList<PlanListItem>>,
+      IRequestHandler<GetPlanSnapshot, PlanSnapshot>,
+      IRequestHandler<ListPlanProjects, IReadOnlyList<PlanProjectSummary>>
+{
+    public async Task<IReadOnlyList<PlanListItem>> Handle(ListPlans request, CancellationToken ct) =>
+        await db.Plans.AsNoTracking().OrderBy(p => p.SortOrder)
+            .Select(p => new PlanListItem(p.Code, p.Title, p.Municipality, p.FirstFiscalYear, p.LastFiscalYear,
+                p.Projects.Count, p.Indicators.Count))
+            .ToListAsync(ct);
+
+    public async Task<PlanSnapshot> Handle(GetPlanSnapshot request, CancellationToken ct) =>
+        await PlanSnapshot.LoadAsync(db, request.PlanCode, clock.TodayInJapan(), definitions, ct)
+        ?? throw new NotFoundException($"計画 {request.PlanCode} は登録されていません。");
+
+    public async Task<IReadOnlyList<PlanProjectSummary>> Handle(ListPlanProjects request, CancellationToken ct)
+    {
+        var projects = await db.Projects.AsNoTracking().Include(p => p.Departments)
+            .Join(db.Plans, p => p.PlanId, p => p.Id, (project, plan) => new { project, plan })
+            .ToListAsync(ct);
+        return projects.OrderBy(x => x.plan.SortOrder).ThenBy(x => x.project.SortOrder)
+            .Select(x => new PlanProjectSummary(x.plan.Code, x.plan.Title, x.project.Code, x.project.Name,
+                x.project.Departments.Where(d => d.Role == DepartmentRole.Lead).OrderBy(d => d.SortOrder).Select(d => d.Department).ToList()))
+            .ToList();
+    }
+}
+
+/// <summary>Who may enter actuals for which project (issue #2: Department only for projects it leads).</summary>
+public static class ActualEntryAccess
+{
+    /// <summary>
+    /// True for Administrator and PlanOffice on every project, and for Department users on projects whose
+    /// lead departments (主管課) include their own department. Cio and Viewer never. The command line always.
+    /// </summary>
+    public static bool CanEnter(ICurrentUser user, IReadOnlyList<string> leadDepartments)
+    {
+        if (user.IsSystem || user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.PlanOffice)) return true;
+        return user.IsInRole(Roles.Department) && user.Department is { Length: > 0 } d && leadDepartments.Contains(d);
+    }
+}
