@@ -1,0 +1,182 @@
+using System.Text;
+using Intranet.Host.Identity;
+using Intranet.Host.Infrastructure;
+using Intranet.Modules.PlanKpi.Export;
+using Intranet.Modules.PlanKpi.Import;
+using Intranet.Modules.PlanKpi.UseCases;
+using Intranet.Shared.Messaging;
+using Intranet.Shared.Modules;
+using MediatR;
+
+namespace Intranet.Host.CommandLine;
+
+/// <summary>
+/// The host's admin verbs (<c>dotnet run --project Host/Intranet.Host -- VERB …</c>). Each prepares the
+/// database as the web host would (migrations, roles, first administrator, bundled plans on a new
+/// database), does its work, and exits 0, or prints a Japanese message to standard error and exits 1
+/// (2 for a usage error).
+/// </summary>
+public static class AdminCommands
+{
+    private const string Usage = """
+        使い方: Intranet.Host <コマンド> [オプション]
+          migrate                                   データベースを最新の構造に移行します
+          import-plan FILE                          計画ファイル (JSON) を取り込みます (全件成功か、何も書き込まないかのどちらか)
+          create-user --email E --password P --role R [--role R2 …] [--department D] [--name 表示名] [--must-change-password]
+                                                    利用者を作成します (ロール: Administrator, Cio, PlanOffice, RpaTeam, HumanResources, MeetingOrganizer, Department, Viewer)
+          export-kpis [--plan CODE] [--format csv|json]
+                                                    指標と年度ごとの目標・実績・達成率・状況を標準出力に書き出します
+          seed-demo                                 各モジュールのデモ用サンプルデータを読み込みます
+        """;
+
+    private static readonly string[] Verbs = ["migrate", "import-plan", "create-user", "export-kpis", "seed-demo", "help", "--help"];
+
+    /// <summary>Whether <paramref name="args"/> starts with an admin verb (anything else starts the web host).</summary>
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    /// <summary>Runs the verb and returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var verb = args[0];
+        if (verb is "help" or "--help")
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+        ParsedArgs parsed;
+        try
+        {
+            parsed = ParsedArgs.Parse(args.Skip(1).ToArray());
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message + "\n" + Usage);
+            return 2;
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = parsed.HostArgs.ToArray() });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error);
+        builder.AddIntranet(ModuleCatalog.Create());
+        await using var app = builder.Build();
+        try
+        {
+            await StartupInitializer.InitializeAsync(app.Services, app.Configuration, CancellationToken.None);
+            using var scope = app.Services.CreateScope();
+            var sp = scope.ServiceProvider;
+            switch (verb)
+            {
+                case "migrate":
+                    Console.WriteLine("データベースは最新です。");
+                    return 0;
+                case "import-plan":
+                    return await ImportPlanAsync(sp, parsed);
+                case "create-user":
+                    return await CreateUserAsync(sp, parsed);
+                case "export-kpis":
+                    return await ExportKpisAsync(sp, parsed);
+                case "seed-demo":
+                    foreach (var seeder in sp.GetServices<IDemoDataSeeder>().OrderBy(s => s.Order))
+                        Console.WriteLine(await seeder.SeedAsync(CancellationToken.None));
+                    return 0;
+            }
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message + "\n" + Usage);
+            return 2;
+        }
+        catch (Exception e) when (e is PlanFileException or InvalidOperationException or NotFoundException or RequestValidationException
+                                      or ForbiddenException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync("エラー: " + e.Message);
+            return 1;
+        }
+        return 2;
+    }
+
+    private static async Task<int> ImportPlanAsync(IServiceProvider sp, ParsedArgs a)
+    {
+        var path = a.Positional.SingleOrDefault() ?? throw new UsageException("import-plan には取り込むファイルを1つ指定してください。");
+        if (!File.Exists(path)) throw new IOException($"ファイル {path} が見つかりません。");
+        await using var stream = File.OpenRead(path);
+        var result = await sp.GetRequiredService<IMediator>().Send(new ImportPlan(Path.GetFileName(path), stream));
+        Console.WriteLine($"{(result.Created ? "登録" : "更新")}しました: {result.PlanCode} (基本方針 {result.Policies}, 施策 {result.Measures}, " +
+                          $"事業 {result.Projects}, 指標 {result.Indicators}, 目標値 {result.Targets})");
+        return 0;
+    }
+
+    private static async Task<int> CreateUserAsync(IServiceProvider sp, ParsedArgs a)
+    {
+        var email = a.Single("email") ?? throw new UsageException("--email は必須です。");
+        var password = a.Single("password") ?? throw new UsageException("--password は必須です。");
+        var roles = a.Many("role").SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (roles.Count == 0) throw new UsageException("--role を1つ以上指定してください。");
+        var user = await sp.GetRequiredService<UserAdministration>().CreateUserAsync(email, password, roles, a.Single("department"),
+            a.Single("name"), mustChangePassword: a.Flag("must-change-password"));
+        Console.WriteLine($"利用者 {user.Email} を作成しました (ロール: {string.Join(", ", roles)}{(user.Department is null ? "" : ", 所属: " + user.Department)})。");
+        return 0;
+    }
+
+    private static async Task<int> ExportKpisAsync(IServiceProvider sp, ParsedArgs a)
+    {
+        var format = a.Single("format") ?? "csv";
+        if (format is not ("csv" or "json")) throw new UsageException($"--format は csv か json です ('{format}' は使えません)。");
+        var mediator = sp.GetRequiredService<IMediator>();
+        var codes = a.Single("plan") is { } code ? [code] : (await mediator.Send(new ListPlans())).Select(p => p.Code).ToList();
+        var rows = new List<KpiExportRow>();
+        foreach (var c in codes) rows.AddRange(KpiExport.Rows(await mediator.Send(new GetPlanSnapshot(c))));
+        await using var stdout = Console.OpenStandardOutput();
+        if (format == "json")
+        {
+            KpiExport.WriteJson(stdout, rows);
+            await stdout.WriteAsync("\n"u8.ToArray());
+        }
+        else
+        {
+            await using var writer = new StreamWriter(stdout, new UTF8Encoding(false));
+            KpiExport.WriteCsv(writer, rows);
+        }
+        return 0;
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+
+    /// <summary>Options (<c>--name value</c>, <c>--name=value</c>, flags) and positional arguments. Host settings
+    /// such as <c>--Database:Provider=PostgreSql</c> (containing ':') pass through to configuration.</summary>
+    private sealed class ParsedArgs
+    {
+        private readonly Dictionary<string, List<string>> _options = new(StringComparer.OrdinalIgnoreCase);
+        public List<string> Positional { get; } = [];
+        public List<string> HostArgs { get; } = [];
+        private static readonly string[] Flags = ["must-change-password"];
+
+        public static ParsedArgs Parse(string[] args)
+        {
+            var p = new ParsedArgs();
+            for (var i = 0; i < args.Length; i++)
+            {
+                var arg = args[i];
+                if (!arg.StartsWith("--", StringComparison.Ordinal)) { p.Positional.Add(arg); continue; }
+                var body = arg[2..];
+                string name, value;
+                var eq = body.IndexOf('=');
+                if (eq >= 0) { name = body[..eq]; value = body[(eq + 1)..]; }
+                else if (Flags.Contains(body)) { name = body; value = "true"; }
+                else
+                {
+                    if (i + 1 >= args.Length) throw new UsageException($"--{body} に値がありません。");
+                    name = body; value = args[++i];
+                }
+                if (name.Contains(':')) { p.HostArgs.Add($"--{name}={value}"); continue; }
+                if (!p._options.TryGetValue(name, out var list)) p._options[name] = list = [];
+                list.Add(value);
+            }
+            return p;
+        }
+
+        public string? Single(string name) => _options.TryGetValue(name, out var v) ? v[^1] : null;
+        public IReadOnlyList<string> Many(string name) => _options.TryGetValue(name, out var v) ? v : [];
+        public bool Flag(string name) => _options.ContainsKey(name);
+    }
+}

@@ -1,0 +1,142 @@
+using Intranet.Host.Components;
+using Intranet.Host.Identity;
+using Intranet.Shared.Messaging;
+using Intranet.Shared.Modules;
+using Intranet.Shared.Persistence;
+using Intranet.Shared.Security;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Quartz;
+using Radzen;
+
+namespace Intranet.Host.Infrastructure;
+
+/// <summary>Builds the web host: services of the host and of every module, and the request pipeline.</summary>
+public static class IntranetHost
+{
+    /// <summary>Registers everything; <paramref name="modules"/> comes from <see cref="ModuleCatalog"/>.</summary>
+    public static void AddIntranet(this WebApplicationBuilder builder, IReadOnlyList<IModule> modules)
+    {
+        var services = builder.Services;
+        var settings = DatabaseSettings.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddSingleton(settings);
+        services.AddSingleton<IReadOnlyList<IModule>>(modules);
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentUser, HttpCurrentUser>();
+        // Structured logs for log collectors when asked for (Logging:Json=true); plain console otherwise.
+        if (builder.Configuration.GetValue("Logging:Json", false)) builder.Logging.AddJsonConsole();
+
+        foreach (var module in modules) module.AddServices(services, builder.Configuration);
+
+        // Identity: one user store for the whole suite.
+        services.AddDbContext<IdentityDb>((sp, b) => IntranetDatabase.Configure(b, sp.GetRequiredService<DatabaseSettings>(), IdentityDb.SchemaName));
+        services.AddSingleton(new ModuleDbContextRegistration(typeof(IdentityDb), IdentityDb.SchemaName));
+        services.AddIdentity<ApplicationUser, IdentityRole>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddEntityFrameworkStores<IdentityDb>()
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<JapaneseIdentityErrorDescriber>()
+            .AddClaimsPrincipalFactory<IdentityClaimsFactory>();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.Cookie.Name = "Intranet.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request came over HTTPS (directly or through the reverse proxy's X-Forwarded-Proto).
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        services.AddDataProtection().SetApplicationName("Intranet")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
+        services.AddScoped<UserAdministration>();
+        services.AddSingleton<DatabaseMigrator>();
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(SharedPolicies.AnyRole, p => p.RequireRole(Roles.All))
+            .AddPolicy(SharedPolicies.Administrator, p => p.RequireRole(Roles.Administrator));
+
+        services.AddIntranetMediator(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddRadzenComponents();
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+        });
+        services.AddQuartz(q =>
+        {
+            foreach (var module in modules) module.ConfigureJobs(q);
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+
+        // Package static files (Radzen's CSS) from the build output in every environment, not only Development.
+        builder.WebHost.UseStaticWebAssets();
+    }
+
+    /// <summary>The request pipeline: static files, authentication, the password-change gate, antiforgery, endpoints, pages.</summary>
+    public static void UseIntranet(this WebApplication app)
+    {
+        var modules = app.Services.GetRequiredService<IReadOnlyList<IModule>>();
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.MapStaticAssets().AllowAnonymous();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMustChangePassword();
+        app.UseAntiforgery();
+        app.UseUseCaseErrors();
+
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false })
+            .AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
+            .AllowAnonymous();
+        app.MapPost("/account/logout", async (SignInManager<ApplicationUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/account/login");
+        }).RequireAuthorization();
+
+        foreach (var module in modules) module.MapEndpoints(app);
+        app.MapRazorComponents<App>()
+            .AddAdditionalAssemblies(modules.Select(m => m.PagesAssembly).Distinct().ToArray());
+    }
+}
+
+/// <summary><c>/health/ready</c>: the database answers and every schema is migrated.</summary>
+public sealed class DatabaseReadyCheck(DatabaseMigrator migrator) : IHealthCheck
+{
+    /// <inheritdoc />
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var (ready, detail) = await migrator.CheckAsync(cancellationToken);
+            return ready ? HealthCheckResult.Healthy(detail) : HealthCheckResult.Unhealthy(detail);
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy(e.GetType().Name + ": " + e.Message);
+        }
+    }
+}
