@@ -55,8 +55,13 @@ public static class AdminCommands
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = parsed.HostArgs.ToArray() });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error);
+        // Standard output carries the command's result (e.g. the CSV of export-kpis): logs go to standard error.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
+        });
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddIntranet(ModuleCatalog.Create());
         await using var app = builder.Build();
         try

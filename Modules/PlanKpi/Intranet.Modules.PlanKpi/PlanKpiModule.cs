@@ -59,9 +59,11 @@ public sealed class PlanKpiModule : IModule
             var fileName = $"kpis-{plan.Plan.Code}-{plan.AsOf:yyyyMMdd}.csv";
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
-            await using var writer = new StreamWriter(http.Response.Body, KpiExport.ExcelUtf8, leaveOpen: true);
-            KpiExport.WriteCsv(writer, KpiExport.Rows(plan));
-            await writer.FlushAsync(ct);
+            var buffer = new MemoryStream();
+            await using (var writer = new StreamWriter(buffer, KpiExport.ExcelUtf8, leaveOpen: true))
+                KpiExport.WriteCsv(writer, KpiExport.Rows(plan));
+            buffer.Position = 0;
+            await buffer.CopyToAsync(http.Response.Body, ct);
         }).RequireAuthorization(PlanKpiPolicies.Read);
 
         endpoints.MapGet("/plans/{code}/kpis.json", async (string code, IMediator mediator, HttpContext http, CancellationToken ct) =>
