@@ -75,6 +75,8 @@ public static class IntranetHost
             .AddPolicy(SharedPolicies.Administrator, p => p.RequireRole(Roles.Administrator));
 
         services.AddIntranetMediator(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
+        // Japanese text is written as UTF-8 characters, not as &#x...; escapes (smaller pages, readable source).
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();

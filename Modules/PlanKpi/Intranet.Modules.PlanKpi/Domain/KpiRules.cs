@@ -20,7 +20,8 @@ public enum KpiStatus
 /// <summary>An indicator's achievement rate (%) and status for one fiscal year.</summary>
 /// <param name="AchievementRate">達成率 in percent, rounded to 0.1; null when it cannot be computed.</param>
 /// <param name="Status">See <see cref="KpiRules.Evaluate"/>.</param>
-/// <param name="Expected">The value expected by the evaluation date when the year is still running (OnTrack/Behind), else null.</param>
+/// <param name="Expected">The value expected by the evaluation date (rounded to 0.01), set when a higher-is-better
+/// target is not yet met in a running year; null otherwise.</param>
 public sealed record KpiEvaluation(decimal? AchievementRate, KpiStatus Status, decimal? Expected = null);
 
 /// <summary>
@@ -108,7 +109,7 @@ public static class KpiRules
 
         var start = previousTarget ?? 0m;
         var elapsed = (decimal)year.ElapsedFraction(asOf);
-        var expected = start + (t - start) * elapsed;
-        return new KpiEvaluation(rate, a >= expected ? KpiStatus.OnTrack : KpiStatus.Behind, Math.Round(expected, 2));
+        var expected = Math.Round(start + (t - start) * elapsed, 2, MidpointRounding.AwayFromZero);
+        return new KpiEvaluation(rate, a >= expected ? KpiStatus.OnTrack : KpiStatus.Behind, expected);
     }
 }

@@ -47,9 +47,13 @@ public static partial class PlanFileValidator
 
     private static string FirstLine(string s) => s.Split('\n')[0];
 
-    /// <summary>Checks every rule and returns all failures (empty when the file is valid).</summary>
+    /// <summary>
+    /// Checks every rule and returns all failures (empty when the file is valid). A list written as
+    /// JSON <c>null</c> is read as an empty list first (so <c>"relatedDepartments": null</c> means none).
+    /// </summary>
     public static IReadOnlyList<PlanFileError> Validate(PlanFile f)
     {
+        Normalize(f);
         var errors = new List<PlanFileError>();
         void Error(string path, string message) => errors.Add(new PlanFileError(path, message));
         void Required(string path, string? value, string label)
@@ -135,7 +139,9 @@ public static partial class PlanFileValidator
                         Error(jp + ".code", $"コード {project.Code} が同じ施策内で重複しています。");
                     if (project.CrossListingOf is { } target)
                     {
-                        if (project.Name is not null || project.Indicators.Count > 0 || project.LeadDepartments.Count > 0)
+                        if (project.Name is not null || project.Continuity is not null || project.Summary is not null || project.Aim is not null
+                            || project.OfficialSummary is not null || project.OfficialAim is not null || project.Indicators.Count > 0
+                            || project.LeadDepartments.Count > 0 || project.RelatedDepartments.Count > 0 || project.AnnualActivities.Count > 0)
                             Error(jp, "再掲 (crossListingOf) の項目には code と crossListingOf 以外を書かないでください。");
                         crossListings.Add((jp + ".crossListingOf", target));
                         continue;
@@ -162,6 +168,48 @@ public static partial class PlanFileValidator
         foreach (var (path, target) in crossListings.Where(c => !projectCodes.Contains(c.Target)))
             Error(path, $"再掲元の事業 {target} がファイルにありません。");
         return errors;
+    }
+
+    /// <summary>Replaces lists deserialized as null with empty lists, throughout the file.</summary>
+    private static void Normalize(PlanFile f)
+    {
+        f.Policies ??= [];
+        foreach (var policy in f.Policies.OfType<PlanFilePolicy>())
+        {
+            policy.Measures ??= [];
+            foreach (var measure in policy.Measures.OfType<PlanFileMeasure>())
+            {
+                measure.Indicators ??= [];
+                measure.Projects ??= [];
+                foreach (var ind in measure.Indicators.OfType<PlanFileIndicator>()) ind.Targets ??= [];
+                foreach (var project in measure.Projects.OfType<PlanFileProject>())
+                {
+                    project.LeadDepartments ??= [];
+                    project.RelatedDepartments ??= [];
+                    project.AnnualActivities ??= [];
+                    project.Indicators ??= [];
+                    foreach (var a in project.AnnualActivities.OfType<PlanFileActivity>()) a.FiscalYears ??= [];
+                    foreach (var ind in project.Indicators.OfType<PlanFileIndicator>()) ind.Targets ??= [];
+                }
+            }
+        }
+        f.Policies.RemoveAll(p => p is null);
+        foreach (var policy in f.Policies)
+        {
+            policy.Measures.RemoveAll(m => m is null);
+            foreach (var measure in policy.Measures)
+            {
+                measure.Projects.RemoveAll(p => p is null);
+                measure.Indicators.RemoveAll(i => i is null);
+                foreach (var project in measure.Projects)
+                {
+                    project.Indicators.RemoveAll(i => i is null);
+                    project.AnnualActivities.RemoveAll(a => a is null);
+                    foreach (var ind in project.Indicators) ind.Targets.RemoveAll(t => t is null);
+                }
+                foreach (var ind in measure.Indicators) ind.Targets.RemoveAll(t => t is null);
+            }
+        }
     }
 
     /// <summary>Reads a file's direction word.</summary>

@@ -1,0 +1,77 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Intranet.BrowserTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Intranet.BrowserTests;
+
+/// <summary>axe-core on the main pages: no violation of impact serious or critical.</summary>
+public sealed class AccessibilityTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
+{
+    private const string Email = "a11y-viewer@intranet.local";
+    private const string Password = "a11y-viewer-pass-2024";
+    private static readonly string[] Blocking = ["serious", "critical"];
+
+    [Fact]
+    public async Task Login_page_has_no_serious_or_critical_axe_violations()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await Expect(page.Locator("#email")).ToBeVisibleAsync();
+        await AssertNoBlockingViolationsAsync(page, "login");
+    }
+
+    [Theory]
+    [InlineData("dashboard", Pages.DashboardFy2021)]
+    [InlineData("project 1-2-(1)", Pages.ProjectPath)]
+    public async Task Signed_in_page_has_no_serious_or_critical_axe_violations(string name, string path)
+    {
+        await EnsureUserAsync();
+        var page = await host.NewPageAsync();
+        await Pages.LoginAsync(page, Email, Password);
+        await page.GotoAsync(path);
+        await Expect(page.Locator("main#main h1")).ToBeVisibleAsync();
+        await AssertNoBlockingViolationsAsync(page, name);
+    }
+
+    private static readonly SemaphoreSlim UserGate = new(1, 1);
+    private static readonly HashSet<string> UsersCreatedOn = [];
+
+    /// <summary>One plan-office user per host (the theory's cases share the class fixture).</summary>
+    private async Task EnsureUserAsync()
+    {
+        await UserGate.WaitAsync();
+        try
+        {
+            if (UsersCreatedOn.Add(host.DataDirectory)) await host.CreateUserAsync(Email, Password, "PlanOffice");
+        }
+        finally
+        {
+            UserGate.Release();
+        }
+    }
+
+    private async Task AssertNoBlockingViolationsAsync(IPage page, string name)
+    {
+        var result = await page.RunAxe();
+        var report = new StringBuilder();
+        foreach (var v in result.Violations)
+        {
+            report.AppendLine($"[{v.Impact}] {v.Id}: {v.Help} ({v.HelpUrl}) — {v.Nodes.Length} node(s)");
+            foreach (var node in v.Nodes.Take(5))
+                report.AppendLine($"    {node.Target}  {Shorten(node.Html)}");
+        }
+        output.WriteLine($"axe on {name} ({page.Url}): {result.Violations.Length} violation(s), {result.Passes.Length} passes, " +
+                         $"{result.Incomplete.Length} incomplete");
+        output.WriteLine(report.ToString());
+
+        var blocking = result.Violations.Where(v => Blocking.Contains(v.Impact)).ToList();
+        Assert.True(blocking.Count == 0,
+            $"axe found {blocking.Count} serious/critical violation(s) on {name} ({page.Url}):\n{report}");
+    }
+
+    private static string Shorten(string? html) =>
+        html is null ? "" : html.Length <= 160 ? html : html[..160] + "…";
+}

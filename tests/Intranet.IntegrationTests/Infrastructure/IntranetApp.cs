@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Intranet.Host.Identity;
+using Intranet.Shared.Security;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace Intranet.IntegrationTests.Infrastructure;
+
+/// <summary>The database a test host runs on.</summary>
+public enum Db { Sqlite, PostgreSql }
+
+/// <summary>
+/// The real host over HTTP (<see cref="WebApplicationFactory{TEntryPoint}"/>) on a fresh database: a new SQLite
+/// file in a temp folder, or a new database on the PostgreSQL server named by <c>INTRANET_TEST_POSTGRES</c>
+/// (started by <c>infra/test.sh</c>). Start-up runs as in production: migrations, first administrator, bundled plans.
+/// </summary>
+public sealed partial class IntranetApp : WebApplicationFactory<Program>
+{
+    private readonly Action<IServiceCollection>? _services;
+    private readonly string? _databaseName;
+
+    public Db Db { get; }
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("intranet-test-").FullName;
+    public string? ConnectionString { get; }
+    public FixedClock Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero));
+
+    public IntranetApp(Db db, Action<IServiceCollection>? services = null)
+    {
+        Db = db;
+        _services = services;
+        if (db == Db.PostgreSql)
+        {
+            var server = Environment.GetEnvironmentVariable("INTRANET_TEST_POSTGRES")
+                ?? throw new InvalidOperationException(
+                    "INTRANET_TEST_POSTGRES is not set: PostgreSQL tests need a server. Run ./infra/test.sh, which starts one.");
+            _databaseName = "intranet_" + Guid.NewGuid().ToString("N")[..12];
+            using (var conn = new NpgsqlConnection(server))
+            {
+                conn.Open();
+                using var cmd = new NpgsqlCommand($"CREATE DATABASE {_databaseName}", conn);
+                cmd.ExecuteNonQuery();
+            }
+            ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = _databaseName }.ConnectionString;
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Intranet:DataDirectory", DataDirectory);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        if (Db == Db.PostgreSql)
+        {
+            builder.UseSetting("Database:Provider", "PostgreSql");
+            builder.UseSetting("ConnectionStrings:Intranet", ConnectionString);
+        }
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+            _services?.Invoke(services);
+        });
+    }
+
+    /// <summary>Creates a user directly in the identity store (no forced password change).</summary>
+    public async Task CreateUserAsync(string email, string password, string role, string? department = null)
+    {
+        using var scope = Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<UserAdministration>()
+            .CreateUserAsync(email, password, [role], department, displayName: null, mustChangePassword: false);
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects.</summary>
+    public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("http://localhost"),
+    });
+
+    /// <summary>Creates a user with <paramref name="role"/> and returns a client signed in as that user.</summary>
+    public async Task<HttpClient> SignedInAsync(string role, string? department = null)
+    {
+        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@example.jp";
+        const string password = "test-password-2026";
+        await CreateUserAsync(email, password, role, department);
+        var client = NewClient();
+        var response = await client.LoginAsync(email, password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        NpgsqlConnection.ClearAllPools();
+        if (_databaseName is not null)
+        {
+            using var conn = new NpgsqlConnection(Environment.GetEnvironmentVariable("INTRANET_TEST_POSTGRES"));
+            conn.Open();
+            using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)", conn);
+            cmd.ExecuteNonQuery();
+        }
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>A clock the tests set; the suite reads time only through <see cref="TimeProvider"/>.</summary>
+public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+    public override DateTimeOffset GetUtcNow() => Now;
+}
+
+/// <summary>Form posting against statically rendered Razor component forms (antiforgery token + handler name).</summary>
+public static partial class HttpClientForms
+{
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    /// <summary>The antiforgery token of the first form in <paramref name="html"/>.</summary>
+    public static string Token(string html) =>
+        TokenPattern().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery token in page");
+
+    /// <summary>GETs <paramref name="url"/>, then posts <paramref name="fields"/> with the page's token and the form's handler name.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string url, string formName,
+        IDictionary<string, string> fields)
+    {
+        var page = await client.GetStringAsync(url);
+        var body = new Dictionary<string, string>(fields)
+        {
+            ["_handler"] = formName,
+            ["__RequestVerificationToken"] = Token(page),
+        };
+        return await client.PostAsync(url, new FormUrlEncodedContent(body));
+    }
+
+    /// <summary>Path and query of a redirect's target, whether the Location header is absolute or relative.</summary>
+    public static string LocationPath(this HttpResponseMessage response)
+    {
+        var location = response.Headers.Location ?? throw new InvalidOperationException($"no redirect (status {(int)response.StatusCode})");
+        return location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
+    }
+
+    /// <summary>Signs in through the login page.</summary>
+    public static Task<HttpResponseMessage> LoginAsync(this HttpClient client, string email, string password) =>
+        client.PostFormAsync("/account/login", "login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = email, ["Input.Password"] = password,
+        });
+}
