@@ -19,6 +19,7 @@ public static class HostBinaries
     /// <summary>The folder holding <see cref="HostDllName"/>; publishes on first use when INTRANET_HOST_DIR is unset.</summary>
     public static async Task<string> GetHostDirectoryAsync()
     {
+        DeleteLeftoversOfEndedRuns();
         var configured = Environment.GetEnvironmentVariable("INTRANET_HOST_DIR");
         if (!string.IsNullOrWhiteSpace(configured))
         {
@@ -32,15 +33,66 @@ public static class HostBinaries
         try
         {
             if (_published is not null) return _published;
-            var output = Path.Combine(Path.GetTempPath(), "intranet-browsertests-host-" + Guid.NewGuid().ToString("N")[..12]);
+            var output = Path.Combine(Path.GetTempPath(), $"{PublishPrefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
             AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDeleteDirectory(output);
-            await PublishAsync(FindRepositoryRoot(), output);
+            var repoRoot = FindRepositoryRoot();
+            try
+            {
+                await PublishAsync(repoRoot, output);
+            }
+            catch (InvalidOperationException first)
+            {
+                // Another build of the same project (a colleague's `dotnet build`) can disturb a publish: try once more.
+                TryDeleteDirectory(output);
+                try
+                {
+                    await PublishAsync(repoRoot, output);
+                }
+                catch (InvalidOperationException second)
+                {
+                    throw new InvalidOperationException(second.Message + "\n--- first attempt ---\n" + first.Message);
+                }
+            }
             _published = output;
             return output;
         }
         finally
         {
             Gate.Release();
+        }
+    }
+
+    private const string PublishPrefix = "intranet-browsertests-host-";
+
+    /// <summary>
+    /// The test process is not always allowed to run its exit handlers (the test platform may end it), so a folder
+    /// published by an earlier run whose process (the number in the name) is gone is deleted here.
+    /// </summary>
+    private static void DeleteLeftoversOfEndedRuns()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), PublishPrefix + "*"))
+        {
+            var rest = Path.GetFileName(dir)[PublishPrefix.Length..];
+            var dash = rest.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(rest[..dash], out var pid) || pid == Environment.ProcessId) continue;
+            if (!IsRunning(pid)) TryDeleteDirectory(dir);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
@@ -81,7 +133,11 @@ public static class HostBinaries
 
         var (exitCode, log) = await ProcessRunner.RunAsync(psi, TimeSpan.FromMinutes(10));
         if (exitCode != 0 || !File.Exists(Path.Combine(output, HostDllName)))
-            throw new InvalidOperationException($"`dotnet publish Host/Intranet.Host -c Release -o {output}` failed (exit {exitCode}):\n{log}");
+        {
+            var found = Directory.Exists(output) ? string.Join(", ", Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Take(20)) : "(no folder)";
+            throw new InvalidOperationException($"`dotnet publish Host/Intranet.Host -c Release -o {output}` failed (exit {exitCode}; " +
+                                                $"{HostDllName} {(File.Exists(Path.Combine(output, HostDllName)) ? "present" : "missing")}; output folder: {found}):\n{log}");
+        }
     }
 
     /// <summary>Deletes a folder, retrying briefly while a just-killed process still holds files.</summary>
