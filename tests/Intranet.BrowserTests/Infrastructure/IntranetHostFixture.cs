@@ -127,7 +127,8 @@ public sealed class IntranetHostFixture : IAsyncLifetime
             try
             {
                 if (!_host.HasExited) _host.Kill(entireProcessTree: true);
-                await _host.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                await _host.WaitForExitAsync(wait.Token);
             }
             catch (Exception e) when (e is InvalidOperationException or OperationCanceledException) { }
             _host.Dispose();
