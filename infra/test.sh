@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every test of the suite on a fresh Debian machine:
+#   1. installs what the tests need (Chromium, Japanese fonts, PostgreSQL) when missing,
+#   2. starts a throw-away PostgreSQL on a free local port (infra/postgres-test.sh),
+#   3. publishes the host as it is deployed, for the browser tests,
+#   4. runs unit, host-level (SQLite + PostgreSQL) and browser tests, and stops PostgreSQL again.
+# Artifacts (test results, screenshots of the dashboard and a project page) go to artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+need=()
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
+if ((${#need[@]})); then
+  echo "== installing: ${need[*]}"
+  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+artifacts="$root/artifacts"
+rm -rf "$artifacts"
+mkdir -p "$artifacts/test-results" "$artifacts/screenshots"
+pgdir=$(mktemp -d /tmp/intranet-pg-XXXXXX)
+cleanup() { infra/postgres-test.sh stop "$pgdir" || true; }
+trap cleanup EXIT
+
+echo "== starting PostgreSQL"
+export INTRANET_TEST_POSTGRES=$(infra/postgres-test.sh start "$pgdir")
+
+echo "== building"
+dotnet build Intranet.sln -c Release -nologo -v quiet
+echo "== publishing the host for the browser tests"
+dotnet publish Host/Intranet.Host -c Release -o "$artifacts/host" -nologo -v quiet
+export INTRANET_HOST_DIR="$artifacts/host"
+export INTRANET_ARTIFACTS_DIR="$artifacts/screenshots"
+
+status=0
+for project in tests/Intranet.UnitTests tests/Intranet.IntegrationTests tests/Intranet.BrowserTests; do
+  echo "== $project"
+  dotnet test "$project" -c Release --no-build -nologo \
+      --logger "trx;LogFileName=$(basename "$project").trx" --results-directory "$artifacts/test-results" \
+      2>&1 | tee -a "$artifacts/test-output.log" || status=1
+done
+
+# One closing line over all projects, in the form CI reads: "N passed, N failed".
+python3 - "$artifacts/test-results" <<'PY'
+import sys, glob, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
+    skipped += int(c.get("notExecuted"))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
