@@ -78,7 +78,8 @@ public static class Pages
     public static async Task EnterActualAsync(IPage page, string indicatorCode, string eraYear, int fiscalYear, string value, string note)
     {
         var row = IndicatorSection(page, indicatorCode).Locator("tbody tr", new() { Has = page.Locator("th", new() { HasText = eraYear }) });
-        var link = row.GetByText("実績入力", new() { Exact = true });
+        // The link reads 「実績入力」 plus the year in visually hidden text, so its accessible name starts with 実績入力.
+        var link = row.GetByRole(AriaRole.Link, new() { Name = "実績入力" });
         await Expect(link).ToHaveAttributeAsync("href", new Regex($"/indicators/{Regex.Escape(Uri.EscapeDataString(indicatorCode))}/actuals/{fiscalYear}$"));
         await link.ClickAsync();
         await page.WaitForURLAsync(new Regex($"/actuals/{fiscalYear}$"));
