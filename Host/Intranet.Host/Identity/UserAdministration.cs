@@ -28,18 +28,19 @@ public sealed class UserAdministration(UserManager<ApplicationUser> users, RoleM
     /// <summary>
     /// Creates a user with roles. <paramref name="mustChangePassword"/> forces a new password at first login.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Unknown role, existing e-mail, or a password the policy refuses (message lists why).</exception>
+    /// <exception cref="UserAdministrationException">Unknown role, missing department, existing e-mail, or a password the
+    /// policy refuses; <see cref="UserAdministrationException.Field"/> names the input (Email, Password, Role, Department).</exception>
     public async Task<ApplicationUser> CreateUserAsync(string email, string password, IReadOnlyCollection<string> roleNames,
         string? department, string? displayName, bool mustChangePassword)
     {
         await EnsureRolesAsync();
         var unknown = roleNames.Where(r => !Roles.All.Contains(r)).ToList();
         if (unknown.Count > 0)
-            throw new InvalidOperationException($"ロール {string.Join(", ", unknown)} は存在しません。使えるロール: {string.Join(", ", Roles.All)}");
+            throw new UserAdministrationException("Role", $"ロール {string.Join(", ", unknown)} は存在しません。使えるロール: {string.Join(", ", Roles.All)}");
         if (roleNames.Contains(Roles.Department) && string.IsNullOrWhiteSpace(department))
-            throw new InvalidOperationException("Department ロールの利用者には所属課 (--department) が必要です。");
+            throw new UserAdministrationException("Department", "主管課 (Department) ロールの利用者には所属課 (--department) が必要です。");
         if (await users.FindByEmailAsync(email) is not null)
-            throw new InvalidOperationException($"{email} は既に登録されています。");
+            throw new UserAdministrationException("Email", $"{email} は既に登録されています。");
 
         var user = new ApplicationUser
         {
@@ -48,7 +49,12 @@ public sealed class UserAdministration(UserManager<ApplicationUser> users, RoleM
             DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
             MustChangePassword = mustChangePassword, LockoutEnabled = true,
         };
-        Check(await users.CreateAsync(user, password), $"{email} を作成できません");
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            var field = created.Errors.All(e => e.Code.StartsWith("Password", StringComparison.Ordinal)) ? "Password" : "Email";
+            throw new UserAdministrationException(field, $"{email} を作成できません: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+        }
         Check(await users.AddToRolesAsync(user, roleNames), $"{email} にロールを付与できません");
         logger.LogInformation("User {Email} created with roles {Roles}", email, string.Join(",", roleNames));
         return user;
@@ -109,4 +115,11 @@ public sealed class UserAdministration(UserManager<ApplicationUser> users, RoleM
         if (!result.Succeeded)
             throw new InvalidOperationException($"{what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
     }
+}
+
+/// <summary>A user could not be created; <see cref="Field"/> names the offending input.</summary>
+public sealed class UserAdministrationException(string field, string message) : InvalidOperationException(message)
+{
+    /// <summary>Email, Password, Role or Department.</summary>
+    public string Field { get; } = field;
 }
