@@ -60,5 +60,6 @@ public sealed class ActualEntryTests(IntranetHostFixture host, ITestOutputHelper
         Assert.Equal(before["behind"], afterAchieved["behind"]);
         Assert.Equal(before["achieved"] + 1, afterAchieved["achieved"]);
         foreach (var path in await Pages.SaveScreenshotAsync(page, "dashboard.png")) output.WriteLine("screenshot: " + path);
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "dashboard-top.png", fullPage: false)) output.WriteLine("screenshot: " + path);
     }
 }

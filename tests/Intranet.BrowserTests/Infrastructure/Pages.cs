@@ -96,9 +96,9 @@ public static class Pages
     /// Saves a full-page PNG as TestResults/screenshots/<paramref name="fileName"/> under the test output folder and,
     /// when INTRANET_ARTIFACTS_DIR is set, into that folder too. Returns the paths written.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> SaveScreenshotAsync(IPage page, string fileName)
+    public static async Task<IReadOnlyList<string>> SaveScreenshotAsync(IPage page, string fileName, bool fullPage = true)
     {
-        var png = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png });
+        var png = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = fullPage, Type = ScreenshotType.Png });
         var folders = new List<string> { Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots") };
         if (Environment.GetEnvironmentVariable("INTRANET_ARTIFACTS_DIR") is { Length: > 0 } artifacts) folders.Add(Path.GetFullPath(artifacts));
         var written = new List<string>();
