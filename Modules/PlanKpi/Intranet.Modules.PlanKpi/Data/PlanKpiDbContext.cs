@@ -30,6 +30,18 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
     public DbSet<Actual> Actuals => Set<Actual>();
     public DbSet<FedMetricValue> MetricValues => Set<FedMetricValue>();
 
+    /// <summary>
+    /// Plans with their whole graph: policies, measures, placements, projects with departments and
+    /// activities, indicators with targets and actuals (split queries, one per collection).
+    /// </summary>
+    public IQueryable<Plan> WholePlans() => Plans
+        .Include(p => p.Policies).ThenInclude(p => p.Measures).ThenInclude(m => m.Placements)
+        .Include(p => p.Projects).ThenInclude(p => p.Departments)
+        .Include(p => p.Projects).ThenInclude(p => p.AnnualActivities)
+        .Include(p => p.Indicators).ThenInclude(i => i.Targets)
+        .Include(p => p.Indicators).ThenInclude(i => i.Actuals)
+        .AsSplitQuery();
+
     /// <inheritdoc />
     protected override void ConfigureModel(ModelBuilder b)
     {

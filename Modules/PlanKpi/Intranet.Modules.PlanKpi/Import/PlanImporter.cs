@@ -29,13 +29,7 @@ public sealed class PlanImporter(PlanKpiDbContext db, TimeProvider clock)
         var errors = PlanFileValidator.Validate(file);
         if (errors.Count > 0) throw new PlanFileException(fileName, errors);
 
-        var plan = await db.Plans
-            .Include(p => p.Policies).ThenInclude(p => p.Measures).ThenInclude(m => m.Placements)
-            .Include(p => p.Projects).ThenInclude(p => p.Departments)
-            .Include(p => p.Projects).ThenInclude(p => p.AnnualActivities)
-            .Include(p => p.Indicators).ThenInclude(i => i.Targets)
-            .Include(p => p.Indicators).ThenInclude(i => i.Actuals)
-            .AsSplitQuery()
+        var plan = await db.WholePlans()
             .SingleOrDefaultAsync(p => p.Code == file.Code, ct);
         var created = plan is null;
         if (plan is null)

@@ -75,13 +75,7 @@ public sealed class PlanSnapshot
     public static async Task<PlanSnapshot?> LoadAsync(PlanKpiDbContext db, string planCode, DateOnly asOf,
         IEnumerable<MetricDefinition> definitions, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking()
-            .Include(p => p.Policies).ThenInclude(p => p.Measures).ThenInclude(m => m.Placements)
-            .Include(p => p.Projects).ThenInclude(p => p.Departments)
-            .Include(p => p.Projects).ThenInclude(p => p.AnnualActivities)
-            .Include(p => p.Indicators).ThenInclude(i => i.Targets)
-            .Include(p => p.Indicators).ThenInclude(i => i.Actuals)
-            .AsSplitQuery()
+        var plan = await db.WholePlans().AsNoTracking()
             .SingleOrDefaultAsync(p => p.Code == planCode, ct);
         if (plan is null) return null;
 
