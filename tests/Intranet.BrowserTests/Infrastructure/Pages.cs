@@ -24,8 +24,10 @@ public static class Pages
         await page.GetByRole(AriaRole.Button, new() { Name = "ログイン", Exact = true }).ClickAsync();
         try
         {
+            // Wait for the redirect to be committed, not for every resource of the next page: on a busy
+            // two-core machine the next page's load event can take long although the login succeeded.
             await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase),
-                new() { Timeout = 15_000 });
+                new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
