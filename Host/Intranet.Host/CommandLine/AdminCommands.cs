@@ -26,10 +26,12 @@ public static class AdminCommands
                                                     利用者を作成します (ロール: Administrator, Cio, PlanOffice, RpaTeam, HumanResources, MeetingOrganizer, Department, Viewer)
           export-kpis [--plan CODE] [--format csv|json]
                                                     指標と年度ごとの目標・実績・達成率・状況を標準出力に書き出します
+          import KIND FILE [--mapping NAME] [--dry-run]
+                                                    モジュールのデータを取り込みます (KIND: rpa-cases, rpa-runs)。誤りが1行でもあれば何も書き込みません
           seed-demo                                 各モジュールのデモ用サンプルデータを読み込みます
         """;
 
-    private static readonly string[] Verbs = ["migrate", "import-plan", "create-user", "export-kpis", "seed-demo", "help", "--help"];
+    private static readonly string[] Verbs = ["migrate", "import-plan", "import", "create-user", "export-kpis", "seed-demo", "help", "--help"];
 
     /// <summary>Whether <paramref name="args"/> starts with an admin verb (anything else starts the web host).</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -76,6 +78,8 @@ public static class AdminCommands
                     return 0;
                 case "import-plan":
                     return await ImportPlanAsync(sp, parsed);
+                case "import":
+                    return await ImportAsync(sp, parsed);
                 case "create-user":
                     return await CreateUserAsync(sp, parsed);
                 case "export-kpis":
@@ -108,6 +112,23 @@ public static class AdminCommands
         var result = await sp.GetRequiredService<IMediator>().Send(new ImportPlan(Path.GetFileName(path), stream));
         Console.WriteLine($"{(result.Created ? "登録" : "更新")}しました: {result.PlanCode} (基本方針 {result.Policies}, 施策 {result.Measures}, " +
                           $"事業 {result.Projects}, 指標 {result.Indicators}, 目標値 {result.Targets})");
+        return 0;
+    }
+
+    private static async Task<int> ImportAsync(IServiceProvider sp, ParsedArgs a)
+    {
+        var importers = sp.GetServices<IFileImporter>().ToList();
+        if (a.Positional.Count != 2)
+            throw new UsageException($"import には種類とファイルを指定してください (種類: {string.Join(", ", importers.Select(i => i.Kind))})。");
+        var (kind, path) = (a.Positional[0], a.Positional[1]);
+        var importer = importers.SingleOrDefault(i => i.Kind == kind)
+            ?? throw new UsageException($"取込の種類 {kind} は不明です (種類: {string.Join(", ", importers.Select(i => i.Kind))})。");
+        if (!File.Exists(path)) throw new IOException($"ファイル {path} が見つかりません。");
+        var options = importer.Options.Where(o => a.Single(o) is not null).ToDictionary(o => o, o => a.Single(o)!);
+        var summary = await importer.ImportAsync(await File.ReadAllBytesAsync(path), Path.GetFileName(path), options, a.Flag("dry-run"),
+            (done, total) => Console.Error.Write($"\r書き込み中: {done:N0} / {total:N0} 行"), CancellationToken.None);
+        Console.Error.WriteLine();
+        Console.WriteLine(summary);
         return 0;
     }
 
@@ -154,7 +175,7 @@ public static class AdminCommands
         private readonly Dictionary<string, List<string>> _options = new(StringComparer.OrdinalIgnoreCase);
         public List<string> Positional { get; } = [];
         public List<string> HostArgs { get; } = [];
-        private static readonly string[] Flags = ["must-change-password"];
+        private static readonly string[] Flags = ["must-change-password", "dry-run"];
 
         public static ParsedArgs Parse(string[] args)
         {

@@ -1,4 +1,5 @@
 using Intranet.Modules.PlanKpi;
+using Intranet.Modules.Rpa;
 using Intranet.Shared.Modules;
 
 namespace Intranet.Host.Infrastructure;
@@ -10,5 +11,6 @@ public static class ModuleCatalog
     public static List<IModule> Create() =>
     [
         new PlanKpiModule(),
+        new RpaModule(),
     ];
 }

@@ -13,3 +13,17 @@ public sealed record ListPlanProjects : IRequest<IReadOnlyList<PlanProjectSummar
 /// <param name="LeadDepartments">主管課, in the plan's order.</param>
 public sealed record PlanProjectSummary(string PlanCode, string PlanTitle, string ProjectCode, string ProjectName,
     IReadOnlyList<string> LeadDepartments);
+
+/// <summary>
+/// Which plan indicators are bound to a metric key, with their plans' periods: a feeding module asks
+/// this to know which fiscal years to report and where "since the plan start" begins.
+/// </summary>
+/// <param name="Key">A <see cref="MetricKeys"/> value.</param>
+public sealed record ListMetricConsumers(string Key) : IRequest<IReadOnlyList<MetricConsumer>>;
+
+/// <summary>An indicator bound to a metric key.</summary>
+/// <param name="PlanCode">e.g. <c>hadano-ict-2021</c>.</param>
+/// <param name="IndicatorCode">e.g. <c>2-1-(1)-1</c>.</param>
+/// <param name="FirstFiscalYear">The plan's first fiscal year (starting calendar year).</param>
+/// <param name="LastFiscalYear">The plan's last fiscal year.</param>
+public sealed record MetricConsumer(string PlanCode, string IndicatorCode, int FirstFiscalYear, int LastFiscalYear);

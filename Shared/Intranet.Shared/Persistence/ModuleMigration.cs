@@ -28,6 +28,10 @@ public abstract class ModuleMigration : Migration
         if (!IsSqlite) migrationBuilder.EnsureSchema(ModuleSchema);
     }
 
+    /// <summary>Creates an index named like EF's default (<c>IX_{table}_{columns}</c>) on a module table.</summary>
+    protected void Index(MigrationBuilder migrationBuilder, string table, string[] columns, bool unique = false) =>
+        migrationBuilder.CreateIndex($"IX_{Table(table)}_{string.Join("_", columns)}", Table(table), columns, Schema, unique);
+
     /// <summary>Creates the module's <c>AuditEntries</c> table (see <see cref="Auditing.AuditEntry"/>).</summary>
     protected void CreateAuditTable(MigrationBuilder migrationBuilder)
     {

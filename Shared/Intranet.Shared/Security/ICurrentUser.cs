@@ -37,7 +37,25 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
     public bool IsAuthenticated => Principal?.Identity?.IsAuthenticated == true;
 
     /// <inheritdoc />
-    public string Name => IsSystem ? SystemName : Principal?.Identity?.Name ?? "anonymous";
+    public string Name => IsSystem ? ActingFor.Value ?? SystemName : Principal?.Identity?.Name ?? "anonymous";
+
+    private static readonly AsyncLocal<string?> ActingFor = new();
+
+    /// <summary>
+    /// Background work done for a person (an uploaded import) is recorded under their name, e.g.
+    /// <c>system (for rpa@example.jp)</c>, until the returned scope is disposed.
+    /// </summary>
+    public static IDisposable ActOnBehalfOf(string userName)
+    {
+        var previous = ActingFor.Value;
+        ActingFor.Value = $"{SystemName} (for {userName})";
+        return new Restore(() => ActingFor.Value = previous);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
 
     /// <inheritdoc />
     public string? Department => Principal?.FindFirst(IntranetClaimTypes.Department)?.Value;

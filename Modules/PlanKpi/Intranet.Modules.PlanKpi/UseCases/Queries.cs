@@ -23,8 +23,14 @@ public sealed record GetPlanSnapshot(string PlanCode) : IRequest<PlanSnapshot>;
 internal sealed class PlanQueryHandlers(PlanKpiDbContext db, TimeProvider clock, IEnumerable<MetricDefinition> definitions)
     : IRequestHandler<ListPlans, IReadOnlyList<PlanListItem>>,
       IRequestHandler<GetPlanSnapshot, PlanSnapshot>,
-      IRequestHandler<ListPlanProjects, IReadOnlyList<PlanProjectSummary>>
+      IRequestHandler<ListPlanProjects, IReadOnlyList<PlanProjectSummary>>,
+      IRequestHandler<ListMetricConsumers, IReadOnlyList<MetricConsumer>>
 {
+    public async Task<IReadOnlyList<MetricConsumer>> Handle(ListMetricConsumers request, CancellationToken ct) =>
+        await db.Indicators.AsNoTracking().Where(i => i.MetricKey == request.Key)
+            .Join(db.Plans, i => i.PlanId, p => p.Id, (i, p) => new MetricConsumer(p.Code, i.Code, p.FirstFiscalYear, p.LastFiscalYear))
+            .ToListAsync(ct);
+
     public async Task<IReadOnlyList<PlanListItem>> Handle(ListPlans request, CancellationToken ct) =>
         await db.Plans.AsNoTracking().OrderBy(p => p.SortOrder)
             .Select(p => new PlanListItem(p.Code, p.Title, p.Municipality, p.FirstFiscalYear, p.LastFiscalYear,

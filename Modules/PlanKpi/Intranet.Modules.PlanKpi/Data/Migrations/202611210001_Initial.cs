@@ -216,7 +216,4 @@ public sealed class Initial : ModuleMigration
 
         CreateAuditTable(m);
     }
-
-    private void Index(MigrationBuilder m, string table, string[] columns, bool unique = false) =>
-        m.CreateIndex($"IX_{Table(table)}_{string.Join("_", columns)}", Table(table), columns, Schema, unique);
 }

@@ -1,0 +1,89 @@
+using Intranet.Shared.Time;
+
+namespace Intranet.Modules.Rpa.Domain;
+
+/// <summary>
+/// Which lifecycle moves are allowed. Forward through 候補 → 検討 → 開発 → 試行 → 本番稼働, back one step
+/// when an assessment or trial fails, 休止 and back from production, 廃止 from anywhere but itself (final).
+/// </summary>
+public static class CaseLifecycle
+{
+    private static readonly Dictionary<CaseStatus, CaseStatus[]> Next = new()
+    {
+        [CaseStatus.Idea] = [CaseStatus.Assessment, CaseStatus.Retired],
+        [CaseStatus.Assessment] = [CaseStatus.Idea, CaseStatus.Development, CaseStatus.Retired],
+        [CaseStatus.Development] = [CaseStatus.Assessment, CaseStatus.Trial, CaseStatus.Suspended, CaseStatus.Retired],
+        [CaseStatus.Trial] = [CaseStatus.Development, CaseStatus.Production, CaseStatus.Suspended, CaseStatus.Retired],
+        [CaseStatus.Production] = [CaseStatus.Suspended, CaseStatus.Retired],
+        [CaseStatus.Suspended] = [CaseStatus.Development, CaseStatus.Production, CaseStatus.Retired],
+        [CaseStatus.Retired] = [],
+    };
+
+    /// <summary>Statuses reachable from <paramref name="from"/> in one step.</summary>
+    public static IReadOnlyList<CaseStatus> AllowedFrom(CaseStatus from) => Next[from];
+
+    /// <summary>Whether <paramref name="from"/> → <paramref name="to"/> is allowed.</summary>
+    public static bool CanMove(CaseStatus from, CaseStatus to) => Next[from].Contains(to);
+
+    /// <summary>Japanese label: 候補, 検討, 開発, 試行, 本番稼働, 休止, 廃止.</summary>
+    public static string Label(CaseStatus status) => status switch
+    {
+        CaseStatus.Idea => "候補",
+        CaseStatus.Assessment => "検討",
+        CaseStatus.Development => "開発",
+        CaseStatus.Trial => "試行",
+        CaseStatus.Production => "本番稼働",
+        CaseStatus.Suspended => "休止",
+        CaseStatus.Retired => "廃止",
+        _ => status.ToString(),
+    };
+
+    /// <summary>Reads a status from its code name or Japanese label; null when unknown.</summary>
+    public static CaseStatus? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var t = text.Trim();
+        foreach (var s in Enum.GetValues<CaseStatus>())
+            if (string.Equals(s.ToString(), t, StringComparison.OrdinalIgnoreCase) || Label(s) == t) return s;
+        return null;
+    }
+}
+
+/// <summary>
+/// The savings rules of issue #3. Hours saved by a run = items processed × (manual minutes per item −
+/// robot-attended minutes per item) ÷ 60, using the assessment valid on the run date; a failed run,
+/// or a run before any assessment, saves nothing.
+/// </summary>
+public static class SavingsRules
+{
+    /// <summary>Upper bound for minutes per item (one working day); larger values are input errors.</summary>
+    public const decimal MaxMinutesPerItem = 480;
+
+    /// <summary>The assessment valid on <paramref name="date"/>: the latest with ValidFrom ≤ date; null when none.</summary>
+    public static CaseAssessment? ValidOn(IEnumerable<CaseAssessment> assessments, DateOnly date) =>
+        assessments.Where(a => a.ValidFrom <= date).MaxBy(a => a.ValidFrom);
+
+    /// <summary>Hours saved by one run (時間), never negative.</summary>
+    public static decimal HoursSaved(RunOutcome outcome, int itemsProcessed, CaseAssessment? assessment)
+    {
+        if (outcome == RunOutcome.Failed || assessment is null || itemsProcessed <= 0) return 0;
+        var minutes = Math.Max(0, assessment.ManualMinutesPerItem - assessment.RobotAttendedMinutesPerItem);
+        return itemsProcessed * minutes / 60m;
+    }
+
+    /// <summary>Estimated hours saved per year by an assessment: executions × items × (manual − attended) ÷ 60.</summary>
+    public static decimal EstimatedHoursPerYear(CaseAssessment a) =>
+        a.ExecutionsPerYear * a.ItemsPerExecution * Math.Max(0, a.ManualMinutesPerItem - a.RobotAttendedMinutesPerItem) / 60m;
+
+    /// <summary>Overtime cost avoided (円) = hours saved × hourly cost (円/時間), rounded to the yen.</summary>
+    public static decimal OvertimeCostAvoided(decimal hoursSaved, decimal hourlyCostYen) =>
+        Math.Round(hoursSaved * hourlyCostYen, 0, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// Automated process count (適用業務数, 累積) for fiscal year <paramref name="year"/> of a plan starting
+    /// in <paramref name="planStart"/>: cases that entered production on a date from the plan's first
+    /// April 1 to the year's March 31. A case retired later still counts: it was automated in the plan period.
+    /// </summary>
+    public static int AutomatedProcessCount(IEnumerable<DateOnly?> productionSince, FiscalYear planStart, FiscalYear year) =>
+        productionSince.Count(d => d is { } since && since >= planStart.Start && since <= year.End);
+}

@@ -1,0 +1,151 @@
+using System.Threading.Channels;
+using Intranet.Modules.Rpa.Data;
+using Intranet.Modules.Rpa.Domain;
+using Intranet.Shared.Persistence;
+using Intranet.Shared.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Intranet.Modules.Rpa.Import;
+
+/// <summary>
+/// Imports uploaded on the web run here, in the background, so a 100,000-row file neither blocks the
+/// uploader's request nor other users; the status page reads <see cref="ImportJob"/> for progress.
+/// Uploaded files wait in <c>{DataDirectory}/rpa-imports/</c> and are deleted when done.
+/// </summary>
+public sealed class ImportQueue(IServiceScopeFactory scopes, DatabaseSettings settings, TimeProvider clock, ILogger<ImportQueue> logger)
+    : BackgroundService
+{
+    private readonly Channel<Guid> _jobs = Channel.CreateUnbounded<Guid>();
+
+    private string Folder => Directory.CreateDirectory(Path.Combine(settings.DataDirectory, "rpa-imports")).FullName;
+
+    /// <summary>Stores the file, records a queued job and returns its id.</summary>
+    public async Task<Guid> EnqueueAsync(string kind, byte[] content, string fileName, string? mappingName, string user, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RpaDbContext>();
+        var job = new ImportJob
+        {
+            Kind = kind, FileName = fileName, MappingName = mappingName, State = ImportState.Queued, CreatedBy = user, CreatedAt = clock.GetUtcNow(),
+        };
+        await File.WriteAllBytesAsync(Path.Combine(Folder, job.Id + ".csv"), content, ct);
+        db.ImportJobs.Add(job);
+        await db.SaveChangesAsync(ct);
+        await _jobs.Writer.WriteAsync(job.Id, ct);
+        return job.Id;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Jobs left queued by a stopped host are picked up again.
+        using (var scope = scopes.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RpaDbContext>();
+            try
+            {
+                foreach (var id in await db.ImportJobs.Where(j => j.State == ImportState.Queued || j.State == ImportState.Running)
+                             .Select(j => j.Id).ToListAsync(stoppingToken))
+                    await _jobs.Writer.WriteAsync(id, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not look for unfinished RPA imports");
+            }
+        }
+        await foreach (var id in _jobs.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await RunAsync(id, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "RPA import {Job} failed", id);
+            }
+        }
+    }
+
+    private async Task RunAsync(Guid id, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var sp = scope.ServiceProvider;
+        var db = sp.GetRequiredService<RpaDbContext>();
+        var job = await db.ImportJobs.SingleAsync(j => j.Id == id, ct);
+        var path = Path.Combine(Folder, id + ".csv");
+        if (!File.Exists(path))
+        {
+            (job.State, job.Errors, job.FinishedAt) = (ImportState.Failed, "アップロードされたファイルが見つかりません。", clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        job.State = ImportState.Running;
+        await db.SaveChangesAsync(ct);
+        using var actor = HttpCurrentUser.ActOnBehalfOf(job.CreatedBy);
+        var content = await File.ReadAllBytesAsync(path, ct);
+
+        async Task Progress(int done, int total)
+        {
+            using var progressScope = scopes.CreateScope();
+            var pdb = progressScope.ServiceProvider.GetRequiredService<RpaDbContext>();
+            await pdb.ImportJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ProcessedRows, done).SetProperty(j => j.TotalRows, total), ct);
+        }
+
+        try
+        {
+            var result = job.Kind == RpaImportKinds.Cases
+                ? await sp.GetRequiredService<CaseImporter>().ImportAsync(content, job.FileName, dryRun: false, ct)
+                : await sp.GetRequiredService<RunImporter>().ImportAsync(content, job.FileName, job.MappingName, dryRun: false, Progress, ct);
+            job = await db.ImportJobs.SingleAsync(j => j.Id == id, ct);
+            (job.State, job.Summary, job.TotalRows, job.ProcessedRows) = (ImportState.Succeeded, result.ToString(), result.Rows, result.Rows);
+        }
+        catch (ImportRejectedException e)
+        {
+            db.ChangeTracker.Clear();
+            job = await db.ImportJobs.SingleAsync(j => j.Id == id, ct);
+            (job.State, job.Errors) = (ImportState.Failed, string.Join("\n", e.Errors.Select(x => x.ToString())));
+        }
+        job.FinishedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        File.Delete(path);
+    }
+}
+
+/// <summary>Import kinds of the module.</summary>
+public static class RpaImportKinds
+{
+    /// <summary>Automation cases in the module's format.</summary>
+    public const string Cases = "rpa-cases";
+    /// <summary>Run logs (module format or a saved column mapping).</summary>
+    public const string Runs = "rpa-runs";
+}
+
+/// <summary>The module's imports on the host's command line (<c>import rpa-cases FILE</c>, <c>import rpa-runs FILE [--mapping NAME]</c>).</summary>
+internal sealed class RpaFileImporter(string kind, IServiceProvider services) : Intranet.Shared.Modules.IFileImporter
+{
+    public string Kind => kind;
+
+    public string Description => kind == RpaImportKinds.Cases ? "RPA適用業務 (台帳の形式)" : "RPAの実行ログ (台帳の形式、または --mapping で保存した列の対応付け)";
+
+    public IReadOnlyList<string> Options => kind == RpaImportKinds.Cases ? [] : ["mapping"];
+
+    public async Task<string> ImportAsync(byte[] content, string fileName, IReadOnlyDictionary<string, string> options, bool dryRun,
+        Action<int, int>? progress, CancellationToken ct)
+    {
+        try
+        {
+            var result = kind == RpaImportKinds.Cases
+                ? await services.GetRequiredService<CaseImporter>().ImportAsync(content, fileName, dryRun, ct)
+                : await services.GetRequiredService<RunImporter>().ImportAsync(content, fileName, options.GetValueOrDefault("mapping"), dryRun,
+                    (done, total) => { progress?.Invoke(done, total); return Task.CompletedTask; }, ct);
+            return result.ToString();
+        }
+        catch (ImportRejectedException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Intranet.Modules.Rpa.Import;
+using Intranet.Modules.Rpa.UseCases;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace Intranet.Modules.Rpa.Jobs;
+
+/// <summary>Nightly safety net (02:00 Japan time): recomputes every figure and reports it to the plan again.</summary>
+[DisallowConcurrentExecution]
+public sealed class RpaRecomputeJob(RpaFeed feed, ILogger<RpaRecomputeJob> logger) : IJob
+{
+    /// <summary>Job key.</summary>
+    public static readonly JobKey Key = new("rpa-recompute", "rpa");
+
+    /// <inheritdoc />
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var result = await feed.PublishAsync(cancellationToken);
+        logger.LogInformation("RPA figures recomputed: {Result}", result?.ToString() ?? "no plan indicator bound");
+    }
+}
+
+/// <summary>
+/// Optional drop folder (setting <c>Rpa:DropFolder</c>): every minute, each <c>*.csv</c> an RPA tool wrote
+/// there is imported as run log: with the saved mapping named before <c>__</c> in the file name
+/// (<c>winactor__2022-05.csv</c>), or in the module's own format. The file then moves to <c>done/</c> or
+/// <c>failed/</c> with a report <c>FILE.report.txt</c> next to it.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class RpaDropFolderJob(IServiceProvider services, IConfiguration configuration, ILogger<RpaDropFolderJob> logger) : IJob
+{
+    /// <summary>Job key.</summary>
+    public static readonly JobKey Key = new("rpa-drop-folder", "rpa");
+
+    /// <inheritdoc />
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var folder = configuration["Rpa:DropFolder"];
+        if (string.IsNullOrWhiteSpace(folder) || !Directory.Exists(folder)) return;
+        await ProcessFolderAsync(services, folder, logger, cancellationToken);
+    }
+
+    /// <summary>Imports every CSV in <paramref name="folder"/>; returns how many succeeded and failed.</summary>
+    public static async Task<(int Done, int Failed)> ProcessFolderAsync(IServiceProvider services, string folder, ILogger logger, CancellationToken ct)
+    {
+        int done = 0, failed = 0;
+        foreach (var file in Directory.EnumerateFiles(folder, "*.csv").Order(StringComparer.Ordinal).ToList())
+        {
+            var name = Path.GetFileName(file);
+            var sep = name.IndexOf("__", StringComparison.Ordinal);
+            var mapping = sep > 0 ? name[..sep] : null;
+            string report;
+            string target;
+            using var scope = services.CreateScope();
+            try
+            {
+                var result = await scope.ServiceProvider.GetRequiredService<RunImporter>()
+                    .ImportAsync(await File.ReadAllBytesAsync(file, ct), name, mapping, dryRun: false, null, ct);
+                report = result.ToString();
+                target = Directory.CreateDirectory(Path.Combine(folder, "done")).FullName;
+                done++;
+            }
+            catch (ImportRejectedException e)
+            {
+                report = e.Message;
+                target = Directory.CreateDirectory(Path.Combine(folder, "failed")).FullName;
+                failed++;
+            }
+            var destination = Path.Combine(target, name);
+            if (File.Exists(destination)) destination = Path.Combine(target, $"{Path.GetFileNameWithoutExtension(name)}-{DateTime.UtcNow:yyyyMMddHHmmss}.csv");
+            File.Move(file, destination);
+            await File.WriteAllTextAsync(destination + ".report.txt", report + "\n", ct);
+            logger.LogInformation("RPA drop folder: {File} → {Target}", name, destination);
+        }
+        return (done, failed);
+    }
+}
