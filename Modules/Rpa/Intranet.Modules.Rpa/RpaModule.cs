@@ -35,6 +35,7 @@ public sealed class RpaModule : IModule
         new("RPA台帳", "rpa", RpaPolicies.Read, 40),
         new("RPA 推進状況", "rpa/pipeline", RpaPolicies.Read, 41),
         new("RPA 取込", "rpa/import", RpaPolicies.Manage, 42),
+        new("RPA 設定", "rpa/settings", RpaPolicies.Manage, 43),
     ];
 
     /// <inheritdoc />

@@ -1,0 +1,230 @@
+using System.Text;
+using Intranet.Modules.Rpa.Import;
+
+namespace Intranet.UnitTests;
+
+/// <summary>
+/// <see cref="CsvFile"/>: the CSV that Japanese RPA tools and Excel write (UTF-8 with or without BOM, or
+/// Shift_JIS), dates as tools write them, and errors that name the line and column.
+/// </summary>
+public class RpaCsvFileTests
+{
+    private static readonly Encoding ShiftJis;
+
+    static RpaCsvFileTests()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        ShiftJis = Encoding.GetEncoding(932);
+    }
+
+    private const string WinActorText = "シナリオ名,実行ID,開始日時,終了日時,実行結果,処理件数\r\nふるさと納税登録,W10000,2022/06/01 10:00:00,2022/06/01 10:40:00,正常終了,162\r\n";
+
+    // ---- Decode --------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Decode_reads_utf8_without_bom()
+    {
+        var (text, encoding) = CsvFile.Decode(Encoding.UTF8.GetBytes("code,title\nRPA-001,給与支払報告書の入力\n"), "a.csv");
+        Assert.Equal("UTF-8", encoding);
+        Assert.Equal("code,title\nRPA-001,給与支払報告書の入力\n", text);
+    }
+
+    [Fact]
+    public void Decode_strips_the_utf8_bom()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("code,title\nRPA-001,会計伝票\n")).ToArray();
+        var (text, encoding) = CsvFile.Decode(bytes, "a.csv");
+        Assert.Equal("UTF-8", encoding);
+        Assert.Equal("code,title\nRPA-001,会計伝票\n", text);
+        Assert.False(text.StartsWith('\uFEFF'));
+    }
+
+    [Fact]
+    public void Decode_reads_shift_jis_as_windows_tools_write_it()
+    {
+        var bytes = ShiftJis.GetBytes(WinActorText);
+        Assert.Throws<DecoderFallbackException>(() => new UTF8Encoding(false, true).GetString(bytes));   // really not UTF-8
+        var (text, encoding) = CsvFile.Decode(bytes, "winactor.csv");
+        Assert.Equal("Shift_JIS", encoding);
+        Assert.Equal(WinActorText, text);
+    }
+
+    [Fact]
+    public void Decode_reads_cp932_extensions_such_as_circled_digits_and_numbered_kanji()
+    {
+        const string s = "所管課,備考\r\n市民税課,①№㈱髙\r\n";   // NEC/IBM extensions of Windows-31J
+        var (text, encoding) = CsvFile.Decode(ShiftJis.GetBytes(s), "x.csv");
+        Assert.Equal("Shift_JIS", encoding);
+        Assert.Equal(s, text);
+    }
+
+    [Fact]
+    public void Decode_reads_the_shipped_winactor_sample_as_shift_jis()
+    {
+        var path = Path.Combine(RepoRoot(), "Modules", "Rpa", "Intranet.Modules.Rpa", "SampleData", "winactor-log-sjis.csv");
+        var (text, encoding) = CsvFile.Decode(File.ReadAllBytes(path), "winactor-log-sjis.csv");
+        Assert.Equal("Shift_JIS", encoding);
+        Assert.StartsWith("シナリオ名,実行ID,開始日時,終了日時,実行結果,処理件数", text);
+        Assert.Contains("ふるさと納税登録,W10043,2023/03/29 10:00:00,2023/03/29 10:40:00,正常終了,170", text);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x61, 0x2C, 0x62, 0x0A, 0x82, 0x20 })]          // SJIS lead byte followed by a space
+    [InlineData(new byte[] { 0x61, 0x2C, 0x62, 0x0A, 0x81 })]                // truncated double-byte character
+    [InlineData(new byte[] { 0x61, 0x0A, 0xEF, 0xBB })]                      // truncated UTF-8, odd SJIS
+    [InlineData(new byte[] { 0xFF, 0xFE, 0x61, 0x62, 0xFF, 0xFF })]          // random binary
+    public void Decode_rejects_bytes_that_are_neither_utf8_nor_shift_jis(byte[] bytes)
+    {
+        var e = Assert.Throws<ImportRejectedException>(() => CsvFile.Decode(bytes, "broken.csv"));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal("文字コード", error.Column);
+        Assert.Contains("文字コードを判別できません", error.Message);
+        Assert.StartsWith("broken.csv:", e.Message);
+    }
+
+    [Fact]
+    public void Decode_rejects_nul_bytes_as_not_text()
+    {
+        // UTF-16 (what Excel's "Unicode text" writes) has NUL bytes for ASCII characters.
+        var utf16 = Encoding.Unicode.GetBytes("case,items\nRPA-001,3\n");
+        var e = Assert.Throws<ImportRejectedException>(() => CsvFile.Decode(utf16, "unicode.txt"));
+        Assert.Equal("文字コード", Assert.Single(e.Errors).Column);
+        Assert.Contains("NUL", e.Errors[0].Message);
+
+        var zipLike = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x00, 0x00 };   // an .xlsx renamed to .csv
+        Assert.Contains("テキストファイルではありません", Assert.Throws<ImportRejectedException>(() => CsvFile.Decode(zipLike, "x.csv")).Errors[0].Message);
+    }
+
+    // ---- Read ----------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Read_gives_each_row_its_line_and_fields_by_trimmed_case_insensitive_header()
+    {
+        var rows = CsvFile.Read("\uFEFF Case ,Items\n RPA-001 , 12 \n\nRPA-002,3\n", "a.csv", ["case", "ITEMS"]);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(2, rows[0].Line);
+        Assert.Equal("RPA-001", rows[0]["case"]);
+        Assert.Equal("12", rows[0]["items"]);
+        Assert.Equal(4, rows[1].Line);                 // the blank line 3 is skipped, not renumbered
+        Assert.Equal("RPA-002", rows[1]["CASE"]);
+        Assert.Equal("", rows[1]["no-such-column"]);
+    }
+
+    [Fact]
+    public void Read_numbers_lines_as_an_editor_does_after_a_quoted_field_spanning_lines()
+    {
+        var rows = CsvFile.Read("code,title\r\nRPA-001,\"二行の\r\n業務名\"\r\nRPA-002,一行\r\n", "a.csv", ["code"]);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("二行の\r\n業務名", rows[0]["title"]);
+        Assert.Equal(2, rows[0].Line);                 // the record starts on line 2
+        Assert.Equal(4, rows[1].Line);
+    }
+
+    [Fact]
+    public void Read_reports_every_missing_required_column_on_line_1()
+    {
+        var e = Assert.Throws<ImportRejectedException>(() =>
+            CsvFile.Read("code,department\nRPA-001,会計課\n", "cases.csv", ["code", "title", "business_process", "department"]));
+        Assert.Equal(2, e.Errors.Count);
+        Assert.All(e.Errors, x => Assert.Equal(1, x.Line));
+        Assert.Equal(["title", "business_process"], e.Errors.Select(x => x.Column));
+        Assert.Contains("列「title」がありません", e.Errors[0].Message);
+        Assert.Contains("1行目 [title]", e.Message);
+    }
+
+    [Fact]
+    public void Read_skips_blank_rows_and_returns_none_for_a_header_only_file()
+    {
+        Assert.Empty(CsvFile.Read("case,items\n", "a.csv", ["case"]));
+        Assert.Empty(CsvFile.Read("case,items\n,\n ,  \n", "a.csv", ["case"]));
+    }
+
+    [Fact]
+    public void ImportError_text_names_line_and_column()
+    {
+        Assert.Equal("12行目 [items]: 処理件数は整数で入力してください。", new ImportError(12, "items", "処理件数は整数で入力してください。").ToString());
+        Assert.Equal("[文字コード]: x", new ImportError(0, "文字コード", "x").ToString());
+    }
+
+    // ---- Dates and numbers ---------------------------------------------------------------------------
+
+    private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
+
+    public static TheoryData<string, DateTimeOffset> DateTimes() => new()
+    {
+        { "2022-04-01 09:00:00", new DateTimeOffset(2022, 4, 1, 9, 0, 0, Jst) },
+        { "2022-04-01 09:00", new DateTimeOffset(2022, 4, 1, 9, 0, 0, Jst) },
+        { "2022-04-01T09:00:00", new DateTimeOffset(2022, 4, 1, 9, 0, 0, Jst) },
+        { "2022/06/01 10:40:00", new DateTimeOffset(2022, 6, 1, 10, 40, 0, Jst) },
+        { "2022/6/1 9:05", new DateTimeOffset(2022, 6, 1, 9, 5, 0, Jst) },
+        { "2022/6/1 9:05:07", new DateTimeOffset(2022, 6, 1, 9, 5, 7, Jst) },
+        { "2022-04-01", new DateTimeOffset(2022, 4, 1, 0, 0, 0, Jst) },
+        { "2022/4/1", new DateTimeOffset(2022, 4, 1, 0, 0, 0, Jst) },
+        { " 2022-04-01 09:00:00 ", new DateTimeOffset(2022, 4, 1, 9, 0, 0, Jst) },
+        // with an offset: kept as written
+        { "2022-04-01T09:00:00+09:00", new DateTimeOffset(2022, 4, 1, 9, 0, 0, Jst) },
+        { "2022-04-01 09:00:00+09:00", new DateTimeOffset(2022, 4, 1, 9, 0, 0, Jst) },
+        { "2022-03-31T15:30:00Z", new DateTimeOffset(2022, 3, 31, 15, 30, 0, TimeSpan.Zero) },
+        { "2022-03-31T20:00:00-05:00", new DateTimeOffset(2022, 3, 31, 20, 0, 0, TimeSpan.FromHours(-5)) },
+        // full-width digits and punctuation (IME input, Excel)
+        { "２０２２／０４／０１　０９：００", new DateTimeOffset(2022, 4, 1, 9, 0, 0, Jst) },
+        { "２０２２-０４-０１", new DateTimeOffset(2022, 4, 1, 0, 0, 0, Jst) },
+    };
+
+    [Theory]
+    [MemberData(nameof(DateTimes))]
+    public void TryParseDateTime_reads_what_tools_write(string text, DateTimeOffset expected)
+    {
+        Assert.True(CsvFile.TryParseDateTime(text, out var value), text);
+        Assert.Equal(expected, value);
+        Assert.Equal(expected.Offset, value.Offset);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("昨日")]
+    [InlineData("2022-13-01")]
+    [InlineData("2022-02-30 10:00")]
+    [InlineData("2022-04-01 25:00")]
+    [InlineData("01/04/2022")]
+    [InlineData("20220401")]
+    public void TryParseDateTime_refuses_what_is_not_a_date(string text) => Assert.False(CsvFile.TryParseDateTime(text, out _));
+
+    [Theory]
+    [InlineData("2022-04-01", "2022-04-01")]
+    [InlineData("2022/3/31", "2022-03-31")]
+    [InlineData("2022-03-31T15:00:00Z", "2022-04-01")]        // 00:00 in Japan: already FY2022
+    [InlineData("2022-03-31T14:59:59Z", "2022-03-31")]        // 23:59:59 in Japan: still FY2021
+    [InlineData("2022-03-31T10:00:00-05:00", "2022-04-01")]   // 00:00 JST
+    public void TryParseDate_takes_the_japan_calendar_date(string text, string expected)
+    {
+        Assert.True(CsvFile.TryParseDate(text, out var date));
+        Assert.Equal(DateOnly.Parse(expected), date);
+    }
+
+    [Theory]
+    [InlineData("12", "12")]
+    [InlineData("1,234.5", "1234.5")]
+    [InlineData("１２３", "123")]
+    [InlineData(" 0.5 ", "0.5")]
+    [InlineData("-3", "-3")]
+    public void TryParseDecimal_reads_thousands_separators_and_full_width_digits(string text, string expected)
+    {
+        Assert.True(CsvFile.TryParseDecimal(text, out var v));
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), v);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("1e3")]
+    public void TryParseDecimal_refuses_non_numbers(string text) => Assert.False(CsvFile.TryParseDecimal(text, out _));
+
+    internal static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Intranet.sln"))) return dir.FullName;
+        throw new InvalidOperationException("repository root (Intranet.sln) not found above " + AppContext.BaseDirectory);
+    }
+}
