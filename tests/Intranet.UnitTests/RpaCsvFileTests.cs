@@ -72,7 +72,7 @@ public class RpaCsvFileTests
     [InlineData(new byte[] { 0x61, 0x2C, 0x62, 0x0A, 0x82, 0x20 })]          // SJIS lead byte followed by a space
     [InlineData(new byte[] { 0x61, 0x2C, 0x62, 0x0A, 0x81 })]                // truncated double-byte character
     [InlineData(new byte[] { 0x61, 0x0A, 0xEF, 0xBB })]                      // truncated UTF-8, odd SJIS
-    [InlineData(new byte[] { 0xFF, 0xFE, 0x61, 0x62, 0xFF, 0xFF })]          // random binary
+    [InlineData(new byte[] { 0x63, 0x61, 0x66, 0xE9, 0x2C, 0x31, 0x0A })]    // "café,1" in Latin-1 / Windows-1252
     public void Decode_rejects_bytes_that_are_neither_utf8_nor_shift_jis(byte[] bytes)
     {
         var e = Assert.Throws<ImportRejectedException>(() => CsvFile.Decode(bytes, "broken.csv"));
