@@ -152,12 +152,14 @@ public sealed class PlanKpiTests
     {
         using var app = new IntranetApp(db, s =>
         {
-            s.AddSingleton(TestFeeder.ProcessCount);
+            s.AddSingleton(TestFeeder.WidgetCount);
             s.AddScoped<TestFeeder>();
         });
         var measuredAt = new DateTimeOffset(2022, 3, 31, 9, 0, 0, TimeSpan.Zero);
         using (var scope = app.Services.CreateScope())
         {
+            await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new Intranet.Modules.PlanKpi.UseCases.ImportPlan("feed-test.json",
+                new MemoryStream(System.Text.Encoding.UTF8.GetBytes(TestFeeder.PlanJson))));
             var feeder = scope.ServiceProvider.GetRequiredService<TestFeeder>();
             Assert.Equal(new ReportMetricsResult(1, 0), await feeder.ReportAsync(2021, 5, measuredAt));
             Assert.Equal(new ReportMetricsResult(0, 1), await feeder.ReportAsync(2021, 5, measuredAt));
@@ -168,32 +170,34 @@ public sealed class PlanKpiTests
                 [new MetricValue(MetricKeys.TeleworkParticipationRate, 2021, 10, "%", measuredAt)])));
             Assert.Contains("登録されていません", unknown.Message);
             var wrongUnit = await Assert.ThrowsAsync<RequestValidationException>(() => mediator.Send(new ReportMetrics(TestFeeder.SourceModule,
-                [new MetricValue(MetricKeys.RpaAutomatedProcessCount, 2021, 10, "件", measuredAt)])));
+                [new MetricValue(TestFeeder.Key, 2021, 10, "業務", measuredAt)])));
             Assert.Contains("単位", wrongUnit.Message);
+            var notItsKey = await Assert.ThrowsAsync<RequestValidationException>(() => mediator.Send(new ReportMetrics(TestFeeder.SourceModule,
+                [new MetricValue(MetricKeys.RpaHoursSaved, 2021, 10, "時間", measuredAt)])));
+            Assert.Contains("連携元は RPA台帳", notItsKey.Message);
         }
 
         var client = await app.SignedInAsync("PlanOffice");
-        var rows = await client.ExportRowsAsync();
-        Assert.Equal("5", rows.Row("2-1-(1)-1", 2021)["actual_value"]);
-        Assert.Equal("achieved", rows.Row("2-1-(1)-1", 2021)["status"]);      // target 4
-        Assert.Equal("behind", rows.Row("2-1-(1)-1", 2022)["status"]);        // target 6, year over
-        Assert.Equal("", rows.Row("2-1-(1)-2", 2021)["actual_value"]);        // hours saved: nothing fed
+        var rows = await client.ExportRowsAsync("feed-test");
+        Assert.Equal("5", rows.Row("1-1-(1)-1", 2021)["actual_value"]);
+        Assert.Equal("achieved", rows.Row("1-1-(1)-1", 2021)["status"]);      // target 4
+        Assert.Equal("behind", rows.Row("1-1-(1)-1", 2022)["status"]);        // target 6, year over
 
-        var project = await client.GetStringAsync("/plans/hadano-ict-2021/projects/2-1-(1)");
+        var project = await client.GetStringAsync("/plans/feed-test/projects/1-1-(1)");
         Assert.Contains(TestFeeder.SourceModule + " (自動連携)", project);
 
         // A bound indicator cannot be typed in, even by the plan office.
-        var form = await client.GetStringAsync("/plans/hadano-ict-2021/indicators/2-1-(1)-1/actuals/2021");
+        var form = await client.GetStringAsync("/plans/feed-test/indicators/1-1-(1)-1/actuals/2021");
         Assert.Contains("手入力できません", form);
         Assert.DoesNotContain("name=\"Form.Value\"", form);
-        var typed = await client.PostAsync("/plans/hadano-ict-2021/indicators/2-1-(1)-1/actuals/2021", new FormUrlEncodedContent(
+        var typed = await client.PostAsync("/plans/feed-test/indicators/1-1-(1)-1/actuals/2021", new FormUrlEncodedContent(
             new Dictionary<string, string>(Actual("99")) { ["_handler"] = "actual", ["__RequestVerificationToken"] = HttpClientForms.Token(form) }));
         Assert.Equal(HttpStatusCode.BadRequest, typed.StatusCode);
         Assert.Equal(0, await app.PlanKpiAsync(d => d.Actuals.CountAsync()));
         using (var scope = app.Services.CreateScope())
         {
             var refusedByHandler = await Assert.ThrowsAsync<RequestValidationException>(() => scope.ServiceProvider.GetRequiredService<IMediator>()
-                .Send(new Intranet.Modules.PlanKpi.UseCases.RecordActual("hadano-ict-2021", "2-1-(1)-1", 2021, 99, null, null)));
+                .Send(new Intranet.Modules.PlanKpi.UseCases.RecordActual("feed-test", "1-1-(1)-1", 2021, 99, null, null)));
             Assert.Contains("手入力できません", refusedByHandler.Message);
         }
     }

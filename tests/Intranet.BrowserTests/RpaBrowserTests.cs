@@ -1,0 +1,244 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Intranet.BrowserTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Intranet.BrowserTests;
+
+/// <summary>
+/// Issue #3 (RPA台帳): an RPA team member registers a case, takes it to 本番稼働 in FY2022, values it with an
+/// assessment, uploads a run log, and the FY2022 dashboard's 2-1-(1) indicators show the figures fed by the
+/// module (1業務, 25時間). A Department user may only propose ideas.
+/// </summary>
+public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
+{
+    private const string DashboardFy2022 = "/dashboard?plan=hadano-ict-2021&fy=2022";
+    private const string CountIndicator = "2-1-(1)-1";   // 適用業務数(累積), FY2022 target 6業務
+    private const string HoursIndicator = "2-1-(1)-2";   // 削減時間(累積), FY2022 target 1,500時間
+    private const string Department = "戸籍住民課";
+
+    [Fact]
+    public Task Rpa_team_registers_a_case_takes_it_to_production_imports_runs_and_the_dashboard_shows_the_fed_figures() =>
+        WithHostLogOnFailureAsync(RpaTeamScenarioAsync);
+
+    [Fact]
+    public Task Department_user_can_propose_an_idea_but_cannot_open_the_import_page() =>
+        WithHostLogOnFailureAsync(DepartmentScenarioAsync);
+
+    private async Task RpaTeamScenarioAsync()
+    {
+        const string email = "rpa-team@intranet.local";
+        const string password = "rpa-team-pass-2024";
+        output.WriteLine(await host.CreateUserAsync(email, password, "RpaTeam"));
+        var page = await host.NewPageAsync();
+        await Pages.LoginAsync(page, email, password);
+
+        // Before: nothing has been fed for FY2022.
+        await OpenDashboardFy2022Async(page);
+        var countCard = Pages.IndicatorCard(page, CountIndicator);
+        var hoursCard = Pages.IndicatorCard(page, HoursIndicator);
+        await Expect(countCard).ToContainTextAsync("目標 6業務");
+        await Expect(countCard).ToContainTextAsync("実績 —");
+        await Expect(countCard.Locator(".status")).ToHaveTextAsync("未測定");
+        output.WriteLine("before: " + Normalize(await countCard.InnerTextAsync()));
+
+        // Register the case (plan project 2-1-(1) of the Hadano plan).
+        await page.GotoAsync("/rpa/cases/new");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "RPA適用業務の登録", Level = 1 })).ToBeVisibleAsync();
+        await page.Locator("#title").FillAsync("住民票の写し交付件数の集計");
+        await page.Locator("#process").FillAsync("窓口システムから出力した交付件数を月ごとに集計し、報告用の表に転記する。");
+        await page.Locator("#dept").FillAsync(Department);
+        await page.Locator("#tool").SelectOptionAsync(new SelectOptionValue { Label = "WinActor" });
+        await page.Locator("#robot").FillAsync("住民票集計ロボ");
+        await page.Locator("#contact").FillAsync("戸籍住民課 秦野太郎");
+        await page.Locator("#project").SelectOptionAsync("hadano-ict-2021|2-1-(1)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登録する", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/rpa/cases/RPA-\d{3}\?saved=1$"));
+        var code = Regex.Match(page.Url, @"RPA-\d{3}").Value;
+        output.WriteLine("registered " + code);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(code);
+        await Expect(StatusOf(page)).ToHaveTextAsync("候補");
+        await Expect(page.Locator("dl.facts")).ToContainTextAsync("hadano-ict-2021 2-1-(1)");
+
+        // 候補 → 検討 → 開発 → 試行 → 本番稼働, all in FY2022.
+        await MoveAsync(page, "検討", "2022-04-01", "効果と実現性の検討を開始");
+        await MoveAsync(page, "開発", "2022-04-08", "シナリオ作成に着手");
+        await MoveAsync(page, "試行", "2022-04-20", "課内で試行");
+        await MoveAsync(page, "本番稼働", "2022-05-01", "試行結果が良好のため本番稼働");
+        await Expect(page.Locator("dl.facts")).ToContainTextAsync("本番稼働日 2022/05/01");
+
+        // Assessment from 2022-05-01: 12 runs/year × 100 items × (6 − 1) min ÷ 60 = 100 hours/year.
+        await page.Locator("#a-from").FillAsync("2022-05-01");
+        await page.Locator("#a-exec").FillAsync("12");
+        await page.Locator("#a-items").FillAsync("100");
+        await page.Locator("#a-manual").FillAsync("6");
+        await page.Locator("#a-robot").FillAsync("1");
+        await SubmitAndWaitAsync(page, "見積りを保存", page.Locator("table.grid tbody tr", new() { HasText = "2022/05/01" }));
+        var assessmentRow = page.Locator("table.grid tbody tr", new() { HasText = "2022/05/01" });
+        await Expect(assessmentRow).ToContainTextAsync("100時間");
+
+        // Run log: three successful runs of 100 items (May–June 2022) and one failure, which saves nothing.
+        var runFile = Path.Combine(Path.GetTempPath(), $"rpa-runs-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var csv = new StringBuilder()
+                .AppendLine("case,run_id,started_at,ended_at,outcome,items")
+                .AppendLine($"{code},BT-0001,2022-05-10 09:00:00,2022-05-10 09:40:00,success,100")
+                .AppendLine($"{code},BT-0002,2022-06-10 09:00:00,2022-06-10 09:35:00,success,100")
+                .AppendLine($"{code},BT-0003,2022-06-20 09:00:00,2022-06-20 09:20:00,failure,100")
+                .AppendLine($"{code},BT-0004,2022-06-24 09:00:00,2022-06-24 09:38:00,success,100");
+            await File.WriteAllTextAsync(runFile, csv.ToString(), new UTF8Encoding(false));
+
+            await page.GotoAsync("/rpa/import");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "RPA 取込", Level = 1 })).ToBeVisibleAsync();
+            await page.Locator("#kind").SelectOptionAsync(new SelectOptionValue { Label = "実行ログ" });
+            await page.Locator("#mapping").SelectOptionAsync(new SelectOptionValue { Label = "台帳の標準形式" });
+            await page.Locator("#file").SetInputFilesAsync(runFile);
+            await page.GetByRole(AriaRole.Button, new() { Name = "確認のみ", Exact = true }).ClickAsync();
+            await Expect(page.Locator(".message-ok, .message-error").First).ToBeVisibleAsync();
+            await FailOnImportErrorsAsync(page);
+            await Expect(page.Locator(".message-ok")).ToContainTextAsync("確認のみ (書き込みなし): 4行 (追加 4");
+            output.WriteLine("dry run: " + await page.Locator(".message-ok").InnerTextAsync());
+
+            // The form was posted back: choose the file again, then import for real.
+            await page.Locator("#kind").SelectOptionAsync(new SelectOptionValue { Label = "実行ログ" });
+            await page.Locator("#file").SetInputFilesAsync(runFile);
+            await page.GetByRole(AriaRole.Button, new() { Name = "取り込む", Exact = true }).ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(new Regex("/rpa/imports/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
+            }
+            catch (TimeoutException)
+            {
+                await FailOnImportErrorsAsync(page);
+                throw;
+            }
+        }
+        finally
+        {
+            File.Delete(runFile);
+        }
+        // The status page reloads itself every 2 s until the background import has finished.
+        var state = page.Locator("dd[data-state]");
+        await Expect(state).ToHaveAttributeAsync("data-state", new Regex("^(Succeeded|Failed)$"), new() { Timeout = 90_000 });
+        if (await state.GetAttributeAsync("data-state") == "Failed")
+            Assert.Fail("Import failed: " + await page.Locator(".message-error").InnerTextAsync());
+        await Expect(state).ToHaveTextAsync("完了");
+        await Expect(page.Locator(".message-ok")).ToContainTextAsync("取り込み完了: 4行 (追加 4");
+        output.WriteLine("import: " + await page.Locator(".message-ok").InnerTextAsync());
+
+        // Case page: 3 successful runs × 100 items × 5 min ÷ 60 = 25 hours; the failure counts 0.
+        await page.GotoAsync("/rpa/cases/" + code);
+        await Expect(StatusOf(page)).ToHaveTextAsync("本番稼働");
+        await Expect(page.Locator("dl.facts dt:text-is('削減時間 (実績累計)') + dd")).ToContainTextAsync("25時間");
+        var monthly = page.Locator("table.grid", new() { Has = page.Locator("th", new() { HasText = "削減時間" }) }).First;
+        await Expect(monthly.Locator("tbody tr", new() { HasText = "2022-05" })).ToContainTextAsync("8.3時間");
+        await Expect(monthly.Locator("tbody tr", new() { HasText = "2022-06" })).ToContainTextAsync("16.7時間");
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "rpa-case.png")) output.WriteLine("screenshot: " + path);
+
+        // Dashboard FY2022: 1 process (production since 2022-05-01), 25 hours, both fed by RPA台帳.
+        await OpenDashboardFy2022Async(page);
+        await Expect(countCard).ToContainTextAsync("目標 6業務");
+        await Expect(countCard).ToContainTextAsync("実績 1業務");
+        await Expect(countCard).ToContainTextAsync("入力元: RPA台帳");
+        await Expect(hoursCard).ToContainTextAsync("目標 1,500時間");
+        await Expect(hoursCard).ToContainTextAsync("実績 25時間");
+        await Expect(hoursCard).ToContainTextAsync("入力元: RPA台帳");
+        // FY2022 is over and both are below target.
+        await Expect(countCard.Locator(".status")).ToHaveTextAsync("遅れ");
+        await Expect(hoursCard.Locator(".status")).ToHaveTextAsync("遅れ");
+        output.WriteLine("after count: " + Normalize(await countCard.InnerTextAsync()));
+        output.WriteLine("after hours: " + Normalize(await hoursCard.InnerTextAsync()));
+
+        await countCard.EvaluateAsync("e => e.scrollIntoView({ block: 'start' })");
+        await Expect(countCard).ToBeInViewportAsync();
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "dashboard-rpa.png", fullPage: false)) output.WriteLine("screenshot: " + path);
+    }
+
+    private async Task DepartmentScenarioAsync()
+    {
+        const string email = "koseki@intranet.local";
+        const string password = "koseki-pass-2024";
+        output.WriteLine(await host.CreateUserAsync(email, password, "Department", Department));
+        var page = await host.NewPageAsync();
+        await Pages.LoginAsync(page, email, password);
+
+        await page.GotoAsync("/rpa/cases/new");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "RPA化の提案", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("#dept")).ToBeDisabledAsync();
+        await Expect(page.Locator("#dept")).ToHaveValueAsync(Department);
+        await page.Locator("#title").FillAsync("転入届の入力補助");
+        await page.Locator("#process").FillAsync("転入届の記載内容を住民記録システムへ入力する作業を自動化したい。");
+        await page.GetByRole(AriaRole.Button, new() { Name = "提案する", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/rpa/cases/RPA-\d{3}\?saved=1$"));
+        output.WriteLine("proposed: " + page.Url);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("転入届の入力補助");
+        await Expect(StatusOf(page)).ToHaveTextAsync("候補");
+        await Expect(page.Locator("dl.facts dt:text-is('所管課') + dd")).ToHaveTextAsync(Department);
+        // A proposer does not manage the case.
+        await Expect(page.Locator("#move-to")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("/rpa/import");
+        await page.WaitForURLAsync(new Regex("/account/access-denied"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "このページを開く権限がありません", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("#file")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Runs a scenario; when it fails, prints what the host logged (server errors show only there).</summary>
+    private async Task WithHostLogOnFailureAsync(Func<Task> scenario)
+    {
+        try
+        {
+            await scenario();
+        }
+        catch
+        {
+            output.WriteLine("--- host output ---");
+            output.WriteLine(host.HostLog);
+            throw;
+        }
+    }
+
+    private static async Task OpenDashboardFy2022Async(IPage page)
+    {
+        await page.GotoAsync(DashboardFy2022);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "指標ダッシュボード", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    /// <summary>The 状態 fact of the case page (<c>dt 状態 + dd strong</c>).</summary>
+    private static ILocator StatusOf(IPage page) => page.Locator("dl.facts dt:text-is('状態') + dd strong");
+
+    /// <summary>Moves the case on its page with the 状態の変更 form and waits for the new state.</summary>
+    private static async Task MoveAsync(IPage page, string to, string date, string reason)
+    {
+        await page.Locator("#move-to").SelectOptionAsync(new SelectOptionValue { Label = to });
+        await page.Locator("#move-on").FillAsync(date);
+        await page.Locator("#move-reason").FillAsync(reason);
+        await SubmitAndWaitAsync(page, "状態を変更", page.Locator($"dl.facts dt:text-is('状態') + dd strong:text-is('{to}')"));
+        var history = page.Locator("table.grid tbody tr", new() { HasText = date.Replace('-', '/') });
+        await Expect(history.Last).ToContainTextAsync(to);
+    }
+
+    /// <summary>
+    /// Clicks a submit button, then waits for <paramref name="done"/> or a validation/error message; fails with
+    /// the messages shown when the form was refused.
+    /// </summary>
+    private static async Task SubmitAndWaitAsync(IPage page, string button, ILocator done)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        var problems = page.Locator(".validation-message, .message-error");
+        await done.Or(problems).First.WaitForAsync();
+        if (await problems.CountAsync() > 0)
+            Assert.Fail($"「{button}」 was refused on {page.Url}: {string.Join(" / ", await problems.AllInnerTextsAsync())}");
+        await Expect(page.Locator(".message-ok")).ToContainTextAsync("保存しました");
+    }
+
+    private static async Task FailOnImportErrorsAsync(IPage page)
+    {
+        var errors = page.Locator(".message-error");
+        if (await errors.CountAsync() > 0) Assert.Fail("Import refused: " + Normalize(await errors.InnerTextAsync()));
+    }
+
+    private static string Normalize(string text) => Regex.Replace(text, @"\s+", " ").Trim();
+}
