@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Intranet.Modules.Rpa.Data;
 using Intranet.Modules.Rpa.Domain;
@@ -19,6 +20,13 @@ public sealed class ImportQueue(IServiceScopeFactory scopes, DatabaseSettings se
     : BackgroundService
 {
     private readonly Channel<Guid> _jobs = Channel.CreateUnbounded<Guid>();
+
+    // Progress lives in memory: the import holds a write transaction, and on SQLite a second connection
+    // writing progress rows would wait for it (and fail with "database is locked").
+    private readonly ConcurrentDictionary<Guid, (int Done, int Total)> _progress = new();
+
+    /// <summary>Rows written so far and rows to write, for a running job of this process; null when unknown.</summary>
+    public (int Done, int Total)? Progress(Guid id) => _progress.TryGetValue(id, out var p) ? p : null;
 
     private string Folder => Directory.CreateDirectory(Path.Combine(settings.DataDirectory, "rpa-imports")).FullName;
 
@@ -87,11 +95,10 @@ public sealed class ImportQueue(IServiceScopeFactory scopes, DatabaseSettings se
         using var actor = HttpCurrentUser.ActOnBehalfOf(job.CreatedBy);
         var content = await File.ReadAllBytesAsync(path, ct);
 
-        async Task Progress(int done, int total)
+        Task Progress(int done, int total)
         {
-            using var progressScope = scopes.CreateScope();
-            var pdb = progressScope.ServiceProvider.GetRequiredService<RpaDbContext>();
-            await pdb.ImportJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ProcessedRows, done).SetProperty(j => j.TotalRows, total), ct);
+            _progress[id] = (done, total);
+            return Task.CompletedTask;
         }
 
         try
@@ -107,6 +114,18 @@ public sealed class ImportQueue(IServiceScopeFactory scopes, DatabaseSettings se
             db.ChangeTracker.Clear();
             job = await db.ImportJobs.SingleAsync(j => j.Id == id, ct);
             (job.State, job.Errors) = (ImportState.Failed, string.Join("\n", e.Errors.Select(x => x.ToString())));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing was written (the import's transaction rolled back); the job must not look as if it still ran.
+            logger.LogError(e, "RPA import {Job} failed", id);
+            db.ChangeTracker.Clear();
+            job = await db.ImportJobs.SingleAsync(j => j.Id == id, ct);
+            (job.State, job.Errors) = (ImportState.Failed, "予期しないエラーのため取り込めませんでした。何も書き込んでいません。システム管理者に連絡してください。(" + e.GetType().Name + ")");
+        }
+        finally
+        {
+            _progress.TryRemove(id, out _);
         }
         job.FinishedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);

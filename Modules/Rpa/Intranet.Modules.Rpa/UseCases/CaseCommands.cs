@@ -30,11 +30,13 @@ public static class RpaAccess
 
 /// <summary>
 /// Registers a new case (RpaTeam) or proposes an idea (Department: always 候補, always for the user's own
-/// department). The code is the next free <c>RPA-NNN</c>. Returns the code.
+/// department). The code is the next free <c>RPA-NNN</c>. <paramref name="ProposedOn"/> is the date the idea
+/// arose (起案日, the 候補 step; default today): a case automated years ago can be registered with its real
+/// history, since later moves must not be dated before it. Returns the code.
 /// </summary>
 [RequiresRole(Roles.RpaTeam, Roles.Administrator, Roles.Department)]
 public sealed record RegisterCase(string Title, string BusinessProcess, string OwningDepartment, RpaTool Tool, string? RobotName,
-    string? ContactPerson, string? PlanCode, string? ProjectCode) : IRequest<string>;
+    string? ContactPerson, string? PlanCode, string? ProjectCode, DateOnly? ProposedOn = null) : IRequest<string>;
 
 internal sealed class RegisterCaseValidator : AbstractValidator<RegisterCase>
 {
@@ -43,6 +45,7 @@ internal sealed class RegisterCaseValidator : AbstractValidator<RegisterCase>
         RuleFor(x => x.Title).NotEmpty().WithMessage("業務名を入力してください。").MaximumLength(200).WithMessage("業務名は200文字以内で入力してください。");
         RuleFor(x => x.BusinessProcess).NotEmpty().WithMessage("対象業務の内容を入力してください。").MaximumLength(1000).WithMessage("1000文字以内で入力してください。");
         RuleFor(x => x.OwningDepartment).NotEmpty().WithMessage("所管課を入力してください。");
+        RuleFor(x => x.ProposedOn).GreaterThanOrEqualTo(new DateOnly(2000, 1, 1)).WithMessage("起案日が古すぎます。");
     }
 }
 
@@ -65,7 +68,10 @@ internal sealed class RegisterCaseHandler(RpaDbContext db, ICurrentUser user, Ti
             Tool = r.Tool, RobotName = Blank(r.RobotName), ContactPerson = Blank(r.ContactPerson), PlanCode = Blank(r.PlanCode),
             ProjectCode = Blank(r.ProjectCode), Status = CaseStatus.Idea, CreatedAt = now, CreatedBy = user.Name,
         };
-        c.Transitions.Add(new StatusTransition { CaseId = c.Id, To = CaseStatus.Idea, On = clock.TodayInJapan(), By = user.Name, Reason = "登録", RecordedAt = now });
+        var proposedOn = r.ProposedOn ?? clock.TodayInJapan();
+        if (proposedOn > clock.TodayInJapan())
+            throw new RequestValidationException(nameof(RegisterCase.ProposedOn), "起案日に未来の日付は指定できません。");
+        c.Transitions.Add(new StatusTransition { CaseId = c.Id, To = CaseStatus.Idea, On = proposedOn, By = user.Name, Reason = "登録", RecordedAt = now });
         db.Cases.Add(c);
         await db.SaveChangesAsync(ct);
         return c.Code;
