@@ -53,8 +53,10 @@ public sealed class RpaImportTests
         Assert.Equal("behind", rows.Row(ProcessCount, 2021)["status"]);   // 2 of 4
         Assert.Equal("achieved", rows.Row(HoursSaved, 2021)["status"]);    // 657.6 of 600
         Assert.Equal("109.6", rows.Row(HoursSaved, 2021)["achievement_rate"]);
-        Assert.Equal("behind", rows.Row(HoursSaved, 2022)["status"]);      // 1,796.1 of 1,500 … is more: see next line
+        Assert.Equal("achieved", rows.Row(HoursSaved, 2022)["status"]);    // 1,796.1 of 1,500
         Assert.Equal("119.7", rows.Row(HoursSaved, 2022)["achievement_rate"]);
+        Assert.Equal("behind", rows.Row(HoursSaved, 2023)["status"]);      // 1,796.1 of 3,300
+        Assert.Equal("50", rows.Row(ProcessCount, 2021)["achievement_rate"]);
 
         // The project page says where the actuals come from.
         var project = await planOffice.GetStringAsync($"/plans/{Plan}/projects/2-1-(1)");
@@ -138,7 +140,7 @@ public sealed class RpaImportTests
         yield return ("duplicate code", Cases(GoodCase.Replace("新規業務", "別名"), "code", "重複"));
         yield return ("forbidden lifecycle move of a stored case",
             Cases("RPA-006,研修受講者名簿の作成,研修申込メールから受講者名簿を作成する,人事課,その他,,人事課 研修担当,,,本番稼働,2023-04-01,,,,,", "status", "候補 から 本番稼働"));
-        yield return ("cases file in Latin-1", new BadFile("cases", Encoding.Latin1.GetBytes(CasesHeader + "\r\nRPA-102,Café,é,会,UiPath\r\n".Replace("会", "x")), 0, "文字コード", "判別できません"));
+        yield return ("cases file in Latin-1", new BadFile("cases", Encoding.Latin1.GetBytes(CasesHeader + "\r\nRPA-102,Café,crème,Comptabilité,UiPath,,,,,Idea,,,,,,\r\n"), 0, "文字コード", "判別できません"));
 
         yield return ("end before start", Runs(Run("2023-05-03 10:00:00", "2023-05-03 09:59:00"), "ended_at", "開始日時より前"));
         yield return ("unknown case", Runs(Run("2023-05-03 10:00:00", @case: "RPA-999"), "case", "RPA-999"));
@@ -191,6 +193,26 @@ public sealed class RpaImportTests
     }
 
     [Fact]
+    public async Task A_cases_file_cannot_date_a_move_before_the_cases_last_transition()
+    {
+        // MoveCase refuses a date before the last move (「日付は直前の変更日 … 以降にしてください」); the import must too,
+        // or RPA-004 (試行 since 2023-01-10) would count as automated in FY2021 by a back-dated go-live.
+        using var app = new IntranetApp(Db.Sqlite);
+        var planOffice = await app.SignedInAsync("PlanOffice");
+        await app.ImportSampleCasesAsync();
+        await app.ImportSampleRunsAsync();
+        var before = await app.CountsAsync();
+
+        var lines = SampleLines("rpa-cases.csv");
+        var backdated = lines.Select(l => l.StartsWith("RPA-004,") ? l.Replace(",試行,2023-01-10,", ",本番稼働,2022-01-01,") : l).ToArray();
+        var e = await Assert.ThrowsAsync<ImportRejectedException>(() => app.ImportCasesAsync(Utf8(backdated)));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal((5, "status_date"), (error.Line, error.Column));
+        Assert.Equal(before, await app.CountsAsync());
+        Assert.Equal(2m, (await planOffice.ActualsAsync(2021)).Processes);
+    }
+
+    [Fact]
     public async Task Every_error_of_a_file_is_listed_not_only_the_first()
     {
         using var app = new IntranetApp(Db.Sqlite);
@@ -218,7 +240,7 @@ public sealed class RpaImportTests
         var withCases = await app.CountsAsync();
         Assert.Equal(new ImportResult(381, 381, 0, 0, "UTF-8", true), await app.ImportRunsAsync(Sample("rpa-runs.csv"), dryRun: true));
         Assert.Equal(withCases, await app.CountsAsync());
-        Assert.Null((await planOffice.ActualsAsync(2021)).Hours);
+        Assert.True((await planOffice.ActualsAsync(2021)).Hours is null or 0m);
 
         // A dry run of a re-import shows the unchanged rows.
         await app.ImportSampleRunsAsync();
@@ -337,7 +359,11 @@ public sealed class RpaImportTests
         var twice = Utf8(RunsHeader, "RPA-003,W-X,2023-06-21 10:00:00,,success,100", "RPA-003,W-X,2023-06-21 10:00:00,,success,100");
         Assert.Equal(new ImportResult(2, 1, 0, 1, "UTF-8", false), await app.ImportRunsAsync(twice, "twice.csv"));
         Assert.Equal(384, (await app.CountsAsync()).Runs);
-        Assert.Equal(full.Hours + Math.Round(350m * 4 / 60, 1, MidpointRounding.AwayFromZero), (await planOffice.ActualsAsync(2023)).Hours);
+        var model = Model.FromSamples();
+        model.Runs.AddRange([new("RPA-003", new DateOnly(2023, 6, 7), true, 120), new("RPA-003", new DateOnly(2023, 6, 14), true, 130),
+            new("RPA-003", new DateOnly(2023, 6, 21), true, 100)]);
+        Assert.Equal(1819.4m, model.Hours(2023));                       // 1,796.1 + 350 × 4 ÷ 60
+        Assert.Equal(model.Hours(2023), (await planOffice.ActualsAsync(2023)).Hours);
     }
 
     [Theory]
@@ -402,20 +428,25 @@ public sealed class RpaImportTests
 
         // Forbidden moves: 候補 → 本番稼働, anything out of 廃止, a date before the last move.
         var transitions = (await app.CountsAsync()).Transitions;
+        var v6 = await VersionAsync(app, "RPA-006");
+        var v4 = await VersionAsync(app, "RPA-004");
         var idea = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            app.SendAsync(new MoveCase("RPA-006", CaseStatus.Production, new DateOnly(2024, 1, 5), null, VersionAsync(app, "RPA-006").Result)));
+            app.SendAsync(new MoveCase("RPA-006", CaseStatus.Production, new DateOnly(2024, 1, 5), null, v6)));
         Assert.Equal("To", Assert.Single(idea.Errors).Field);
         Assert.Contains("候補 から 本番稼働 へは変更できません", idea.Errors[0].Message);
         var early = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            app.SendAsync(new MoveCase("RPA-004", CaseStatus.Suspended, new DateOnly(2023, 4, 2), null, VersionAsync(app, "RPA-004").Result)));
+            app.SendAsync(new MoveCase("RPA-004", CaseStatus.Suspended, new DateOnly(2023, 4, 2), null, v4)));
+        Assert.Equal(v6, await VersionAsync(app, "RPA-006"));
+        Assert.Equal(v4, await VersionAsync(app, "RPA-004"));
         Assert.Equal("On", Assert.Single(early.Errors).Field);
         Assert.Equal(transitions, (await app.CountsAsync()).Transitions);
 
         // Retiring later does not take the case out of the count: it was automated in the plan period.
         await app.SendAsync(new MoveCase("RPA-004", CaseStatus.Retired, new DateOnly(2025, 3, 31), "業務廃止", await VersionAsync(app, "RPA-004")));
         Assert.Equal(4m, (await planOffice.ActualsAsync(2025)).Processes);
+        var v4Retired = await VersionAsync(app, "RPA-004");
         var final = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            app.SendAsync(new MoveCase("RPA-004", CaseStatus.Production, new DateOnly(2025, 4, 1), null, VersionAsync(app, "RPA-004").Result)));
+            app.SendAsync(new MoveCase("RPA-004", CaseStatus.Production, new DateOnly(2025, 4, 1), null, v4Retired)));
         Assert.Contains("廃止 から 本番稼働", final.Errors[0].Message);
 
         // Back into production after a suspension keeps the first go-live date.
@@ -479,6 +510,54 @@ public sealed class RpaImportTests
         Assert.Contains("計画期間", outside.Message);
     }
 
+    // ---- uploads imported in the background ---------------------------------------------------------
+
+    private static async Task<ImportJob> WaitForAsync(IntranetApp app, Guid id)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var job = await app.RpaAsync(d => d.ImportJobs.AsNoTracking().SingleAsync(j => j.Id == id));
+            if (job.State is ImportState.Succeeded or ImportState.Failed) return job;
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"import job still {job.State} after 60 s ({job.ProcessedRows}/{job.TotalRows} rows)");
+            await Task.Delay(100);
+        }
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task An_uploaded_file_is_imported_in_the_background_with_progress_and_the_uploader_recorded(Db db)
+    {
+        using var app = new IntranetApp(db);
+        var planOffice = await app.SignedInAsync("PlanOffice");
+        var queue = app.Services.GetRequiredService<ImportQueue>();
+
+        var casesJob = await WaitForAsync(app, await queue.EnqueueAsync(RpaImportKinds.Cases, Sample("rpa-cases.csv"), "rpa-cases.csv", null,
+            "rpa@example.jp", CancellationToken.None));
+        Assert.Equal(ImportState.Succeeded, casesJob.State);
+        Assert.Equal("取り込み完了: 6行 (追加 6、更新 0、変更なし 0)、文字コード UTF-8", casesJob.Summary);
+        Assert.Equal(["system (for rpa@example.jp)"], await app.RpaAsync(d => d.Transitions.Select(t => t.By).Distinct().ToListAsync()));
+
+        var runsJob = await WaitForAsync(app, await queue.EnqueueAsync(RpaImportKinds.Runs, Sample("rpa-runs.csv"), "rpa-runs.csv", null,
+            "rpa@example.jp", CancellationToken.None));
+        Assert.True(runsJob.State == ImportState.Succeeded, runsJob.Errors);
+        Assert.Equal("取り込み完了: 381行 (追加 381、更新 0、変更なし 0)、文字コード UTF-8", runsJob.Summary);
+        Assert.Equal((381, 381), (runsJob.TotalRows, runsJob.ProcessedRows));
+        Assert.NotNull(runsJob.FinishedAt);
+        Assert.Equal(381, (await app.CountsAsync()).Runs);
+        Assert.Equal(1796.1m, (await planOffice.ActualsAsync(2022)).Hours);
+
+        var badJob = await WaitForAsync(app, await queue.EnqueueAsync(RpaImportKinds.Runs,
+            Utf8(RunsHeader, GoodRun2, Run("2023-05-03 10:00:00", @case: "RPA-999")), "bad.csv", null, "rpa@example.jp", CancellationToken.None));
+        Assert.Equal(ImportState.Failed, badJob.State);
+        Assert.StartsWith("3行目 [case]: ", badJob.Errors);
+        Assert.Equal(381, (await app.CountsAsync()).Runs);
+
+        // The uploaded copies are deleted once imported.
+        Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDirectory, "rpa-imports")));
+    }
+
     // ---- who may read the downloads -----------------------------------------------------------------
 
     private static async Task<List<Dictionary<string, string>>> CsvRowsAsync(HttpClient client, string url)
@@ -487,7 +566,7 @@ public sealed class RpaImportTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var bytes = await response.Content.ReadAsByteArrayAsync();
-        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);                       // UTF-8 with BOM for Excel
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);                       // UTF-8 with BOM for Excel
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var header = AppData.ParseLine(lines[0]);
         return lines.Skip(1).Select(l => header.Zip(AppData.ParseLine(l)).ToDictionary(p => p.First, p => p.Second)).ToList();
@@ -640,7 +719,11 @@ public sealed class RpaImportTests
 
             // a-good: 100 × 3.5 + 60 × 2.5 minutes; WinActor: 150 × 4 minutes; b-bad: nothing.
             Assert.Equal(381 + 3, (await app.CountsAsync()).Runs);
-            Assert.Equal(hoursBefore + Math.Round((350m + 150m + 600m) / 60m, 1, MidpointRounding.AwayFromZero), (await planOffice.ActualsAsync(2023)).Hours);
+            var model = Model.FromSamples();
+            model.Runs.AddRange([new("RPA-001", new DateOnly(2023, 5, 1), true, 100), new("RPA-002", new DateOnly(2023, 5, 2), true, 60),
+                new("RPA-003", new DateOnly(2023, 6, 7), true, 150)]);
+            Assert.Equal(hoursBefore, Model.FromSamples().Hours(2023));
+            Assert.Equal(model.Hours(2023), (await planOffice.ActualsAsync(2023)).Hours);
 
             // Dropping the same file again: a second report, no new run.
             await File.WriteAllBytesAsync(Path.Combine(folder, "a-good.csv"), Utf8(RunsHeader, GoodRun2, GoodRun4));

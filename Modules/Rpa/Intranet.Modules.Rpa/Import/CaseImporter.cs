@@ -28,7 +28,7 @@ public sealed record ImportResult(int Rows, int Added, int Updated, int Unchange
 /// <c>code</c>. Every row is checked first; a file with any bad row is rejected whole with each error's line
 /// and column, and nothing is written.
 /// </summary>
-public sealed partial class CaseImporter(RpaDbContext db, IMediator mediator, ICurrentUser user, TimeProvider clock)
+public sealed partial class CaseImporter(RpaDbContext db, IMediator mediator, ICurrentUser user, TimeProvider clock, UseCases.RpaFeed feed)
 {
     /// <summary>Columns of the cases file; the first five are required in the header.</summary>
     public static readonly string[] Columns =
@@ -46,7 +46,7 @@ public sealed partial class CaseImporter(RpaDbContext db, IMediator mediator, IC
         var rows = CsvFile.Read(text, fileName, Columns[..5]);
         var errors = new List<ImportError>();
         var projects = (await mediator.Send(new ListPlanProjects(), ct)).Select(p => (p.PlanCode, p.ProjectCode)).ToHashSet();
-        var existing = await db.Cases.Include(c => c.Assessments).ToDictionaryAsync(c => c.Code, ct);
+        var existing = await db.Cases.Include(c => c.Assessments).Include(c => c.Transitions).AsSplitQuery().ToDictionaryAsync(c => c.Code, ct);
         var seen = new HashSet<string>();
         var parsed = new List<(CsvRow Row, AutomationCase Values, CaseStatus? Status, DateOnly? StatusDate, CaseAssessment? Assessment)>();
 
@@ -86,8 +86,14 @@ public sealed partial class CaseImporter(RpaDbContext db, IMediator mediator, IC
             {
                 Error("status_date", "状態を指定するときは、その状態になった日付 (status_date) が必要です。");
             }
-            if (status is { } st && existing.TryGetValue(code, out var current) && current.Status != st && !CaseLifecycle.CanMove(current.Status, st))
-                Error("status", $"{CaseLifecycle.Label(current.Status)} から {CaseLifecycle.Label(st)} へは変更できません。");
+            if (status is { } st && existing.TryGetValue(code, out var current) && current.Status != st)
+            {
+                var last = current.Transitions.Select(t => t.On).DefaultIfEmpty(DateOnly.MinValue).Max();
+                if (!CaseLifecycle.CanMove(current.Status, st))
+                    Error("status", $"{CaseLifecycle.Label(current.Status)} から {CaseLifecycle.Label(st)} へは変更できません。");
+                else if (statusDate is { } sd && sd < last)
+                    Error("status_date", $"日付は直前の変更日 ({last:yyyy-MM-dd}) 以降にしてください。");
+            }
 
             CaseAssessment? assessment = null;
             var numbers = new[] { "executions_per_year", "items_per_execution", "manual_minutes_per_item", "robot_minutes_per_item" };
@@ -185,6 +191,7 @@ public sealed partial class CaseImporter(RpaDbContext db, IMediator mediator, IC
             return result;
         }
         await db.SaveChangesAsync(ct);
+        await feed.PublishAsync(ct);   // a status or assessment in the file changes the plan's figures at once
         return result;
     }
 

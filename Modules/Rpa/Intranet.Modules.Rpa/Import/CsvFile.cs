@@ -108,7 +108,7 @@ public static class CsvFile
     {
         var s = text.Normalize(NormalizationForm.FormKC).Trim();
         if (s.Length == 0) { value = default; return false; }
-        if ((s.Contains('+') || s.EndsWith('Z') || System.Text.RegularExpressions.Regex.IsMatch(s, @"T.*-\d\d:\d\d$"))
+        if ((s.Contains('+') || s.EndsWith('Z') || System.Text.RegularExpressions.Regex.IsMatch(s, @"[+-]\d\d:\d\d$"))
             && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
             return true;
         if (DateTime.TryParseExact(s, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))

@@ -32,8 +32,11 @@ public sealed record RunColumns(string Case, string? RunId, string StartedAt, st
 /// <c>import rpa-runs</c>: run logs exported by RPA tools. Checks every row first (unknown case, unreadable
 /// or out-of-plan dates, end before start, bad outcome or item count) and rejects the whole file on any
 /// error; then writes the new runs in one transaction. A run already stored (same case and run id, or
-/// same case and start time) is skipped, so re-imports and overlapping exports never double-count.
-/// Imports run one at a time per process; readers are never blocked.
+/// same case and start time) is skipped, so re-imports and overlapping exports never double-count; when
+/// the stored run differs (a corrected export: other item count, outcome or end), it is updated instead.
+/// Imports run one at a time per process; an import of another process that stores the same runs
+/// meanwhile makes the unique index refuse them, and the import deduplicates once more and retries.
+/// Readers are never blocked.
 /// </summary>
 public sealed class RunImporter(RpaDbContext db, RpaFeed feed, TimeProvider clock)
 {
@@ -108,28 +111,63 @@ public sealed class RunImporter(RpaDbContext db, RpaFeed feed, TimeProvider cloc
         await Writer.WaitAsync(ct);
         try
         {
-            var caseIds = runs.Select(r => r.CaseId).Distinct().ToList();
-            var stored = (await db.Runs.AsNoTracking().Where(r => caseIds.Contains(r.CaseId)).Select(r => new { r.CaseId, r.RunKey }).ToListAsync(ct))
-                .Select(r => (r.CaseId, r.RunKey)).ToHashSet();
-            var fresh = runs.Where(r => stored.Add((r.CaseId, r.RunKey))).ToList();   // also drops duplicates inside the file
-            var result = new ImportResult(rows.Count, fresh.Count, 0, rows.Count - fresh.Count, encoding, dryRun);
-            if (dryRun || fresh.Count == 0) return result;
-
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            for (var i = 0; i < fresh.Count; i += BatchSize)
+            try
             {
-                db.Runs.AddRange(fresh.Skip(i).Take(BatchSize));
-                await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
-                if (progress is not null) await progress(Math.Min(i + BatchSize, fresh.Count), fresh.Count);
+                return await StoreAsync(runs, rows.Count, encoding, dryRun, progress, ct);
             }
-            await tx.CommitAsync(ct);
-            await feed.PublishAsync(ct);
-            return result;
+            catch (DbUpdateException) when (!dryRun)
+            {
+                // Another process (the CLI, a second host) stored some of the same runs meanwhile: the unique
+                // index refused them and the transaction rolled back. Deduplicate against the new state once more.
+                db.ChangeTracker.Clear();
+                return await StoreAsync(runs, rows.Count, encoding, dryRun, progress, ct);
+            }
         }
         finally
         {
             Writer.Release();
         }
+    }
+
+    private async Task<ImportResult> StoreAsync(List<Run> runs, int rowCount, string encoding, bool dryRun, Func<int, int, Task>? progress, CancellationToken ct)
+    {
+        var caseIds = runs.Select(r => r.CaseId).Distinct().ToList();
+        var stored = await db.Runs.Where(r => caseIds.Contains(r.CaseId)).ToDictionaryAsync(r => (r.CaseId, r.RunKey), ct);
+        var fresh = new List<Run>();
+        var seen = new HashSet<(Guid, string)>();
+        var updated = 0;
+        foreach (var run in runs)
+        {
+            if (!seen.Add((run.CaseId, run.RunKey))) continue;   // the same run twice in one file
+            if (stored.TryGetValue((run.CaseId, run.RunKey), out var old))
+            {
+                // A corrected export (other item count or outcome) updates the stored run; an identical one is skipped.
+                if (old.ItemsProcessed == run.ItemsProcessed && old.Outcome == run.Outcome && old.EndedAt == run.EndedAt) continue;
+                (old.ItemsProcessed, old.Outcome, old.EndedAt, old.Source, old.RecordedAt) = (run.ItemsProcessed, run.Outcome, run.EndedAt, run.Source, run.RecordedAt);
+                updated++;
+                continue;
+            }
+            fresh.Add(run);
+        }
+        var result = new ImportResult(rowCount, fresh.Count, updated, rowCount - fresh.Count - updated, encoding, dryRun);
+        if (dryRun || (fresh.Count == 0 && updated == 0))
+        {
+            db.ChangeTracker.Clear();
+            return result;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);   // the updates
+        db.ChangeTracker.Clear();
+        for (var i = 0; i < fresh.Count; i += BatchSize)
+        {
+            db.Runs.AddRange(fresh.Skip(i).Take(BatchSize));
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            if (progress is not null) await progress(Math.Min(i + BatchSize, fresh.Count), fresh.Count);
+        }
+        await tx.CommitAsync(ct);
+        await feed.PublishAsync(ct);
+        return result;
     }
 }

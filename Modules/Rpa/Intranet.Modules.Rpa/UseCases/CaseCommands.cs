@@ -102,7 +102,7 @@ internal sealed class MoveCaseHandler(RpaDbContext db, ICurrentUser user, TimePr
         var last = c.Transitions.Select(t => t.On).DefaultIfEmpty(DateOnly.MinValue).Max();
         if (r.On < last)
             throw new RequestValidationException(nameof(MoveCase.On), $"日付は直前の変更日 ({last:yyyy-MM-dd}) 以降にしてください。");
-        if (r.On > clock.TodayInJapan().AddDays(1))
+        if (r.On > clock.TodayInJapan())
             throw new RequestValidationException(nameof(MoveCase.On), "未来の日付は指定できません。");
         db.Transitions.Add(new StatusTransition
         {
