@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Intranet.IntegrationTests.RpaTest;
+using Intranet.Shared.Import;
 
 namespace Intranet.IntegrationTests;
 

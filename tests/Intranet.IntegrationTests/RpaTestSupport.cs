@@ -6,6 +6,7 @@ using Intranet.Modules.Rpa.Import;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Intranet.Shared.Import;
 
 namespace Intranet.IntegrationTests;
 

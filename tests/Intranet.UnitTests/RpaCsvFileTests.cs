@@ -1,5 +1,6 @@
 using System.Text;
 using Intranet.Modules.Rpa.Import;
+using Intranet.Shared.Import;
 
 namespace Intranet.UnitTests;
 

@@ -3,6 +3,7 @@ using Intranet.Modules.Rpa.Domain;
 using Intranet.Modules.Rpa.UseCases;
 using Intranet.Shared.Time;
 using Microsoft.EntityFrameworkCore;
+using Intranet.Shared.Import;
 
 namespace Intranet.Modules.Rpa.Import;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using Intranet.Shared.Import;
 
 namespace Intranet.Modules.Rpa.Jobs;
 

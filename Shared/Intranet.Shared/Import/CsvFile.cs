@@ -2,7 +2,21 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 
-namespace Intranet.Modules.Rpa.Import;
+namespace Intranet.Shared.Import;
+
+/// <summary>What an import did (or, for a dry run, would do).</summary>
+/// <param name="Rows">Data rows read.</param>
+/// <param name="Added">New records.</param>
+/// <param name="Updated">Existing records changed.</param>
+/// <param name="Unchanged">Rows already stored as they are (re-imports).</param>
+/// <param name="EncodingName">「UTF-8」 or 「Shift_JIS」.</param>
+/// <param name="DryRun">True when nothing was written.</param>
+public sealed record ImportResult(int Rows, int Added, int Updated, int Unchanged, string EncodingName, bool DryRun)
+{
+    /// <summary>One-line Japanese summary.</summary>
+    public override string ToString() =>
+        $"{(DryRun ? "確認のみ (書き込みなし)" : "取り込み完了")}: {Rows}行 (追加 {Added}、更新 {Updated}、変更なし {Unchanged})、文字コード {EncodingName}";
+}
 
 /// <summary>An error in an import file: line (1-based, as in a text editor), column header, Japanese message.</summary>
 public sealed record ImportError(int Line, string Column, string Message)
