@@ -1,4 +1,5 @@
 using Intranet.Modules.PlanKpi;
+using Intranet.Modules.Paperless;
 using Intranet.Modules.Rpa;
 using Intranet.Shared.Modules;
 
@@ -12,5 +13,6 @@ public static class ModuleCatalog
     [
         new PlanKpiModule(),
         new RpaModule(),
+        new PaperlessModule(),
     ];
 }

@@ -26,4 +26,6 @@ public sealed record ListMetricConsumers(string Key) : IRequest<IReadOnlyList<Me
 /// <param name="IndicatorCode">e.g. <c>2-1-(1)-1</c>.</param>
 /// <param name="FirstFiscalYear">The plan's first fiscal year (starting calendar year).</param>
 /// <param name="LastFiscalYear">The plan's last fiscal year.</param>
-public sealed record MetricConsumer(string PlanCode, string IndicatorCode, int FirstFiscalYear, int LastFiscalYear);
+/// <param name="Targets">The indicator's numeric targets by fiscal year (years without a numeric target are absent).</param>
+public sealed record MetricConsumer(string PlanCode, string IndicatorCode, int FirstFiscalYear, int LastFiscalYear,
+    IReadOnlyDictionary<int, decimal> Targets);

@@ -26,10 +26,14 @@ internal sealed class PlanQueryHandlers(PlanKpiDbContext db, TimeProvider clock,
       IRequestHandler<ListPlanProjects, IReadOnlyList<PlanProjectSummary>>,
       IRequestHandler<ListMetricConsumers, IReadOnlyList<MetricConsumer>>
 {
-    public async Task<IReadOnlyList<MetricConsumer>> Handle(ListMetricConsumers request, CancellationToken ct) =>
-        await db.Indicators.AsNoTracking().Where(i => i.MetricKey == request.Key)
-            .Join(db.Plans, i => i.PlanId, p => p.Id, (i, p) => new MetricConsumer(p.Code, i.Code, p.FirstFiscalYear, p.LastFiscalYear))
+    public async Task<IReadOnlyList<MetricConsumer>> Handle(ListMetricConsumers request, CancellationToken ct)
+    {
+        var bound = await db.Indicators.AsNoTracking().Include(i => i.Targets).Where(i => i.MetricKey == request.Key)
+            .Join(db.Plans, i => i.PlanId, p => p.Id, (i, p) => new { Indicator = i, Plan = p })
             .ToListAsync(ct);
+        return bound.Select(x => new MetricConsumer(x.Plan.Code, x.Indicator.Code, x.Plan.FirstFiscalYear, x.Plan.LastFiscalYear,
+            x.Indicator.Targets.Where(t => t.Value is not null).ToDictionary(t => t.FiscalYear, t => t.Value!.Value))).ToList();
+    }
 
     public async Task<IReadOnlyList<PlanListItem>> Handle(ListPlans request, CancellationToken ct) =>
         await db.Plans.AsNoTracking().OrderBy(p => p.SortOrder)

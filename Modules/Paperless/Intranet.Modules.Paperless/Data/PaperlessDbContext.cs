@@ -1,0 +1,61 @@
+using Intranet.Modules.Paperless.Domain;
+using Intranet.Shared.Persistence;
+using Intranet.Shared.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Intranet.Modules.Paperless.Data;
+
+/// <summary>Meeting bodies, baselines and sessions: schema <c>paperless</c> (PostgreSQL) or prefix <c>paperless_</c> (SQLite).</summary>
+public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> options, ICurrentUser currentUser, TimeProvider clock)
+    : ModuleDbContext(options, currentUser, clock)
+{
+    /// <summary>Schema / table prefix.</summary>
+    public const string SchemaName = "paperless";
+
+    /// <inheritdoc />
+    public override string Schema => SchemaName;
+
+    public DbSet<MeetingBody> Bodies => Set<MeetingBody>();
+    public DbSet<PaperBaseline> Baselines => Set<PaperBaseline>();
+    public DbSet<MeetingSession> Sessions => Set<MeetingSession>();
+    public DbSet<SessionMapping> Mappings => Set<SessionMapping>();
+
+    /// <inheritdoc />
+    protected override void ConfigureModel(ModelBuilder b)
+    {
+        b.Entity<MeetingBody>(e =>
+        {
+            e.ToTable("Bodies");
+            e.HasIndex(x => x.Code).IsUnique();
+            e.HasIndex(x => x.OrganizingDepartment);
+            e.Property(x => x.Code).IsRequired();
+            e.Property(x => x.Name).IsRequired();
+            e.Property(x => x.OrganizingDepartment).IsRequired();
+            e.Property(x => x.Category).HasConversion<string>().IsRequired();
+            e.HasMany(x => x.Baselines).WithOne().HasForeignKey(x => x.BodyId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<PaperBaseline>(e =>
+        {
+            e.ToTable("Baselines");
+            e.HasIndex(x => new { x.BodyId, x.ValidFrom }).IsUnique();
+            e.Property(x => x.SheetsPerAttendee).HasPrecision(18, 4);
+        });
+        b.Entity<MeetingSession>(e =>
+        {
+            e.ToTable("Sessions");
+            e.HasIndex(x => new { x.BodyId, x.HeldOn, x.Sequence }).IsUnique();
+            e.HasIndex(x => x.HeldOn);
+            e.Property(x => x.Format).HasConversion<string>().IsRequired();
+            e.Property(x => x.Materials).HasConversion<string>().IsRequired();
+            e.Property(x => x.RecordedBy).IsRequired();
+            e.HasOne<MeetingBody>().WithMany().HasForeignKey(x => x.BodyId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<SessionMapping>(e =>
+        {
+            e.ToTable("SessionMappings");
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Property(x => x.Name).IsRequired();
+            e.Property(x => x.ColumnsJson).IsRequired();
+        });
+    }
+}

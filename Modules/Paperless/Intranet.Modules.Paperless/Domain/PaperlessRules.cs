@@ -1,0 +1,73 @@
+namespace Intranet.Modules.Paperless.Domain;
+
+/// <summary>
+/// The rules of issue #4, in one place:
+/// <list type="bullet">
+/// <item>a session is paperless when no paper materials were handed out (<see cref="MaterialsDistribution.DigitalOnly"/>);
+/// a WEB meeting counts as paperless whatever was printed, because the Hadano indicator reads
+/// 「庁議のペーパーレス化率(WEB会議含む)」; a hybrid meeting counts by its materials;</item>
+/// <item>paperless rate (%) of a category and fiscal year = paperless sessions ÷ sessions held × 100; no
+/// sessions, no rate (null, never 0 % or 100 %);</item>
+/// <item>sheets saved by a session = baseline (sheets per attendee, valid on the session date) × attendees −
+/// sheets printed, never negative; no baseline, nothing saved;</item>
+/// <item>tablet usage rate (%) of assembly meetings = sessions run with tablets ÷ sessions × 100.</item>
+/// </list>
+/// </summary>
+public static class PaperlessRules
+{
+    /// <summary>Whether the session counts as paperless.</summary>
+    public static bool IsPaperless(MeetingFormat format, MaterialsDistribution materials) =>
+        format == MeetingFormat.Web || materials == MaterialsDistribution.DigitalOnly;
+
+    /// <summary>Share (%) of sessions matching <paramref name="predicate"/>, rounded to 0.1; null when there are none.</summary>
+    public static decimal? Rate<T>(IReadOnlyCollection<T> sessions, Func<T, bool> predicate) =>
+        sessions.Count == 0 ? null : Math.Round(100m * sessions.Count(predicate) / sessions.Count, 1, MidpointRounding.AwayFromZero);
+
+    /// <summary>The baseline valid on <paramref name="date"/>: the latest with ValidFrom ≤ date; null when none.</summary>
+    public static PaperBaseline? BaselineOn(IEnumerable<PaperBaseline> baselines, DateOnly date) =>
+        baselines.Where(b => b.ValidFrom <= date).MaxBy(b => b.ValidFrom);
+
+    /// <summary>Sheets saved by one session (枚), never negative.</summary>
+    public static decimal SheetsSaved(PaperBaseline? baseline, int attendees, int sheetsPrinted) =>
+        baseline is null ? 0 : Math.Max(0, baseline.SheetsPerAttendee * attendees - sheetsPrinted);
+
+    /// <summary>Japanese label of a category.</summary>
+    public static string Label(MeetingCategory c) => c switch
+    {
+        MeetingCategory.Executive => "庁議",
+        MeetingCategory.ManagerLevel => "課長級以上出席の会議",
+        MeetingCategory.OtherInternal => "その他庁内会議",
+        MeetingCategory.Assembly => "議会内会議",
+        _ => c.ToString(),
+    };
+
+    /// <summary>Japanese label of a format.</summary>
+    public static string Label(MeetingFormat f) => f switch { MeetingFormat.InPerson => "対面", MeetingFormat.Web => "WEB", _ => "ハイブリッド" };
+
+    /// <summary>Japanese label of a distribution.</summary>
+    public static string Label(MaterialsDistribution m) => m switch
+    {
+        MaterialsDistribution.Paper => "紙", MaterialsDistribution.DigitalOnly => "電子のみ", _ => "紙と電子の併用",
+    };
+
+    /// <summary>Reads a category from its code name or Japanese label (also 庁議除く variants); null when unknown.</summary>
+    public static MeetingCategory? ParseCategory(string? text) => Parse(text, Enum.GetValues<MeetingCategory>(), Label);
+
+    /// <summary>Reads a format: InPerson/対面, Web/WEB/オンライン, Hybrid/ハイブリッド.</summary>
+    public static MeetingFormat? ParseFormat(string? text) =>
+        text?.Trim() is "オンライン" or "web" or "Web会議" or "WEB会議" ? MeetingFormat.Web : Parse(text, Enum.GetValues<MeetingFormat>(), Label);
+
+    /// <summary>Reads a distribution: Paper/紙, DigitalOnly/電子のみ/電子, Mixed/併用.</summary>
+    public static MaterialsDistribution? ParseMaterials(string? text) =>
+        text?.Trim() is "電子" or "ペーパーレス" ? MaterialsDistribution.DigitalOnly : text?.Trim() is "併用" ? MaterialsDistribution.Mixed
+            : Parse(text, Enum.GetValues<MaterialsDistribution>(), Label);
+
+    private static T? Parse<T>(string? text, IEnumerable<T> values, Func<T, string> label) where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var t = text.Trim();
+        foreach (var v in values)
+            if (string.Equals(v.ToString(), t, StringComparison.OrdinalIgnoreCase) || label(v) == t) return v;
+        return null;
+    }
+}
