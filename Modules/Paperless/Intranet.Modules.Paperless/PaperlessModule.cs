@@ -6,6 +6,7 @@ using Intranet.Modules.PlanKpi.Contracts;
 using Intranet.Shared.Modules;
 using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,9 @@ public sealed class PaperlessModule : IModule
             .AddPolicy(PaperlessPolicies.Read, p => p.RequireRole(Roles.All))
             .AddPolicy(PaperlessPolicies.Organize, p => p.RequireRole(Roles.MeetingOrganizer, Roles.PlanOffice, Roles.Administrator));
     }
+
+    /// <inheritdoc />
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => PaperlessExports.Map(endpoints);
 
     /// <inheritdoc />
     public void ConfigureJobs(IQuartzBuilder quartz)
