@@ -1,6 +1,7 @@
 using Intranet.Modules.PlanKpi;
 using Intranet.Modules.Paperless;
 using Intranet.Modules.Rpa;
+using Intranet.Modules.Telework;
 using Intranet.Shared.Modules;
 
 namespace Intranet.Host.Infrastructure;
@@ -14,5 +15,6 @@ public static class ModuleCatalog
         new PlanKpiModule(),
         new RpaModule(),
         new PaperlessModule(),
+        new TeleworkModule(),
     ];
 }

@@ -1,0 +1,76 @@
+using Intranet.Modules.Telework.Domain;
+using Intranet.Shared.Persistence;
+using Intranet.Shared.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Intranet.Modules.Telework.Data;
+
+/// <summary>Roster, assignments, eligibility rules, telework days, settings: schema <c>telework</c> / prefix <c>telework_</c>.</summary>
+public sealed class TeleworkDbContext(DbContextOptions<TeleworkDbContext> options, ICurrentUser currentUser, TimeProvider clock)
+    : ModuleDbContext(options, currentUser, clock)
+{
+    /// <summary>Schema / table prefix.</summary>
+    public const string SchemaName = "telework";
+
+    /// <inheritdoc />
+    public override string Schema => SchemaName;
+
+    public DbSet<StaffMember> Staff => Set<StaffMember>();
+    public DbSet<StaffAssignment> Assignments => Set<StaffAssignment>();
+    public DbSet<EligibilityRule> Rules => Set<EligibilityRule>();
+    public DbSet<TeleworkDay> Days => Set<TeleworkDay>();
+    public DbSet<TeleworkSetting> Settings => Set<TeleworkSetting>();
+    public DbSet<DayMapping> Mappings => Set<DayMapping>();
+
+    /// <inheritdoc />
+    protected override void ConfigureModel(ModelBuilder b)
+    {
+        b.Entity<StaffMember>(e =>
+        {
+            e.ToTable("Staff");
+            e.HasIndex(x => x.EmployeeNumber).IsUnique();
+            e.Property(x => x.EmployeeNumber).IsRequired();
+            e.Property(x => x.Name).IsRequired();
+            e.HasMany(x => x.Assignments).WithOne().HasForeignKey(x => x.StaffId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<StaffAssignment>(e =>
+        {
+            e.ToTable("Assignments");
+            e.HasIndex(x => new { x.StaffId, x.From }).IsUnique();
+            e.Property(x => x.Department).IsRequired();
+            e.Property(x => x.Workplace).IsRequired();
+            e.Property(x => x.WorkplaceType).IsRequired();
+            e.Property(x => x.EmploymentCategory).IsRequired();
+        });
+        b.Entity<EligibilityRule>(e =>
+        {
+            e.ToTable("EligibilityRules");
+            e.Property(x => x.Field).HasConversion<string>().IsRequired();
+            e.Property(x => x.Value).IsRequired();
+            e.Property(x => x.Reason).IsRequired();
+        });
+        b.Entity<TeleworkDay>(e =>
+        {
+            e.ToTable("Days");
+            e.HasIndex(x => new { x.StaffId, x.Date }).IsUnique();
+            e.HasIndex(x => x.Date);
+            e.Property(x => x.Type).HasConversion<string>().IsRequired();
+            e.Property(x => x.DayFraction).HasPrecision(6, 4);
+            e.Property(x => x.RecordedBy).IsRequired();
+            e.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DayMapping>(e =>
+        {
+            e.ToTable("DayMappings");
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Property(x => x.Name).IsRequired();
+            e.Property(x => x.ColumnsJson).IsRequired();
+        });
+        b.Entity<TeleworkSetting>(e =>
+        {
+            e.ToTable("Settings");
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Value).IsRequired();
+        });
+    }
+}

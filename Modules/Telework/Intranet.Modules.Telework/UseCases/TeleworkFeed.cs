@@ -1,0 +1,56 @@
+using System.Globalization;
+using Intranet.Modules.PlanKpi.Contracts;
+using Intranet.Modules.Telework.Contracts;
+using Intranet.Modules.Telework.Data;
+using Intranet.Modules.Telework.Domain;
+using Intranet.Shared.Time;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Intranet.Modules.Telework.UseCases;
+
+/// <summary>
+/// Computes the figures (<see cref="TeleworkRules.Compute"/>) and reports the participation rate to the plan
+/// (<see cref="MetricKeys.TeleworkParticipationRate"/>, %, per fiscal year of the bound plans that has begun).
+/// </summary>
+public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeProvider clock)
+{
+    /// <summary>The metric definition this module registers.</summary>
+    public static readonly MetricDefinition Definition =
+        new(MetricKeys.TeleworkParticipationRate, "テレワーク勤務を行った職員の割合", "%", false, TeleworkModuleInfo.DisplayName);
+
+    /// <summary>Minimum group size and reference date settings.</summary>
+    public async Task<(int MinimumGroup, string? ReferenceMonthDay)> SettingsAsync(CancellationToken ct)
+    {
+        var settings = await db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, ct);
+        var min = settings.TryGetValue(TeleworkSetting.MinimumGroupSize, out var m) && int.TryParse(m, CultureInfo.InvariantCulture, out var v) && v >= 1 ? v : 5;
+        return (min, settings.GetValueOrDefault(TeleworkSetting.ReferenceDate));
+    }
+
+    /// <summary>Figures of each given fiscal year.</summary>
+    public async Task<IReadOnlyList<TeleworkYear>> ComputeAsync(IEnumerable<FiscalYear> years, CancellationToken ct)
+    {
+        var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).ToListAsync(ct);
+        var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
+        var (min, reference) = await SettingsAsync(ct);
+        var list = years.ToList();
+        if (list.Count == 0) return [];
+        var (from, to) = (list.Min().Start, list.Max().End);
+        var days = await db.Days.AsNoTracking().Where(d => d.Date >= from && d.Date <= to).ToListAsync(ct);
+        return list.Select(y => TeleworkRules.Compute(y, staff, days, rules, reference, min)).ToList();
+    }
+
+    /// <summary>Recomputes and reports; does nothing when no plan indicator is bound.</summary>
+    public async Task<ReportMetricsResult?> PublishAsync(CancellationToken ct)
+    {
+        var consumers = await mediator.Send(new ListMetricConsumers(Definition.Key), ct);
+        if (consumers.Count == 0) return null;
+        var today = clock.TodayInJapan();
+        var years = Enumerable.Range(consumers.Min(c => c.FirstFiscalYear), consumers.Max(c => c.LastFiscalYear) - consumers.Min(c => c.FirstFiscalYear) + 1)
+            .Select(y => new FiscalYear(y)).Where(y => y.Start <= today);
+        var now = clock.GetUtcNow();
+        var values = (await ComputeAsync(years, ct)).Where(y => y.Rate is not null)
+            .Select(y => new MetricValue(Definition.Key, y.Year.StartYear, y.Rate!.Value, "%", now)).ToList();
+        return values.Count == 0 ? new ReportMetricsResult(0, 0) : await mediator.Send(new ReportMetrics(TeleworkModuleInfo.DisplayName, values), ct);
+    }
+}
