@@ -67,6 +67,8 @@ public static class IntranetHost
         services.AddDataProtection().SetApplicationName("Intranet")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
         services.AddScoped<UserAdministration>();
+        services.AddSingleton<Intranet.Shared.Import.BackgroundImports>();
+        services.AddHostedService(sp => sp.GetRequiredService<Intranet.Shared.Import.BackgroundImports>());
         services.AddSingleton<DatabaseMigrator>();
 
         services.AddAuthorizationBuilder()
