@@ -103,7 +103,7 @@ public static class IntranetHost
         var modules = app.Services.GetRequiredService<IReadOnlyList<IModule>>();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
         app.UseAuthorization();

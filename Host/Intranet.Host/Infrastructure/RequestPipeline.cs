@@ -25,7 +25,13 @@ public static class RequestPipeline
         await next();
     });
 
-    /// <summary>Turns the use cases' refusals into HTTP status codes for endpoints (404, 403, 409, 400).</summary>
+    /// <summary>Key of <c>HttpContext.Items</c> holding a refused use case's message for the status page.</summary>
+    public const string UseCaseErrorItem = "Intranet.UseCaseError";
+
+    /// <summary>
+    /// Turns the use cases' refusals into HTTP status codes (404, 403, 409, 400). Browsers get the suite's status
+    /// page with the message (the status-code re-execution renders it); other clients get the message as text.
+    /// </summary>
     public static IApplicationBuilder UseUseCaseErrors(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         try
@@ -42,6 +48,8 @@ public static class RequestPipeline
                 ConcurrencyConflictException => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status400BadRequest,
             };
+            context.Items[UseCaseErrorItem] = e.Message;
+            if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)) return;
             context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.WriteAsync(e.Message);
         }
