@@ -3,6 +3,7 @@ using Intranet.Modules.Paperless.Data;
 using Intranet.Modules.Paperless.Import;
 using Intranet.Modules.Paperless.UseCases;
 using Intranet.Modules.PlanKpi.Contracts;
+using Intranet.Shared.Import;
 using Intranet.Shared.Modules;
 using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
@@ -41,8 +42,10 @@ public sealed class PaperlessModule : IModule
         services.AddScoped<PaperlessFeed>();
         services.AddScoped<PaperlessQueries>();
         services.AddScoped<PaperlessImporter>();
-        services.AddScoped<IFileImporter>(sp => new PaperlessFileImporter("meeting-bodies", sp));
-        services.AddScoped<IFileImporter>(sp => new PaperlessFileImporter("meeting-sessions", sp));
+        ModuleFileImporter.Register(services, "meeting-bodies", "会議体 (モジュールの形式)", [],
+            (r, ct) => r.Services.GetRequiredService<PaperlessImporter>().ImportBodiesAsync(r.Content, r.FileName, r.DryRun, ct));
+        ModuleFileImporter.Register(services, "meeting-sessions", "会議の開催記録 (モジュールの形式、または --mapping で保存した列の対応付け)", ["mapping"],
+            (r, ct) => r.Services.GetRequiredService<PaperlessImporter>().ImportSessionsAsync(r.Content, r.FileName, r.Options.GetValueOrDefault("mapping"), r.DryRun, ct));
         services.AddScoped<IDemoDataSeeder, PaperlessDemoSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(PaperlessPolicies.Read, p => p.RequireRole(Roles.All))

@@ -50,13 +50,17 @@ public sealed record MetricValue(string Key, int FiscalYear, decimal Value, stri
 /// <summary>
 /// Command a module sends (through <c>IMediator</c>) to report figures. Each value replaces the
 /// previous value for the same key and fiscal year; a value equal to the stored one changes nothing.
-/// Handled by the plan-KPI module in one transaction.
+/// For the keys in <paramref name="CompleteKeys"/> the report is the whole picture: a stored value of such
+/// a key for a fiscal year the report does not mention is withdrawn (e.g. a category left without sessions
+/// no longer has a rate). Handled by the plan-KPI module in one transaction.
 /// Errors (<c>RequestValidationException</c>): unknown key, unit different from the definition,
 /// fiscal year outside 2000–2100, or a source module other than the key's registered one.
 /// </summary>
 /// <param name="SourceModule">The reporting module's Japanese name (must match the definitions).</param>
 /// <param name="Values">The figures; may mix keys and years.</param>
-public sealed record ReportMetrics(string SourceModule, IReadOnlyList<MetricValue> Values) : IRequest<ReportMetricsResult>;
+/// <param name="CompleteKeys">Keys this report fully recomputes (null: none, values are only added or replaced).</param>
+public sealed record ReportMetrics(string SourceModule, IReadOnlyList<MetricValue> Values, IReadOnlyList<string>? CompleteKeys = null)
+    : IRequest<ReportMetricsResult>;
 
 /// <summary>What a <see cref="ReportMetrics"/> changed.</summary>
 /// <param name="Changed">Values stored because they were new or different.</param>

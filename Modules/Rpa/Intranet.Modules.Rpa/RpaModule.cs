@@ -5,6 +5,7 @@ using Intranet.Modules.Rpa.Export;
 using Intranet.Modules.Rpa.Import;
 using Intranet.Modules.Rpa.Jobs;
 using Intranet.Modules.Rpa.UseCases;
+using Intranet.Shared.Import;
 using Intranet.Shared.Modules;
 using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
@@ -49,8 +50,10 @@ public sealed class RpaModule : IModule
         services.AddScoped<RunImporter>();
         services.AddSingleton<ImportQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<ImportQueue>());
-        services.AddScoped<IFileImporter>(sp => new RpaFileImporter(RpaImportKinds.Cases, sp));
-        services.AddScoped<IFileImporter>(sp => new RpaFileImporter(RpaImportKinds.Runs, sp));
+        ModuleFileImporter.Register(services, RpaImportKinds.Cases, "RPA適用業務 (台帳の形式)", [],
+            (r, ct) => r.Services.GetRequiredService<CaseImporter>().ImportAsync(r.Content, r.FileName, r.DryRun, ct));
+        ModuleFileImporter.Register(services, RpaImportKinds.Runs, "RPAの実行ログ (台帳の形式、または --mapping で保存した列の対応付け)", ["mapping"],
+            (r, ct) => r.Services.GetRequiredService<RunImporter>().ImportAsync(r.Content, r.FileName, r.Options.GetValueOrDefault("mapping"), r.DryRun, r.Progress, ct));
         services.AddScoped<IDemoDataSeeder, RpaDemoSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(RpaPolicies.Read, p => p.RequireRole(Roles.RpaTeam, Roles.Administrator, Roles.PlanOffice, Roles.Cio, Roles.Viewer, Roles.Department))

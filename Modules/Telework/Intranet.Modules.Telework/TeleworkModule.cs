@@ -6,6 +6,7 @@ using Intranet.Modules.Telework.Domain;
 using Intranet.Modules.Telework.Import;
 using Intranet.Modules.Telework.UseCases;
 using Intranet.Shared.Export;
+using Intranet.Shared.Import;
 using Intranet.Shared.Modules;
 using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
@@ -48,8 +49,10 @@ public sealed class TeleworkModule : IModule
         services.AddSingleton(TeleworkFeed.Definition);
         services.AddScoped<TeleworkFeed>();
         services.AddScoped<TeleworkImporter>();
-        services.AddScoped<IFileImporter>(sp => new TeleworkFileImporter("staff", sp));
-        services.AddScoped<IFileImporter>(sp => new TeleworkFileImporter("telework-days", sp));
+        ModuleFileImporter.Register(services, "staff", "職員名簿 (人事システムの出力)", [],
+            (r, ct) => r.Services.GetRequiredService<TeleworkImporter>().ImportStaffAsync(r.Content, r.FileName, r.DryRun, ct));
+        ModuleFileImporter.Register(services, "telework-days", "テレワーク勤務日 (勤怠システムの出力、--mapping で列の対応付け)", ["mapping"],
+            (r, ct) => r.Services.GetRequiredService<TeleworkImporter>().ImportDaysAsync(r.Content, r.FileName, r.Options.GetValueOrDefault("mapping"), r.DryRun, r.Progress, ct));
         services.AddScoped<IDemoDataSeeder, TeleworkDemoSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(TeleworkPolicies.Read, p => p.RequireRole(Roles.All))

@@ -51,7 +51,8 @@ public static class PaperlessRules
     };
 
     /// <summary>Reads a category from its code name or Japanese label (also 庁議除く variants); null when unknown.</summary>
-    public static MeetingCategory? ParseCategory(string? text) => Parse(text, Enum.GetValues<MeetingCategory>(), Label);
+    public static MeetingCategory? ParseCategory(string? text) =>
+        Parse(text?.Normalize(System.Text.NormalizationForm.FormKC).Replace("(庁議除く)", "").Replace("(庁議を除く)", ""), Enum.GetValues<MeetingCategory>(), Label);
 
     /// <summary>Reads a format: InPerson/対面, Web/WEB/オンライン, Hybrid/ハイブリッド.</summary>
     public static MeetingFormat? ParseFormat(string? text) =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Intranet.Modules.Paperless.Data;
 using Intranet.Modules.Paperless.Domain;
@@ -94,19 +93,16 @@ public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUse
     /// <exception cref="ImportRejectedException">Any bad row, unknown mapping; nothing written.</exception>
     public async Task<ImportResult> ImportSessionsAsync(byte[] content, string fileName, string? mappingName, bool dryRun, CancellationToken ct)
     {
-        var columns = SessionFields.ToDictionary(f => f, f => f);
-        var defaults = new Dictionary<string, string>();
+        var map = ColumnMap.Native(SessionFields);
         if (mappingName is not null)
         {
             var mapping = await db.Mappings.AsNoTracking().SingleOrDefaultAsync(m => m.Name == mappingName, ct)
                 ?? throw new ImportRejectedException(fileName, [new ImportError(0, "mapping", $"列の対応付け「{mappingName}」は登録されていません。")]);
-            foreach (var (field, header) in JsonSerializer.Deserialize<Dictionary<string, string>>(mapping.ColumnsJson) ?? []) columns[field] = header;
-            defaults = JsonSerializer.Deserialize<Dictionary<string, string>>(mapping.DefaultsJson ?? "{}") ?? [];
+            map = ColumnMap.FromJson(SessionFields, mapping.ColumnsJson, mapping.DefaultsJson);
         }
         var (text, encoding) = CsvFile.Decode(content, fileName);
-        var required = SessionFields[..5].Where(f => !defaults.ContainsKey(f)).Select(f => columns[f]).ToList();
-        var rows = CsvFile.Read(text, fileName, required);
-        string Field(CsvRow row, string field) => row[columns[field]] is { Length: > 0 } v ? v : defaults.GetValueOrDefault(field, "");
+        var rows = CsvFile.Read(text, fileName, map.RequiredHeaders(SessionFields[..5]));
+        string Field(CsvRow row, string field) => map.Value(row, field);
 
         var bodies = await db.Bodies.AsNoTracking().ToListAsync(ct);
         var byName = new Dictionary<string, MeetingBody>(StringComparer.OrdinalIgnoreCase);
@@ -119,7 +115,7 @@ public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUse
         var keys = new Dictionary<(Guid, DateOnly, int), int>();
         foreach (var row in rows)
         {
-            void Error(string field, string message) { if (errors.Count < 1000) errors.Add(new ImportError(row.Line, columns[field], message)); }
+            void Error(string field, string message) { if (errors.Count < 1000) errors.Add(new ImportError(row.Line, map.Header(field), message)); }
             var bodyText = Field(row, "body");
             if (!byName.TryGetValue(bodyText, out var body)) Error("body", bodyText.Length == 0 ? "会議体は必須です。" : $"会議体「{bodyText}」はありません。");
             else if (!PaperlessAccess.CanOrganize(user, body.OrganizingDepartment)) Error("body", "自課以外の会議は取り込めません。");
@@ -162,11 +158,42 @@ public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUse
         if (rows.Count == 0) errors.Add(new ImportError(0, "ファイル", "データ行がありません。"));
         if (errors.Count > 0) throw new ImportRejectedException(fileName, errors);
 
-        var ids = parsed.Select(p => p.Values.BodyId).Distinct().ToList();
+        await Writer.WaitAsync(ct);
+        try
+        {
+            try
+            {
+                return await StoreSessionsAsync(parsed.Select(p => p.Values).ToList(), rows.Count, encoding, dryRun, ct);
+            }
+            catch (DbUpdateException) when (!dryRun)
+            {
+                // Another process stored some of the same sessions meanwhile: read the new state and apply again.
+                db.ChangeTracker.Clear();
+                return await StoreSessionsAsync(parsed.Select(p => p.Values).ToList(), rows.Count, encoding, dryRun, ct);
+            }
+        }
+        finally
+        {
+            Writer.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim Writer = new(1, 1);
+
+    private async Task<ImportResult> StoreSessionsAsync(List<MeetingSession> parsed, int rowCount, string encoding, bool dryRun, CancellationToken ct)
+    {
+        var ids = parsed.Select(p => p.BodyId).Distinct().ToList();
         var stored = await db.Sessions.Where(s => ids.Contains(s.BodyId)).ToDictionaryAsync(s => (s.BodyId, s.HeldOn, s.Sequence), ct);
         int added = 0, updated = 0, unchanged = 0;
-        foreach (var (_, v) in parsed)
+        foreach (var template in parsed)
         {
+            // A fresh copy each attempt: a retried import must not re-attach entities of the failed one.
+            var v = new MeetingSession
+            {
+                BodyId = template.BodyId, HeldOn = template.HeldOn, Sequence = template.Sequence, Format = template.Format, Materials = template.Materials,
+                Attendees = template.Attendees, SheetsPrinted = template.SheetsPrinted, TabletsUsed = template.TabletsUsed, Note = template.Note,
+                RecordedBy = template.RecordedBy, RecordedAt = template.RecordedAt,
+            };
             if (!stored.TryGetValue((v.BodyId, v.HeldOn, v.Sequence), out var s)) { db.Sessions.Add(v); added++; continue; }
             if (s.Format == v.Format && s.Materials == v.Materials && s.Attendees == v.Attendees && s.SheetsPrinted == v.SheetsPrinted
                 && s.TabletsUsed == v.TabletsUsed && s.Note == v.Note) { unchanged++; continue; }
@@ -174,7 +201,7 @@ public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUse
                 (v.Format, v.Materials, v.Attendees, v.SheetsPrinted, v.TabletsUsed, v.Note, v.RecordedBy, v.RecordedAt);
             updated++;
         }
-        var result = new ImportResult(rows.Count, added, updated, unchanged, encoding, dryRun);
+        var result = new ImportResult(rowCount, added, updated, unchanged, encoding, dryRun);
         if (dryRun) { db.ChangeTracker.Clear(); return result; }
         await db.SaveChangesAsync(ct);
         await feed.PublishAsync(ct);
@@ -190,29 +217,4 @@ public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUse
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]*$")]
     private static partial Regex CodePattern();
-}
-
-/// <summary>The module's imports on the host's command line.</summary>
-internal sealed class PaperlessFileImporter(string kind, IServiceProvider services) : IFileImporter
-{
-    public string Kind => kind;
-    public string Description => kind == "meeting-bodies" ? "会議体 (モジュールの形式)" : "会議の開催記録 (モジュールの形式、または --mapping で保存した列の対応付け)";
-    public IReadOnlyList<string> Options => kind == "meeting-bodies" ? [] : ["mapping"];
-
-    public async Task<string> ImportAsync(byte[] content, string fileName, IReadOnlyDictionary<string, string> options, bool dryRun,
-        Action<int, int>? progress, CancellationToken ct)
-    {
-        var importer = services.GetRequiredService<PaperlessImporter>();
-        try
-        {
-            var result = kind == "meeting-bodies"
-                ? await importer.ImportBodiesAsync(content, fileName, dryRun, ct)
-                : await importer.ImportSessionsAsync(content, fileName, options.GetValueOrDefault("mapping"), dryRun, ct);
-            return result.ToString();
-        }
-        catch (ImportRejectedException e)
-        {
-            throw new InvalidOperationException(e.Message, e);
-        }
-    }
 }

@@ -43,7 +43,7 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
             bool Paperless(MeetingSession s) => PaperlessRules.IsPaperless(s.Format, s.Materials);
             var sheets = g.Sum(s => PaperlessRules.SheetsSaved(PaperlessRules.BaselineOn(bodies[s.BodyId].Baselines, s.HeldOn), s.Attendees, s.SheetsPrinted));
             return new PaperlessYear(g.Key, executive.Count, PaperlessRules.Rate(executive, Paperless), manager.Count, PaperlessRules.Rate(manager, Paperless),
-                assembly.Count, PaperlessRules.Rate(assembly, Paperless), PaperlessRules.Rate(assembly, s => s.TabletsUsed), Math.Round(sheets, 0), g.Count());
+                assembly.Count, PaperlessRules.Rate(assembly, Paperless), PaperlessRules.Rate(assembly, s => s.TabletsUsed), Math.Round(sheets, 0, MidpointRounding.AwayFromZero), g.Count());
         }).ToList();
     }
 
@@ -69,6 +69,7 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
             Add(MetricKeys.PaperlessAssemblyTabletRate, y.AssemblyTabletRate, "%");
             Add(MetricKeys.PaperlessSheetsSaved, y.SheetsSaved, "枚");
         }
-        return values.Count == 0 ? new ReportMetricsResult(0, 0) : await mediator.Send(new ReportMetrics(PaperlessModuleInfo.DisplayName, values), ct);
+        // A full recompute: a category left without sessions in a year has its old rate withdrawn.
+        return await mediator.Send(new ReportMetrics(PaperlessModuleInfo.DisplayName, values, Definitions.Select(d => d.Key).ToList()), ct);
     }
 }

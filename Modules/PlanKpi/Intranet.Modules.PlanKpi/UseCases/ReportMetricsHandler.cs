@@ -29,9 +29,29 @@ internal sealed class ReportMetricsHandler(PlanKpiDbContext db, IEnumerable<Metr
         }
         if (request.Values.GroupBy(v => (v.Key, v.FiscalYear)).Any(g => g.Count() > 1))
             errors.Add(new("Values", "同じ指標キーと年度の値が複数あります。"));
+        foreach (var key in request.CompleteKeys ?? [])
+        {
+            if (!defs.TryGetValue(key, out var def) || def.SourceModule != request.SourceModule)
+                errors.Add(new("CompleteKeys", $"指標キー {key} の連携元は {request.SourceModule} ではありません。"));
+        }
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
-        var keys = request.Values.Select(v => v.Key).Distinct().ToList();
+        try
+        {
+            return await StoreAsync(request, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two reports of the same key raced (unique index, or a deadlock on PostgreSQL): the later one
+            // reads the new state and applies again; values are idempotent.
+            db.ChangeTracker.Clear();
+            return await StoreAsync(request, ct);
+        }
+    }
+
+    private async Task<ReportMetricsResult> StoreAsync(ReportMetrics request, CancellationToken ct)
+    {
+        var keys = request.Values.Select(v => v.Key).Concat(request.CompleteKeys ?? []).Distinct().ToList();
         var stored = await db.MetricValues.Where(v => keys.Contains(v.Key)).ToListAsync(ct);
         var changed = new List<MetricValue>();
         foreach (var v in request.Values)
@@ -49,10 +69,13 @@ internal sealed class ReportMetricsHandler(PlanKpiDbContext db, IEnumerable<Metr
             row.MeasuredAt = v.MeasuredAt.ToUniversalTime();
             changed.Add(v);
         }
-        if (changed.Count == 0) return new ReportMetricsResult(0, request.Values.Count);
+        var withdrawn = stored.Where(s => (request.CompleteKeys ?? []).Contains(s.Key)
+                                          && !request.Values.Any(v => v.Key == s.Key && v.FiscalYear == s.FiscalYear)).ToList();
+        db.MetricValues.RemoveRange(withdrawn);
+        if (changed.Count == 0 && withdrawn.Count == 0) return new ReportMetricsResult(0, request.Values.Count);
         await db.SaveChangesAsync(ct);
 
-        var changedKeys = changed.Select(c => c.Key).Distinct().ToList();
+        var changedKeys = changed.Select(c => c.Key).Concat(withdrawn.Select(w => w.Key)).Distinct().ToList();
         var bound = await db.Indicators.AsNoTracking().Where(i => i.MetricKey != null && changedKeys.Contains(i.MetricKey))
             .Join(db.Plans, i => i.PlanId, p => p.Id, (i, p) => new { i.Code, i.MetricKey, PlanCode = p.Code })
             .ToListAsync(ct);
@@ -60,6 +83,11 @@ internal sealed class ReportMetricsHandler(PlanKpiDbContext db, IEnumerable<Metr
         {
             foreach (var b in bound.Where(b => b.MetricKey == c.Key))
                 await mediator.Publish(new IndicatorActualChanged(b.PlanCode, b.Code, c.FiscalYear, c.Value, request.SourceModule), ct);
+        }
+        foreach (var w in withdrawn)
+        {
+            foreach (var b in bound.Where(b => b.MetricKey == w.Key))
+                await mediator.Publish(new IndicatorActualChanged(b.PlanCode, b.Code, w.FiscalYear, null, request.SourceModule), ct);
         }
         return new ReportMetricsResult(changed.Count, request.Values.Count - changed.Count);
     }

@@ -142,30 +142,3 @@ public static class RpaImportKinds
     /// <summary>Run logs (module format or a saved column mapping).</summary>
     public const string Runs = "rpa-runs";
 }
-
-/// <summary>The module's imports on the host's command line (<c>import rpa-cases FILE</c>, <c>import rpa-runs FILE [--mapping NAME]</c>).</summary>
-internal sealed class RpaFileImporter(string kind, IServiceProvider services) : Intranet.Shared.Modules.IFileImporter
-{
-    public string Kind => kind;
-
-    public string Description => kind == RpaImportKinds.Cases ? "RPA適用業務 (台帳の形式)" : "RPAの実行ログ (台帳の形式、または --mapping で保存した列の対応付け)";
-
-    public IReadOnlyList<string> Options => kind == RpaImportKinds.Cases ? [] : ["mapping"];
-
-    public async Task<string> ImportAsync(byte[] content, string fileName, IReadOnlyDictionary<string, string> options, bool dryRun,
-        Action<int, int>? progress, CancellationToken ct)
-    {
-        try
-        {
-            var result = kind == RpaImportKinds.Cases
-                ? await services.GetRequiredService<CaseImporter>().ImportAsync(content, fileName, dryRun, ct)
-                : await services.GetRequiredService<RunImporter>().ImportAsync(content, fileName, options.GetValueOrDefault("mapping"), dryRun,
-                    (done, total) => { progress?.Invoke(done, total); return Task.CompletedTask; }, ct);
-            return result.ToString();
-        }
-        catch (ImportRejectedException e)
-        {
-            throw new InvalidOperationException(e.Message, e);
-        }
-    }
-}

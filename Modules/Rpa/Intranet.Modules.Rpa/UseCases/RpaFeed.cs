@@ -82,7 +82,7 @@ public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider cl
             values.Add(new MetricValue(MetricKeys.RpaAutomatedProcessCount, year.StartYear, processes, "業務", now));
             values.Add(new MetricValue(MetricKeys.RpaHoursSaved, year.StartYear, hours, "時間", now));
         }
-        var result = await mediator.Send(new ReportMetrics(RpaModuleInfo.DisplayName, values), ct);
+        var result = await mediator.Send(new ReportMetrics(RpaModuleInfo.DisplayName, values, Definitions.Select(d => d.Key).ToList()), ct);
         await mediator.Publish(new RpaFiguresReported(values.Select(v => v.FiscalYear).Distinct().ToList()), ct);
         return result;
     }

@@ -106,7 +106,7 @@ public static class TeleworkRules
 
         var managers = counted.Where(d => d.ManagerTrial && headcount[d.StaffId].AssignmentOn(d.Date)?.IsManager == true).Select(d => d.StaffId).Distinct().Count();
         return new TeleworkYear(year, reference, headcount.Count, participants.Count, Rate(participants.Count, headcount.Count),
-            participants.Count == 0 ? null : Math.Round(counted.Sum(d => d.DayFraction) / participants.Count, 1),
+            participants.Count == 0 ? null : Math.Round(counted.Sum(d => d.DayFraction) / participants.Count, 1, MidpointRounding.AwayFromZero),
             Suppress(managers, minimumGroup), months, departments);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Intranet.Modules.Telework.Data;
 using Intranet.Modules.Telework.Domain;
 using Intranet.Modules.Telework.UseCases;
@@ -116,18 +115,16 @@ public sealed class TeleworkImporter(TeleworkDbContext db, ICurrentUser user, Ti
     public async Task<ImportResult> ImportDaysAsync(byte[] content, string fileName, string? mappingName, bool dryRun,
         Func<int, int, Task>? progress, CancellationToken ct)
     {
-        var columns = DayFields.ToDictionary(f => f, f => f);
-        var defaults = new Dictionary<string, string>();
+        var map = ColumnMap.Native(DayFields);
         if (mappingName is not null)
         {
             var mapping = await db.Mappings.AsNoTracking().SingleOrDefaultAsync(m => m.Name == mappingName, ct)
                 ?? throw new ImportRejectedException(fileName, [new ImportError(0, "mapping", $"列の対応付け「{mappingName}」は登録されていません。")]);
-            foreach (var (field, header) in JsonSerializer.Deserialize<Dictionary<string, string>>(mapping.ColumnsJson) ?? []) columns[field] = header;
-            defaults = JsonSerializer.Deserialize<Dictionary<string, string>>(mapping.DefaultsJson ?? "{}") ?? [];
+            map = ColumnMap.FromJson(DayFields, mapping.ColumnsJson, mapping.DefaultsJson);
         }
         var (text, encoding) = CsvFile.Decode(content, fileName);
-        var rows = CsvFile.Read(text, fileName, new[] { "employee_number", "date", "type" }.Where(f => !defaults.ContainsKey(f)).Select(f => columns[f]).ToList());
-        string Field(CsvRow row, string field) => row[columns[field]] is { Length: > 0 } v ? v : defaults.GetValueOrDefault(field, "");
+        var rows = CsvFile.Read(text, fileName, map.RequiredHeaders(["employee_number", "date", "type"]));
+        string Field(CsvRow row, string field) => map.Value(row, field);
 
         var staff = await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.EmployeeNumber, ct);
         var errors = new List<ImportError>();
@@ -135,7 +132,7 @@ public sealed class TeleworkImporter(TeleworkDbContext db, ICurrentUser user, Ti
         var now = clock.GetUtcNow();
         foreach (var row in rows)
         {
-            void Error(string field, string message) { if (errors.Count < 1000) errors.Add(new ImportError(row.Line, columns[field], message)); }
+            void Error(string field, string message) { if (errors.Count < 1000) errors.Add(new ImportError(row.Line, map.Header(field), message)); }
             var number = Field(row, "employee_number");
             if (!staff.TryGetValue(number, out var person)) Error("employee_number", number.Length == 0 ? "職員番号は必須です。" : $"職員番号 {number} は名簿にありません。");
             if (!CsvFile.TryParseDate(Field(row, "date"), out var date)) { Error("date", "日付の形式が正しくありません (例: 2025-05-12)。"); continue; }
@@ -200,30 +197,4 @@ public sealed class TeleworkImporter(TeleworkDbContext db, ICurrentUser user, Ti
         "1" or "true" or "TRUE" or "はい" or "有" or "あり" or "○" => true,
         _ => null,
     };
-}
-
-/// <summary>The module's imports on the host's command line (<c>import staff FILE</c>, <c>import telework-days FILE [--mapping NAME]</c>).</summary>
-internal sealed class TeleworkFileImporter(string kind, IServiceProvider services) : IFileImporter
-{
-    public string Kind => kind;
-    public string Description => kind == "staff" ? "職員名簿 (人事システムの出力)" : "テレワーク勤務日 (勤怠システムの出力、--mapping で列の対応付け)";
-    public IReadOnlyList<string> Options => kind == "staff" ? [] : ["mapping"];
-
-    public async Task<string> ImportAsync(byte[] content, string fileName, IReadOnlyDictionary<string, string> options, bool dryRun,
-        Action<int, int>? progress, CancellationToken ct)
-    {
-        var importer = services.GetRequiredService<TeleworkImporter>();
-        try
-        {
-            var result = kind == "staff"
-                ? await importer.ImportStaffAsync(content, fileName, dryRun, ct)
-                : await importer.ImportDaysAsync(content, fileName, options.GetValueOrDefault("mapping"), dryRun,
-                    (done, total) => { progress?.Invoke(done, total); return Task.CompletedTask; }, ct);
-            return result.ToString();
-        }
-        catch (ImportRejectedException e)
-        {
-            throw new InvalidOperationException(e.Message, e);
-        }
-    }
 }

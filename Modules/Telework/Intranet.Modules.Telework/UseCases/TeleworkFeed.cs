@@ -51,6 +51,6 @@ public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeP
         var now = clock.GetUtcNow();
         var values = (await ComputeAsync(years, ct)).Where(y => y.Rate is not null)
             .Select(y => new MetricValue(Definition.Key, y.Year.StartYear, y.Rate!.Value, "%", now)).ToList();
-        return values.Count == 0 ? new ReportMetricsResult(0, 0) : await mediator.Send(new ReportMetrics(TeleworkModuleInfo.DisplayName, values), ct);
+        return await mediator.Send(new ReportMetrics(TeleworkModuleInfo.DisplayName, values, [Definition.Key]), ct);
     }
 }
