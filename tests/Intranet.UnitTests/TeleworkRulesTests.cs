@@ -362,9 +362,11 @@ public class TeleworkRulesTests
         Assert.True(hr.Suppressed);
         Assert.Null(hr.Participants);
         Assert.Null(hr.Rate);
+        // Secondary suppression: 人事課 alone (4) is under the minimum, so the smallest shown department is hidden
+        // too; otherwise the city total minus the shown departments would give 人事課's figures.
         var planning = y.Departments.Single(d => d.Department == "企画課");
-        Assert.False(planning.Suppressed);
-        Assert.Equal((5, 1, 20.0m), (planning.Headcount, planning.Participants, planning.Rate));
+        Assert.True(planning.Suppressed);
+        Assert.Equal((5, (int?)null, (decimal?)null), (planning.Headcount, planning.Participants, planning.Rate));
         var general = y.Departments.Single(d => d.Department == "総務課");
         Assert.Equal((12, 2, 16.7m), (general.Headcount, general.Participants, general.Rate));
 

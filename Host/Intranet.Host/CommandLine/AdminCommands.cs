@@ -27,7 +27,7 @@ public static class AdminCommands
           export-kpis [--plan CODE] [--format csv|json]
                                                     指標と年度ごとの目標・実績・達成率・状況を標準出力に書き出します
           import KIND FILE [--mapping NAME] [--dry-run]
-                                                    モジュールのデータを取り込みます (KIND: rpa-cases, rpa-runs)。誤りが1行でもあれば何も書き込みません
+                                                    モジュールのデータを取り込みます (KIND: rpa-cases, rpa-runs, meeting-bodies, meeting-sessions, staff, telework-days)。誤りが1行でもあれば何も書き込みません
           seed-demo                                 各モジュールのデモ用サンプルデータを読み込みます
         """;
 

@@ -38,7 +38,9 @@ public sealed record TeleworkYear(FiscalYear Year, DateOnly ReferenceDate, int H
 /// they were employed and eligible (a day worked after moving to an ineligible workplace does not count).</item>
 /// <item><b>Participation rate</b> = participants ÷ headcount × 100, rounded to 0.1 %.</item>
 /// <item><b>Privacy</b>: any group (a department, a month's participants, the manager-trial count) with fewer
-/// than the minimum group size (default 5) people is shown as 「—」; the whole-city rate is always shown.</item>
+/// than the minimum group size (default 5) people is shown as 「—」; when the hidden departments together are still
+/// fewer than the minimum, the smallest shown departments are hidden too, so the city total minus the shown
+/// departments cannot single anyone out. The whole-city rate is always shown.</item>
 /// </list>
 /// </summary>
 public static class TeleworkRules
@@ -96,12 +98,17 @@ public static class TeleworkRules
             return new MonthFigure(m.Year, m.Month, shown, shown is null ? null : Rate(people, headcount.Count), inMonth.Sum(d => d.DayFraction));
         }).ToList();
 
-        var departments = headcount.Values.GroupBy(s => s.AssignmentOn(reference)!.Department).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        var groups = headcount.Values.GroupBy(s => s.AssignmentOn(reference)!.Department)
+            .Select(g => (Department: g.Key, Heads: g.Count(), Part: g.Count(s => participants.Contains(s.Id)))).ToList();
+        // Primary suppression: groups under the minimum. Secondary: while the suppressed groups together are fewer
+        // than the minimum (one could subtract the shown departments from the city total), also hide the smallest shown group.
+        var hidden = groups.Where(g => g.Heads < minimumGroup).Select(g => g.Department).ToHashSet();
+        while (hidden.Count > 0 && groups.Where(g => hidden.Contains(g.Department)).Sum(g => g.Heads) < minimumGroup && hidden.Count < groups.Count)
+            hidden.Add(groups.Where(g => !hidden.Contains(g.Department)).MinBy(g => g.Heads).Department);
+        var departments = groups.OrderBy(g => g.Department, StringComparer.Ordinal).Select(g =>
         {
-            var heads = g.Count();
-            var part = g.Count(s => participants.Contains(s.Id));
-            var suppressed = heads < minimumGroup;
-            return new DepartmentFigure(g.Key, heads, suppressed ? null : part, suppressed ? null : Rate(part, heads), suppressed);
+            var suppressed = hidden.Contains(g.Department);
+            return new DepartmentFigure(g.Department, g.Heads, suppressed ? null : g.Part, suppressed ? null : Rate(g.Part, g.Heads), suppressed);
         }).ToList();
 
         var managers = counted.Where(d => d.ManagerTrial && headcount[d.StaffId].AssignmentOn(d.Date)?.IsManager == true).Select(d => d.StaffId).Distinct().Count();

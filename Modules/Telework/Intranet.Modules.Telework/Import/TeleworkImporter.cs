@@ -149,6 +149,10 @@ public sealed class TeleworkImporter(TeleworkDbContext db, ICurrentUser user, Ti
                 if (!CsvFile.TryParseDecimal(Field(row, "hours"), out var hours) || hours <= 0 || hours > 24) Error("hours", "時間は0より大きく24以下で入力してください。");
                 else fraction = Math.Min(1, Math.Round(hours / TeleworkRules.HoursPerDay, 4));
             }
+            else
+            {
+                Error("hours", "テレワークの時間 (hours) か日数 (day_fraction) のどちらかを入力してください。");
+            }
             var trial = ParseFlag(Field(row, "manager_trial"));
             if (trial is null) Error("manager_trial", "管理職トライアルは 1/0 (はい/いいえ) で入力してください。");
             if (person is null || type is null || trial is null) continue;
@@ -160,19 +164,50 @@ public sealed class TeleworkImporter(TeleworkDbContext db, ICurrentUser user, Ti
         if (rows.Count == 0) errors.Add(new ImportError(0, "ファイル", "データ行がありません。"));
         if (errors.Count > 0) throw new ImportRejectedException(fileName, errors);
 
+        await Writer.WaitAsync(ct);
+        try
+        {
+            try
+            {
+                return await StoreDaysAsync(parsed, rows.Count, encoding, dryRun, progress, ct);
+            }
+            catch (DbUpdateException) when (!dryRun)
+            {
+                // Another process (the CLI, HR entering a day) stored some of the same days meanwhile: the unique index
+                // refused them and the transaction rolled back. Read the new state and apply again: a day twice is one day.
+                db.ChangeTracker.Clear();
+                return await StoreDaysAsync(parsed, rows.Count, encoding, dryRun, progress, ct);
+            }
+        }
+        finally
+        {
+            Writer.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim Writer = new(1, 1);
+
+    private async Task<ImportResult> StoreDaysAsync(Dictionary<(Guid, DateOnly), TeleworkDay> parsed, int rowCount, string encoding, bool dryRun,
+        Func<int, int, Task>? progress, CancellationToken ct)
+    {
         var ids = parsed.Keys.Select(k => k.Item1).Distinct().ToList();
         var (from, to) = (parsed.Keys.Min(k => k.Item2), parsed.Keys.Max(k => k.Item2));
         var stored = await db.Days.Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to).ToDictionaryAsync(d => (d.StaffId, d.Date), ct);
         var fresh = new List<TeleworkDay>();
         int updated = 0, unchanged = 0;
-        foreach (var (key, day) in parsed)
+        foreach (var (key, template) in parsed)
         {
+            var day = new TeleworkDay
+            {
+                StaffId = template.StaffId, Date = template.Date, Type = template.Type, DayFraction = template.DayFraction,
+                ManagerTrial = template.ManagerTrial, RecordedBy = template.RecordedBy, RecordedAt = template.RecordedAt,
+            };
             if (!stored.TryGetValue(key, out var old)) { fresh.Add(day); continue; }
             if (old.Type == day.Type && old.DayFraction == day.DayFraction && old.ManagerTrial == day.ManagerTrial) { unchanged++; continue; }
             (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (day.Type, day.DayFraction, day.ManagerTrial, day.RecordedBy, day.RecordedAt);
             updated++;
         }
-        var result = new ImportResult(rows.Count, fresh.Count, updated, rows.Count - fresh.Count - updated, encoding, dryRun);
+        var result = new ImportResult(rowCount, fresh.Count, updated, rowCount - fresh.Count - updated, encoding, dryRun);
         if (dryRun) { db.ChangeTracker.Clear(); return result; }
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {

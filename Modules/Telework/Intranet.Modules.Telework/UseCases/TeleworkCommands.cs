@@ -50,6 +50,9 @@ internal sealed class EndDateStaffHandler(TeleworkDbContext db, TeleworkFeed fee
             ?? throw new NotFoundException($"職員番号 {r.EmployeeNumber} は名簿にありません。");
         if (staff.Version != r.ExpectedVersion) throw new ConcurrencyConflictException("他の利用者がこの職員の情報を先に更新しました。");
         if (r.ActiveTo < staff.ActiveFrom) throw new RequestValidationException(nameof(EndDateStaff.ActiveTo), "退職日が在職開始日より前です。");
+        var after = await db.Days.CountAsync(d => d.StaffId == staff.Id && d.Date > r.ActiveTo, ct);
+        if (after > 0)
+            throw new RequestValidationException(nameof(EndDateStaff.ActiveTo), $"退職日より後のテレワーク勤務日が{after}日記録されています。日付を確認してください。");
         (staff.ActiveTo, staff.MissingFromLastImport) = (r.ActiveTo, false);
         await db.SaveChangesAsync(ct);
         await feed.PublishAsync(ct);

@@ -1,0 +1,203 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Intranet.BrowserTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Intranet.BrowserTests;
+
+/// <summary>
+/// Issue #5 (テレワーク管理): HR imports a roster (20 eligible staff in 企画課 and 総務課, 3 at こども園) and a month of
+/// telework days (May 2025: 5 eligible staff, one of them recorded twice on the same day, and one こども園 person who
+/// does not count) through /telework/import; the FY2025 dashboard's 2-3-(1)-1 (テレワーク勤務を行った職員の割合, target
+/// 25%) then shows 25% (5 ÷ 20) fed by テレワーク管理, and /telework shows 25.0%. A Viewer sees the aggregates and is
+/// refused the roster.
+/// </summary>
+public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
+{
+    private const string DashboardFy2025 = "/dashboard?plan=hadano-ict-2021&fy=2025";
+    private const string Indicator = "2-3-(1)-1";
+
+    [Fact]
+    public Task Hr_imports_a_roster_and_a_month_of_telework_days_and_the_dashboard_shows_the_participation_rate() =>
+        WithHostLogOnFailureAsync(async () =>
+        {
+            await HrScenarioAsync();
+            await ViewerScenarioAsync();
+        });
+
+    /// <summary>T001–T010 企画課, T011–T020 総務課 (city hall), T021–T023 南こども園; all employed since 2020-04-01.</summary>
+    private static string Roster()
+    {
+        var csv = new StringBuilder().AppendLine("employee_number,name,department,workplace,workplace_type,employment_category,active_from,manager,active_to,effective_from");
+        for (var i = 1; i <= 23; i++)
+        {
+            var (dept, place, type) = i <= 10 ? ("企画課", "本庁舎", "本庁") : i <= 20 ? ("総務課", "本庁舎", "本庁") : ("保育こども園課", "南こども園", "こども園");
+            csv.AppendLine($"T{i:000},職員 {i}号,{dept},{place},{type},正規,2020-04-01,{(i is 1 or 11 ? 1 : 0)},,");
+        }
+        return csv.ToString();
+    }
+
+    /// <summary>May 2025: T001, T002, T011, T012 (twice on 05-12), T015; T021 at こども園 does not count.</summary>
+    private const string Days = """
+        employee_number,date,type,hours,day_fraction,manager_trial
+        T001,2025-05-07,在宅,,1,0
+        T002,2025-05-08,サテライト,,0.5,0
+        T011,2025-05-09,在宅,,1,0
+        T012,2025-05-12,在宅,,1,0
+        T012,2025-05-12,在宅,,1,0
+        T015,2025-05-13,モバイル,,1,0
+        T021,2025-05-14,在宅,,1,0
+        """;
+
+    private async Task HrScenarioAsync()
+    {
+        const string email = "jinji@intranet.local";
+        const string password = "jinji-pass-2025";
+        output.WriteLine(await host.CreateUserAsync(email, password, "HumanResources", "人事課"));
+        var page = await host.NewPageAsync();
+        await Pages.LoginAsync(page, email, password);
+
+        // Before: nothing fed for FY2025.
+        await OpenDashboardAsync(page);
+        var card = Pages.IndicatorCard(page, Indicator);
+        await Expect(card).ToContainTextAsync("テレワーク勤務を行った職員の割合");
+        await Expect(card).ToContainTextAsync("目標 25%");
+        await Expect(card).ToContainTextAsync("実績 —");
+        output.WriteLine("before: " + Normalize(await card.InnerTextAsync()));
+
+        var folder = Directory.CreateTempSubdirectory("telework-browser-").FullName;
+        try
+        {
+            var roster = Path.Combine(folder, "staff.csv");
+            var days = Path.Combine(folder, "telework-days.csv");
+            await File.WriteAllTextAsync(roster, Roster(), new UTF8Encoding(false));
+            await File.WriteAllTextAsync(days, Days.ReplaceLineEndings("\r\n") + "\r\n", new UTF8Encoding(false));
+
+            await ImportAsync(page, "staff", roster, "23行 (追加 23、更新 0、変更なし 0)");
+            // Seven lines: T012's day twice is one day.
+            await ImportAsync(page, "days", days, "7行 (追加 6、更新 0、変更なし 1)");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        // The module's page: 5 of 20 eligible staff (the こども園 staff are not counted).
+        await page.GotoAsync("/telework?fy=2025");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "テレワーク勤務の状況", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-figure=rate]")).ToHaveTextAsync("25.0%");
+        await Expect(page.Locator("[data-figure=headcount]")).ToHaveTextAsync("20人");
+        await Expect(page.Locator("[data-figure=participants]")).ToHaveTextAsync("5人");
+        await Expect(page.Locator(".card", new() { HasText = "1人あたり日数" }).Locator(".count")).ToHaveTextAsync("0.9日");   // 4.5 days ÷ 5
+        var departments = page.Locator("table.grid").Last;
+        await Expect(departments.Locator("tbody tr", new() { HasText = "企画課" })).ToContainTextAsync("20.0%");   // 2 of 10
+        await Expect(departments.Locator("tbody tr", new() { HasText = "総務課" })).ToContainTextAsync("30.0%");   // 3 of 10
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "telework.png")) output.WriteLine("screenshot: " + path);
+
+        // The dashboard: 25% of a 25% target, fed by テレワーク管理; FY2025 is over, so 達成.
+        await OpenDashboardAsync(page);
+        await Expect(card).ToContainTextAsync("目標 25%");
+        await Expect(card).ToContainTextAsync("実績 25%");
+        await Expect(card).ToContainTextAsync("入力元: テレワーク管理");
+        await Expect(card.Locator(".status")).ToHaveTextAsync("達成");
+        output.WriteLine("after: " + Normalize(await card.InnerTextAsync()));
+        await card.EvaluateAsync("e => { e.scrollIntoView({ block: 'start' }); window.scrollBy(0, -24); }");
+        await Expect(card).ToBeInViewportAsync();
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "dashboard-telework.png", fullPage: false)) output.WriteLine("screenshot: " + path);
+
+        // HR's roster lists the people.
+        await page.GotoAsync("/telework/staff");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("職員名簿 (人事担当のみ)");
+        await Expect(page.Locator("table.grid tbody tr", new() { HasText = "T021" })).ToContainTextAsync("対象外: こども園に勤務する職員はテレワークの対象外");
+    }
+
+    /// <summary>After HR's imports: a Viewer sees the aggregates, and is sent to access denied for individual records.</summary>
+    private async Task ViewerScenarioAsync()
+    {
+        const string email = "etsuran@intranet.local";
+        const string password = "etsuran-pass-2025";
+        output.WriteLine(await host.CreateUserAsync(email, password, "Viewer"));
+        var page = await host.NewPageAsync();
+        await Pages.LoginAsync(page, email, password);
+
+        await page.GotoAsync("/telework?fy=2025");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "テレワーク勤務の状況", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-figure=rate]")).ToHaveTextAsync("25.0%");
+        await Expect(page.Locator("[data-figure=headcount]")).ToHaveTextAsync("20人");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "職員名簿" })).ToHaveCountAsync(0);
+        await Expect(page.Locator("body")).Not.ToContainTextAsync(new Regex(@"T0\d\d"));
+
+        foreach (var url in new[] { "/telework/staff", "/telework/staff/T001", "/telework/import", "/telework/rules" })
+        {
+            await page.GotoAsync(url);
+            await page.WaitForURLAsync(new Regex("/account/access-denied"));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "このページを開く権限がありません", Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.Locator("table.grid")).ToHaveCountAsync(0);
+            await Expect(page.Locator("#file")).ToHaveCountAsync(0);
+        }
+    }
+
+    /// <summary>Checks a file with 確認のみ, then imports it and waits for the background import's status page.</summary>
+    private async Task ImportAsync(IPage page, string kind, string file, string expected)
+    {
+        await page.GotoAsync("/telework/import");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "職員名簿・テレワーク勤務日の取込", Level = 1 })).ToBeVisibleAsync();
+        await page.Locator("#kind").SelectOptionAsync(kind);
+        await page.Locator("#file").SetInputFilesAsync(file);
+        await page.GetByRole(AriaRole.Button, new() { Name = "確認のみ", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".message-ok, .message-error").First).ToBeVisibleAsync();
+        await FailOnImportErrorsAsync(page);
+        await Expect(page.Locator(".message-ok")).ToContainTextAsync("確認のみ (書き込みなし): " + expected);
+        output.WriteLine($"{kind} dry run: " + await page.Locator(".message-ok").InnerTextAsync());
+
+        // The form was posted back: choose kind and file again, then import for real.
+        await page.Locator("#kind").SelectOptionAsync(kind);
+        await page.Locator("#file").SetInputFilesAsync(file);
+        await page.GetByRole(AriaRole.Button, new() { Name = "取り込む", Exact = true }).ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync(new Regex("/telework/imports/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            await FailOnImportErrorsAsync(page);
+            throw;
+        }
+        var state = page.Locator("dd[data-state]");
+        await Expect(state).ToHaveAttributeAsync("data-state", new Regex("^(Succeeded|Failed)$"), new() { Timeout = 90_000 });
+        if (await state.GetAttributeAsync("data-state") == "Failed")
+            Assert.Fail("Import failed: " + await page.Locator(".message-error").InnerTextAsync());
+        await Expect(state).ToHaveTextAsync("完了");
+        await Expect(page.Locator(".message-ok")).ToContainTextAsync("取り込み完了: " + expected);
+        output.WriteLine($"{kind} import: " + await page.Locator(".message-ok").InnerTextAsync());
+    }
+
+    private static async Task OpenDashboardAsync(IPage page)
+    {
+        await page.GotoAsync(DashboardFy2025);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "指標ダッシュボード", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    private async Task WithHostLogOnFailureAsync(Func<Task> scenario)
+    {
+        try
+        {
+            await scenario();
+        }
+        catch
+        {
+            output.WriteLine("--- host output ---");
+            output.WriteLine(host.HostLog);
+            throw;
+        }
+    }
+
+    private static async Task FailOnImportErrorsAsync(IPage page)
+    {
+        var errors = page.Locator(".message-error");
+        if (await errors.CountAsync() > 0) Assert.Fail("Import refused: " + Normalize(await errors.InnerTextAsync()));
+    }
+
+    private static string Normalize(string text) => Regex.Replace(text, @"\s+", " ").Trim();
+}
