@@ -167,7 +167,7 @@ public sealed class PlanKpiTests
 
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
             var unknown = await Assert.ThrowsAsync<RequestValidationException>(() => mediator.Send(new ReportMetrics(TestFeeder.SourceModule,
-                [new MetricValue(MetricKeys.TeleworkParticipationRate, 2021, 10, "%", measuredAt)])));
+                [new MetricValue("test.no-module-offers-this", 2021, 10, "%", measuredAt)])));
             Assert.Contains("登録されていません", unknown.Message);
             var wrongUnit = await Assert.ThrowsAsync<RequestValidationException>(() => mediator.Send(new ReportMetrics(TestFeeder.SourceModule,
                 [new MetricValue(TestFeeder.Key, 2021, 10, "業務", measuredAt)])));
