@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Intranet.IntegrationTests.Infrastructure;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -9,21 +9,7 @@ public sealed class CommandLineTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("intranet-cli-").FullName;
 
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var host = Path.Combine(AppContext.BaseDirectory, "Intranet.Host.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(host);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["Intranet__DataDirectory"] = _data;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => HostCommand.RunAsync(_data, args);
 
     [Fact]
     public async Task Migrate_creates_the_database_and_the_first_administrator()
