@@ -115,14 +115,7 @@ internal sealed class TeleworkDemoSeeder(TeleworkImporter importer, TeleworkDbCo
     /// <summary>Name of the sample mapping.</summary>
     public const string SampleMapping = "attendance-sample";
 
-    public static byte[] Sample(string name)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("TeleworkSampleData." + name)
-            ?? throw new InvalidOperationException($"sample {name} is missing");
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
+    public static byte[] Sample(string name) => EmbeddedFiles.Read(typeof(TeleworkDemoSeeder).Assembly, "TeleworkSampleData." + name);
 
     public async Task<string> SeedAsync(CancellationToken ct)
     {

@@ -19,14 +19,7 @@ internal sealed class PaperlessDemoSeeder(PaperlessImporter importer, PaperlessD
     /// <summary>Name of the sample mapping.</summary>
     public const string SampleMapping = "calendar-sample";
 
-    public static byte[] Sample(string name)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("PaperlessSampleData." + name)
-            ?? throw new InvalidOperationException($"sample {name} is missing");
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
+    public static byte[] Sample(string name) => EmbeddedFiles.Read(typeof(PaperlessDemoSeeder).Assembly, "PaperlessSampleData." + name);
 
     public async Task<string> SeedAsync(CancellationToken ct)
     {

@@ -19,14 +19,7 @@ internal sealed class RpaDemoSeeder(CaseImporter cases, RunImporter runs, IMedia
     /// <summary>Name of the sample mapping.</summary>
     public const string SampleMapping = "winactor-sample";
 
-    public static byte[] Sample(string name)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("RpaSampleData." + name)
-            ?? throw new InvalidOperationException($"sample {name} is missing");
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
+    public static byte[] Sample(string name) => EmbeddedFiles.Read(typeof(RpaDemoSeeder).Assembly, "RpaSampleData." + name);
 
     public async Task<string> SeedAsync(CancellationToken ct)
     {
