@@ -4,6 +4,7 @@ using Intranet.Shared.Messaging;
 using Intranet.Shared.Modules;
 using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
+using Intranet.Shared.Web;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -79,7 +80,16 @@ public static class IntranetHost
         services.AddIntranetMediator(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
         // Japanese text is written as UTF-8 characters, not as &#x...; escapes (smaller pages, readable source).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddRazorComponents();
+        // Account pages render statically (they set the cookie); the application's pages are interactive server
+        // components. A disconnected circuit is kept 3 minutes; after that .NET 10 keeps the pages' [PersistentState]
+        // values in memory for 2 hours, so a reconnecting browser resumes with unsaved input (not across a restart).
+        services.AddRazorComponents().AddInteractiveServerComponents(o =>
+        {
+            o.DetailedErrors = builder.Environment.IsDevelopment();
+            o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+            o.PersistedCircuitInMemoryRetentionPeriod = TimeSpan.FromHours(2);
+        });
+        services.AddIntranetUseCases();
         services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
@@ -123,6 +133,7 @@ public static class IntranetHost
 
         foreach (var module in modules) module.MapEndpoints(app);
         app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
             .AddAdditionalAssemblies(modules.Select(m => m.PagesAssembly).Distinct().ToArray());
     }
 }

@@ -22,16 +22,32 @@ public interface ICurrentUser
     bool IsSystem { get; }
 }
 
-/// <summary>The HTTP request's user, or a system actor when there is no request (CLI, jobs, seeders).</summary>
-public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser
+/// <summary>
+/// The signed-in user of an interactive circuit, or of a unit of work started for one (see
+/// <c>Intranet.Shared.Web.IUseCases</c>). Scoped: one per circuit or per use-case scope. An interactive
+/// component has no <see cref="HttpContext"/>, so the circuit's user is set here by
+/// <c>PrincipalCircuitHandler</c> when the circuit connects and whenever its authentication state changes.
+/// </summary>
+public sealed class CurrentPrincipal
+{
+    /// <summary>The user, or null outside a circuit (plain HTTP requests read the request's user instead).</summary>
+    public ClaimsPrincipal? Principal { get; set; }
+}
+
+/// <summary>
+/// The acting user: the circuit's user when one is set (<see cref="CurrentPrincipal"/>), else the HTTP request's
+/// user, else a system actor (CLI, jobs, seeders). A scope with neither a circuit user nor a request is the
+/// system, so a circuit must always set its user before it calls a use case.
+/// </summary>
+public sealed class HttpCurrentUser(IHttpContextAccessor accessor, CurrentPrincipal circuit) : ICurrentUser
 {
     /// <summary>Name used when no HTTP request is in flight.</summary>
     public const string SystemName = "system";
 
-    private ClaimsPrincipal? Principal => accessor.HttpContext?.User;
+    private ClaimsPrincipal? Principal => circuit.Principal ?? accessor.HttpContext?.User;
 
     /// <inheritdoc />
-    public bool IsSystem => accessor.HttpContext is null;
+    public bool IsSystem => circuit.Principal is null && accessor.HttpContext is null;
 
     /// <inheritdoc />
     public bool IsAuthenticated => Principal?.Identity?.IsAuthenticated == true;
