@@ -38,7 +38,7 @@ export INTRANET_HOST_DIR="$artifacts/host"
 export INTRANET_ARTIFACTS_DIR="$artifacts/screenshots"
 
 status=0
-for project in tests/Intranet.UnitTests tests/Intranet.IntegrationTests tests/Intranet.BrowserTests; do
+for project in tests/Intranet.UnitTests tests/Intranet.ComponentTests tests/Intranet.IntegrationTests tests/Intranet.BrowserTests; do
   echo "== $project"
   dotnet test "$project" -c Release --no-build -nologo \
       --logger "trx;LogFileName=$(basename "$project").trx" --results-directory "$artifacts/test-results" \

@@ -36,6 +36,20 @@ public static class Pages
         }
     }
 
+    /// <summary>
+    /// Waits until the current page runs interactively (its <c>PageReady</c> marker is rendered by the circuit):
+    /// a prerendered page shows its content before its buttons and inputs respond.
+    /// </summary>
+    public static Task WaitForInteractiveAsync(IPage page) =>
+        page.Locator("[data-page-ready]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+
+    /// <summary>Opens <paramref name="url"/> and waits until it is interactive.</summary>
+    public static async Task GotoInteractiveAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await WaitForInteractiveAsync(page);
+    }
+
     /// <summary>The number in <c>.count[data-status=STATUS]</c> on the dashboard.</summary>
     public static async Task<int> StatusCountAsync(IPage page, string status)
     {
