@@ -5,9 +5,13 @@ using MediatR;
 
 namespace Intranet.Host.Identity;
 
-/// <summary>Every user with roles, department, state and last sign-in (administrators only), ordered by e-mail.</summary>
+/// <summary>
+/// Every user with roles, department, state and last sign-in (administrators only), ordered by e-mail. With
+/// <paramref name="Search"/>, only users whose e-mail, display name, department or role name (identifier or Japanese
+/// label) contains it, ignoring case.
+/// </summary>
 [RequiresRole(Intranet.Shared.Security.Roles.Administrator)]
-public sealed record ListUsers : IRequest<IReadOnlyList<UserSummary>>;
+public sealed record ListUsers(string? Search = null) : IRequest<IReadOnlyList<UserSummary>>;
 
 /// <summary>
 /// What the user form offers: the departments to choose from (the lead departments (主管課) of every plan project,
@@ -65,8 +69,15 @@ public sealed class UserUseCaseHandlers(UserAdministration administration, IMedi
     IRequestHandler<ResetUserPassword, string>
 {
     /// <inheritdoc />
-    public Task<IReadOnlyList<UserSummary>> Handle(ListUsers request, CancellationToken cancellationToken) =>
-        administration.ListAsync(cancellationToken);
+    public async Task<IReadOnlyList<UserSummary>> Handle(ListUsers request, CancellationToken cancellationToken)
+    {
+        var all = await administration.ListAsync(cancellationToken);
+        if (string.IsNullOrWhiteSpace(request.Search)) return all;
+        var q = request.Search.Trim();
+        bool Has(string? text) => text?.Contains(q, StringComparison.OrdinalIgnoreCase) == true;
+        return all.Where(u => Has(u.Email) || Has(u.DisplayName) || Has(u.Department)
+                              || u.Roles.Any(r => Has(r) || Has(Roles.Labels.GetValueOrDefault(r)))).ToList();
+    }
 
     /// <inheritdoc />
     public async Task<UserFormOptions> Handle(GetUserFormOptions request, CancellationToken cancellationToken)
