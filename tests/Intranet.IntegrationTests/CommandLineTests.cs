@@ -118,6 +118,30 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("デモ実績値を0件登録しました", twice.Out);
     }
 
+    [Fact]
+    public async Task User_verbs_run_as_processes_and_are_listed_in_help()
+    {
+        var help = await RunAsync("--help");
+        Assert.Equal(0, help.Exit);
+        foreach (var verb in new[] { "set-user", "disable-user", "enable-user", "reset-password", "list-users" }) Assert.Contains(verb, help.Out);
+
+        Assert.Equal(0, (await RunAsync("create-user", "--email", "kaigi@example.jp", "--password", "long-enough-pass-1", "--role", "Viewer")).Exit);
+        var organizer = await RunAsync("set-user", "--email", "kaigi@example.jp", "--role", "MeetingOrganizer");
+        Assert.Equal(1, organizer.Exit);
+        Assert.Contains("--department", organizer.Err);
+        var set = await RunAsync("set-user", "--email", "kaigi@example.jp", "--role", "MeetingOrganizer", "--department", "行政経営課");
+        Assert.Equal(0, set.Exit);
+        Assert.Equal(0, (await RunAsync("disable-user", "--email", "kaigi@example.jp")).Exit);
+        Assert.Contains("kaigi@example.jp\t\t行政経営課\tMeetingOrganizer\t無効", (await RunAsync("list-users")).Out);
+        Assert.Equal(0, (await RunAsync("enable-user", "--email", "kaigi@example.jp")).Exit);
+        var reset = await RunAsync("reset-password", "--email", "kaigi@example.jp");
+        Assert.Equal(0, reset.Exit);
+        Assert.Contains("新しいパスワード: ", reset.Out);
+        var missing = await RunAsync("enable-user", "--email", "nobody@example.jp");
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("登録されていません", missing.Err);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }

@@ -16,7 +16,7 @@ namespace Intranet.Host.CommandLine;
 /// database), does its work, and exits 0, or prints a Japanese message to standard error and exits 1
 /// (2 for a usage error).
 /// </summary>
-public static class AdminCommands
+public static partial class AdminCommands
 {
     private const string Usage = """
         使い方: Intranet.Host <コマンド> [オプション]
@@ -24,6 +24,12 @@ public static class AdminCommands
           import-plan FILE                          計画ファイル (JSON) を取り込みます (全件成功か、何も書き込まないかのどちらか)
           create-user --email E --password P --role R [--role R2 …] [--department D] [--name 表示名] [--must-change-password]
                                                     利用者を作成します (ロール: Administrator, Cio, PlanOffice, RpaTeam, HumanResources, MeetingOrganizer, Department, Viewer)
+          set-user --email E [--role R …] [--department D] [--name 表示名]
+                                                    利用者のロール・所属課・表示名を変更します (指定しなかった項目はそのまま。--department= で所属を外します)
+          disable-user --email E                    利用者を無効にします (ログインできなくなります)
+          enable-user --email E                     無効にした利用者を有効に戻します (ロックも解除します)
+          reset-password --email E                  パスワードを再発行して一度だけ表示します (次回ログイン時に変更が必要です)
+          list-users                                利用者の一覧 (メールアドレス・表示名・所属・ロール・状態・最終ログイン) をタブ区切りで書き出します
           export-kpis [--plan CODE] [--format csv|json]
                                                     指標と年度ごとの目標・実績・達成率・状況を標準出力に書き出します
           import KIND FILE [--mapping NAME] [--dry-run]
@@ -31,7 +37,8 @@ public static class AdminCommands
           seed-demo                                 各モジュールのデモ用サンプルデータを読み込みます
         """;
 
-    private static readonly string[] Verbs = ["migrate", "import-plan", "import", "create-user", "export-kpis", "seed-demo", "help", "--help"];
+    private static readonly string[] Verbs = ["migrate", "import-plan", "import", "create-user", "export-kpis", "seed-demo", "help", "--help",
+        "set-user", "disable-user", "enable-user", "reset-password", "list-users"];
 
     /// <summary>Whether <paramref name="args"/> starts with an admin verb (anything else starts the web host).</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -82,6 +89,8 @@ public static class AdminCommands
                     return await ImportAsync(sp, parsed);
                 case "create-user":
                     return await CreateUserAsync(sp, parsed);
+                case var v when UserVerbs.Contains(v):
+                    return await RunUserVerbAsync(sp, verb, parsed, Console.Out, Console.Error);
                 case "export-kpis":
                     return await ExportKpisAsync(sp, parsed);
                 case "seed-demo":
@@ -138,8 +147,16 @@ public static class AdminCommands
         var password = a.Single("password") ?? throw new UsageException("--password は必須です。");
         var roles = a.Many("role").SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
         if (roles.Count == 0) throw new UsageException("--role を1つ以上指定してください。");
-        var user = await sp.GetRequiredService<UserAdministration>().CreateUserAsync(email, password, roles, a.Single("department"),
-            a.Single("name"), mustChangePassword: a.Flag("must-change-password"));
+        ApplicationUser user;
+        try
+        {
+            user = await sp.GetRequiredService<UserAdministration>().CreateUserAsync(email, password, roles, a.Single("department"),
+                a.Single("name"), mustChangePassword: a.Flag("must-change-password"));
+        }
+        catch (UserAdministrationException e)
+        {
+            throw new InvalidOperationException(e.Message + OptionHint(e.Field), e);
+        }
         Console.WriteLine($"利用者 {user.Email} を作成しました (ロール: {string.Join(", ", roles)}{(user.Department is null ? "" : ", 所属: " + user.Department)})。");
         return 0;
     }

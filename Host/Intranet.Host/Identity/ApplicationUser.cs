@@ -13,4 +13,16 @@ public sealed class ApplicationUser : IdentityUser
 
     /// <summary>True until the user has replaced a password someone else set (first administrator, created users).</summary>
     public bool MustChangePassword { get; set; }
+
+    /// <summary>When the user last signed in successfully (UTC); null before the first sign-in. Set by the login page.</summary>
+    public DateTimeOffset? LastLoginAt { get; set; }
+
+    /// <summary>
+    /// When an administrator disabled the account (UTC); null while it is enabled. A disabled user cannot sign in
+    /// (<see cref="IntranetSignInManager.CanSignInAsync"/>), and their sessions end at the next security-stamp check.
+    /// </summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+
+    /// <summary>Whether <see cref="DisabledAt"/> is set.</summary>
+    public bool IsDisabled => DisabledAt is not null;
 }

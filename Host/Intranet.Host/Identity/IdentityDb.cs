@@ -1,3 +1,4 @@
+using Intranet.Shared.Auditing;
 using Intranet.Shared.Persistence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -11,10 +12,30 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : IdentityD
     /// <summary>Schema / table prefix.</summary>
     public const string SchemaName = "identity";
 
+    /// <summary>
+    /// Changes to users made by administrators (<see cref="UserAdministration"/>): entity type <c>User</c>, key = the
+    /// user's e-mail, action (<c>Created</c>, <c>Updated</c>, <c>Disabled</c>, <c>Enabled</c>, <c>PasswordReset</c>),
+    /// changes as JSON property → [before, after]. Passwords are never recorded.
+    /// </summary>
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.Entity<ApplicationUser>().Ignore(u => u.IsDisabled);
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("AuditEntries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.UserName).IsRequired();
+            e.Property(x => x.EntityType).IsRequired();
+            e.Property(x => x.EntityKey).IsRequired();
+            e.Property(x => x.Action).IsRequired();
+            e.Property(x => x.Changes).IsRequired();
+            e.HasIndex(x => new { x.EntityType, x.EntityKey });
+        });
         builder.ApplyModuleSchema(SchemaName, Database.IsSqlite());
     }
 }

@@ -124,3 +124,23 @@ public sealed class IdentityInitial : ModuleMigration
         m.CreateIndex("UserNameIndex", Table("AspNetUsers"), "NormalizedUserName", Schema, unique: true);
     }
 }
+
+/// <summary>
+/// Schema version 2 (issue #8, user administration): the last sign-in and the disabled flag of each user, and the
+/// <c>AuditEntries</c> table recording who changed which user (roles, department, disabling, password resets).
+/// </summary>
+[DbContext(typeof(IdentityDb))]
+[Migration("202611300001_Identity_UserAdministration")]
+public sealed class IdentityUserAdministration : ModuleMigration
+{
+    /// <inheritdoc />
+    protected override string ModuleSchema => IdentityDb.SchemaName;
+
+    /// <inheritdoc />
+    protected override void Up(MigrationBuilder m)
+    {
+        m.AddColumn<DateTimeOffset>(name: "LastLoginAt", table: Table("AspNetUsers"), schema: Schema, nullable: true);
+        m.AddColumn<DateTimeOffset>(name: "DisabledAt", table: Table("AspNetUsers"), schema: Schema, nullable: true);
+        CreateAuditTable(m);
+    }
+}

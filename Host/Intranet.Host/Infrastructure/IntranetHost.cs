@@ -1,4 +1,5 @@
 using Intranet.Host.Components;
+using Intranet.Host.Home;
 using Intranet.Host.Identity;
 using Intranet.Shared.Messaging;
 using Intranet.Shared.Modules;
@@ -51,6 +52,7 @@ public static class IntranetHost
             .AddEntityFrameworkStores<IdentityDb>()
             .AddDefaultTokenProviders()
             .AddErrorDescriber<JapaneseIdentityErrorDescriber>()
+            .AddSignInManager<IntranetSignInManager>()
             .AddClaimsPrincipalFactory<IdentityClaimsFactory>();
         services.ConfigureApplicationCookie(o =>
         {
@@ -65,6 +67,8 @@ public static class IntranetHost
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
         });
+        // Sessions of a disabled user, or of one whose password was reset, end at the next check of the security stamp.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
         services.AddDataProtection().SetApplicationName("Intranet")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
         services.AddScoped<UserAdministration>();
@@ -78,6 +82,7 @@ public static class IntranetHost
             .AddPolicy(SharedPolicies.Administrator, p => p.RequireRole(Roles.Administrator));
 
         services.AddIntranetMediator(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
+        services.AddWorkItemSources(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
         // Japanese text is written as UTF-8 characters, not as &#x...; escapes (smaller pages, readable source).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         // Account pages render statically (they set the cookie); the application's pages are interactive server
