@@ -43,6 +43,7 @@ public sealed class RpaMoveDialogTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddRadzenComponents();
         Services.AddSingleton<IUseCases>(_useCases);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     private static BoardCard Card(CaseStatus status) => new("RPA-006", "研修受講者名簿の作成", "人事課", status, Version, new DateOnly(2026, 4, 1),
