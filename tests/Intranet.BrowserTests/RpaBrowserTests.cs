@@ -99,6 +99,8 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         await MoveOnBoardAsync(page, code, "Assessment", "Development", "2022-04-08", "シナリオ作成に着手");
         await MoveOnBoardAsync(page, code, "Development", "Trial", "2022-04-20", "課内で試行");
         await MoveOnBoardAsync(page, code, "Trial", "Production", "2022-05-01", "試行結果が良好のため本番稼働");
+        // The board without the move notifications over it (each stays 5 s).
+        await Expect(page.Locator(".rz-notification-item")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         foreach (var path in await Pages.SaveScreenshotAsync(page, "rpa-board.png")) output.WriteLine("screenshot: " + path);
         await AssertNoBlockingAxeViolationsAsync(page, "RPA board");
 
