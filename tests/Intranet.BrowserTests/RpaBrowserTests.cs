@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Intranet.BrowserTests.Infrastructure;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,7 +10,8 @@ namespace Intranet.BrowserTests;
 /// <summary>
 /// Issue #3 (RPA台帳): an RPA team member registers a case, takes it to 本番稼働 in FY2022, values it with an
 /// assessment, uploads a run log, and the FY2022 dashboard's 2-1-(1) indicators show the figures fed by the
-/// module (1業務, 25時間). A Department user may only propose ideas.
+/// module (1業務, 25時間). The lifecycle moves are made on the pipeline board, one step per card button and a dialog
+/// (issue #8), where an invalid date is refused inside the dialog. A Department user may only propose ideas.
 /// </summary>
 public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
 {
@@ -44,7 +46,7 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         output.WriteLine("before: " + Normalize(await countCard.InnerTextAsync()));
 
         // Register the case (plan project 2-1-(1) of the Hadano plan).
-        await page.GotoAsync("/rpa/cases/new");
+        await Pages.GotoInteractiveAsync(page, "/rpa/cases/new");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "RPA適用業務の登録", Level = 1 })).ToBeVisibleAsync();
         await page.Locator("#title").FillAsync("住民票の写し交付件数の集計");
         await page.Locator("#process").FillAsync("窓口システムから出力した交付件数を月ごとに集計し、報告用の表に転記する。");
@@ -56,19 +58,59 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         await page.Locator("#contact").FillAsync("戸籍住民課 秦野太郎");
         await page.Locator("#project").SelectOptionAsync("hadano-ict-2021|2-1-(1)");
         await page.GetByRole(AriaRole.Button, new() { Name = "登録する", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/rpa/cases/RPA-\d{3}\?saved=true$"));
+        await page.WaitForURLAsync(new Regex(@"/rpa/cases/RPA-\d{3}$"));
         var code = Regex.Match(page.Url, @"RPA-\d{3}").Value;
         output.WriteLine("registered " + code);
+        await Pages.WaitForInteractiveAsync(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(code);
         await Expect(StatusOf(page)).ToHaveTextAsync("候補");
-        await Expect(page.Locator("dl.facts")).ToContainTextAsync("hadano-ict-2021 2-1-(1)");
+        // The plan project by its name, not by its codes.
+        await Expect(page.Locator("dl.facts dt:text-is('計画の個別事業') + dd")).ToContainTextAsync("2-1-(1) RPA");
+        await Expect(page.Locator("dl.facts")).Not.ToContainTextAsync("hadano-ict-2021");
+        await Expect(page.Locator("dl.facts dt:text-is('優先度') + dd")).ToHaveTextAsync("未評価");
 
-        // 候補 → 検討 → 開発 → 試行 → 本番稼働, all in FY2022.
-        await MoveAsync(page, "検討", "2022-04-01", "効果と実現性の検討を開始");
-        await MoveAsync(page, "開発", "2022-04-08", "シナリオ作成に着手");
-        await MoveAsync(page, "試行", "2022-04-20", "課内で試行");
-        await MoveAsync(page, "本番稼働", "2022-05-01", "試行結果が良好のため本番稼働");
+        // The board: 候補 → 検討 → 開発 → 試行 → 本番稼働, all in FY2022, each one step from the card.
+        // Clicks: per move 1 (the card's 「… へ」 button) + 1 (「変更する」) = 2, the date and reason typed; 4 moves = 8 clicks
+        // and no page load (was 4 form posts and about 16 clicks on the case page).
+        await Pages.GotoInteractiveAsync(page, "/rpa/pipeline");
+        await Expect(Card(page, "Idea", code)).ToBeVisibleAsync();
+        await Expect(Card(page, "Idea", code).Locator(".rpa-priority")).ToHaveTextAsync("未評価");
+        // Only the allowed next statuses are offered on a 候補 card.
+        await Expect(Card(page, "Idea", code).Locator("button.rpa-move")).ToHaveCountAsync(2);
+
+        // An invalid move (a date in the future): the error is shown inside the dialog, which stays open; the card stays.
+        await Card(page, "Idea", code).Locator("button.rpa-move[data-to=Assessment]").ClickAsync();
+        var dialog = page.Locator("[data-move-dialog]");
+        await Expect(dialog).ToBeVisibleAsync();
+        await dialog.Locator("#move-on").FillAsync("2099-04-01");
+        await dialog.Locator("#move-reason").FillAsync("効果と実現性の検討を開始");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "変更する", Exact = true }).ClickAsync();
+        await Expect(dialog.Locator(".form-error-summary")).ToContainTextAsync("未来の日付は指定できません。");
+        await Expect(dialog.Locator(".form-error-summary")).ToBeInViewportAsync();
+        await Expect(dialog.Locator(".validation-message")).ToHaveTextAsync("未来の日付は指定できません。");
+        await Expect(Card(page, "Idea", code)).ToBeVisibleAsync();
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "rpa-board-move-refused.png", fullPage: false)) output.WriteLine("screenshot: " + path);
+        await dialog.Locator("#move-on").FillAsync("2022-04-01");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "変更する", Exact = true }).ClickAsync();
+        await Expect(Card(page, "Assessment", code)).ToBeVisibleAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync("状態を変更しました");
+
+        await MoveOnBoardAsync(page, code, "Assessment", "Development", "2022-04-08", "シナリオ作成に着手");
+        await MoveOnBoardAsync(page, code, "Development", "Trial", "2022-04-20", "課内で試行");
+        await MoveOnBoardAsync(page, code, "Trial", "Production", "2022-05-01", "試行結果が良好のため本番稼働");
+        // The board without the move notifications over it (each stays 5 s).
+        await Expect(page.Locator(".rz-notification-item")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "rpa-board.png")) output.WriteLine("screenshot: " + path);
+        await AssertNoBlockingAxeViolationsAsync(page, "RPA board");
+
+        await Pages.GotoInteractiveAsync(page, "/rpa/cases/" + code);
+        await Expect(StatusOf(page)).ToHaveTextAsync("本番稼働");
         await Expect(page.Locator("dl.facts")).ToContainTextAsync("本番稼働日 2022/05/01");
+        var history = page.Locator("table.grid tbody tr", new() { HasText = "試行 → 本番稼働" });
+        await Expect(history).ToContainTextAsync("2022/05/01");
+        await Expect(history).ToContainTextAsync("試行結果が良好のため本番稼働");
+        await Expect(history).ToContainTextAsync(email);
 
         // Assessment from 2022-05-01: 12 runs/year × 100 items × (6 − 1) min ÷ 60 = 100 hours/year.
         await page.Locator("#a-from").FillAsync("2022-05-01");
@@ -93,20 +135,18 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
                 .AppendLine($"{code},BT-0004,2022-06-24 09:00:00,2022-06-24 09:38:00,success,100");
             await File.WriteAllTextAsync(runFile, csv.ToString(), new UTF8Encoding(false));
 
-            await page.GotoAsync("/rpa/import");
+            await Pages.GotoInteractiveAsync(page, "/rpa/import");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "RPA 取込", Level = 1 })).ToBeVisibleAsync();
             await page.Locator("#kind").SelectOptionAsync(new SelectOptionValue { Label = "実行ログ" });
             await page.Locator("#mapping").SelectOptionAsync(new SelectOptionValue { Label = "台帳の標準形式" });
             await page.Locator("#file").SetInputFilesAsync(runFile);
             await page.GetByRole(AriaRole.Button, new() { Name = "確認のみ", Exact = true }).ClickAsync();
-            await Expect(page.Locator(".message-ok, .message-error").First).ToBeVisibleAsync();
+            await Expect(page.Locator(".message-ok, .import-errors, .message-error").First).ToBeVisibleAsync();
             await FailOnImportErrorsAsync(page);
             await Expect(page.Locator(".message-ok")).ToContainTextAsync("確認のみ (書き込みなし): 4行 (追加 4");
             output.WriteLine("dry run: " + await page.Locator(".message-ok").InnerTextAsync());
 
-            // The form was posted back: choose the file again, then import for real.
-            await page.Locator("#kind").SelectOptionAsync(new SelectOptionValue { Label = "実行ログ" });
-            await page.Locator("#file").SetInputFilesAsync(runFile);
+            // The page stayed live: the chosen file is still there; import it for real.
             await page.GetByRole(AriaRole.Button, new() { Name = "取り込む", Exact = true }).ClickAsync();
             try
             {
@@ -122,7 +162,7 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         {
             File.Delete(runFile);
         }
-        // The status page reloads itself every 2 s until the background import has finished.
+        // The status page follows the background import live until it has finished.
         var state = page.Locator("dd[data-state]");
         await Expect(state).ToHaveAttributeAsync("data-state", new Regex("^(Succeeded|Failed)$"), new() { Timeout = 90_000 });
         if (await state.GetAttributeAsync("data-state") == "Failed")
@@ -132,13 +172,20 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         output.WriteLine("import: " + await page.Locator(".message-ok").InnerTextAsync());
 
         // Case page: 3 successful runs × 100 items × 5 min ÷ 60 = 25 hours; the failure counts 0.
-        await page.GotoAsync("/rpa/cases/" + code);
+        await Pages.GotoInteractiveAsync(page, "/rpa/cases/" + code);
         await Expect(StatusOf(page)).ToHaveTextAsync("本番稼働");
         await Expect(page.Locator("dl.facts dt:text-is('削減時間 (実績累計)') + dd")).ToContainTextAsync("25時間");
         var monthly = page.Locator("table.grid", new() { Has = page.Locator("th", new() { HasText = "削減時間" }) }).First;
         await Expect(monthly.Locator("tbody tr", new() { HasText = "2022-05" })).ToContainTextAsync("8.3時間");
         await Expect(monthly.Locator("tbody tr", new() { HasText = "2022-06" })).ToContainTextAsync("16.7時間");
         foreach (var path in await Pages.SaveScreenshotAsync(page, "rpa-case.png")) output.WriteLine("screenshot: " + path);
+        await AssertNoBlockingAxeViolationsAsync(page, "RPA case page");
+
+        // The registry grid, filtered and sorted from the URL.
+        await Pages.GotoInteractiveAsync(page, "/rpa?status=Production&sort=since&desc=true");
+        await Expect(page.Locator(".rz-data-row", new() { HasText = code })).ToBeVisibleAsync();
+        await Expect(page.Locator("#status")).ToHaveValueAsync("Production");
+        await AssertNoBlockingAxeViolationsAsync(page, "RPA registry");
 
         // Dashboard FY2022: 1 process (production since 2022-05-01), 25 hours, both fed by RPA台帳.
         await OpenDashboardFy2022Async(page);
@@ -169,20 +216,20 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         var page = await host.NewPageAsync();
         await Pages.LoginAsync(page, email, password);
 
-        await page.GotoAsync("/rpa/cases/new");
+        await Pages.GotoInteractiveAsync(page, "/rpa/cases/new");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "RPA化の提案", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.Locator("#dept")).ToBeDisabledAsync();
         await Expect(page.Locator("#dept")).ToHaveValueAsync(Department);
         await page.Locator("#title").FillAsync("転入届の入力補助");
         await page.Locator("#process").FillAsync("転入届の記載内容を住民記録システムへ入力する作業を自動化したい。");
         await page.GetByRole(AriaRole.Button, new() { Name = "提案する", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/rpa/cases/RPA-\d{3}\?saved=true$"));
+        await page.WaitForURLAsync(new Regex(@"/rpa/cases/RPA-\d{3}$"));
         output.WriteLine("proposed: " + page.Url);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("転入届の入力補助");
         await Expect(StatusOf(page)).ToHaveTextAsync("候補");
         await Expect(page.Locator("dl.facts dt:text-is('所管課') + dd")).ToHaveTextAsync(Department);
         // A proposer does not manage the case.
-        await Expect(page.Locator("#move-to")).ToHaveCountAsync(0);
+        await Expect(page.Locator("button.rpa-move")).ToHaveCountAsync(0);
 
         await page.GotoAsync("/rpa/import");
         await page.WaitForURLAsync(new Regex("/account/access-denied"));
@@ -214,15 +261,36 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
     /// <summary>The 状態 fact of the case page (<c>dt 状態 + dd strong</c>).</summary>
     private static ILocator StatusOf(IPage page) => page.Locator("dl.facts dt:text-is('状態') + dd strong");
 
-    /// <summary>Moves the case on its page with the 状態の変更 form and waits for the new state.</summary>
-    private static async Task MoveAsync(IPage page, string to, string date, string reason)
+    /// <summary>A case's card in a column of the board.</summary>
+    private static ILocator Card(IPage page, string status, string code) =>
+        page.Locator($".rpa-board-column[data-status={status}] .rpa-card[data-code=\"{code}\"]");
+
+    /// <summary>
+    /// One step on the board: the card's 「… へ」 button (1 click), the date and reason typed, 「変更する」 (1 click); waits for
+    /// the card in the new column and the notification.
+    /// </summary>
+    private static async Task MoveOnBoardAsync(IPage page, string code, string from, string to, string date, string reason)
     {
-        await page.Locator("#move-to").SelectOptionAsync(new SelectOptionValue { Label = to });
-        await page.Locator("#move-on").FillAsync(date);
-        await page.Locator("#move-reason").FillAsync(reason);
-        await SubmitAndWaitAsync(page, "状態を変更", page.Locator($"dl.facts dt:text-is('状態') + dd strong:text-is('{to}')"));
-        var history = page.Locator("table.grid tbody tr", new() { HasText = date.Replace('-', '/') });
-        await Expect(history.Last).ToContainTextAsync(to);
+        await Card(page, from, code).Locator($"button.rpa-move[data-to={to}]").ClickAsync();
+        var dialog = page.Locator("[data-move-dialog]");
+        await dialog.Locator("#move-on").FillAsync(date);
+        await dialog.Locator("#move-reason").FillAsync(reason);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "変更する", Exact = true }).ClickAsync();
+        var problems = dialog.Locator(".form-error-summary");
+        await Card(page, to, code).Or(problems).First.WaitForAsync();
+        if (await problems.CountAsync() > 0) Assert.Fail($"move to {to} refused: {await problems.InnerTextAsync()}");
+        await Expect(dialog).ToHaveCountAsync(0);
+    }
+
+    private async Task AssertNoBlockingAxeViolationsAsync(IPage page, string name)
+    {
+        var result = await page.RunAxe();
+        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        foreach (var v in result.Violations)
+            output.WriteLine($"axe on {name}: [{v.Impact}] {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}");
+        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s) on {name} ({page.Url}): " +
+            string.Join("; ", blocking.Select(v => $"{v.Id}: {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
+        output.WriteLine($"axe on {name}: {result.Violations.Length} violation(s), none serious or critical");
     }
 
     /// <summary>
@@ -232,16 +300,16 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
     private static async Task SubmitAndWaitAsync(IPage page, string button, ILocator done)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
-        var problems = page.Locator(".validation-message, .message-error");
+        var problems = page.Locator(".validation-message, .message-error, .form-error-summary");
         await done.Or(problems).First.WaitForAsync();
         if (await problems.CountAsync() > 0)
             Assert.Fail($"「{button}」 was refused on {page.Url}: {string.Join(" / ", await problems.AllInnerTextsAsync())}");
-        await Expect(page.Locator(".message-ok")).ToContainTextAsync("保存しました");
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync("保存しました");
     }
 
     private static async Task FailOnImportErrorsAsync(IPage page)
     {
-        var errors = page.Locator(".message-error");
+        var errors = page.Locator(".message-error, .import-errors");
         if (await errors.CountAsync() > 0) Assert.Fail("Import refused: " + Normalize(await errors.InnerTextAsync()));
     }
 

@@ -433,7 +433,9 @@ public sealed class RpaImportTests
         var v4 = await VersionAsync(app, "RPA-004");
         var idea = await Assert.ThrowsAsync<RequestValidationException>(() =>
             app.SendAsync(new MoveCase("RPA-006", CaseStatus.Production, new DateOnly(2024, 1, 5), null, v6)));
-        Assert.Equal("To", Assert.Single(idea.Errors).Field);
+        // Every broken rule is reported at once (CaseLifecycle.CheckMove): the forbidden step first; here the date is also
+        // before RPA-006's 候補 step (dated on the import day).
+        Assert.Equal(["To", "On"], idea.Errors.Select(e => e.Field));
         Assert.Contains("候補 から 本番稼働 へは変更できません", idea.Errors[0].Message);
         var early = await Assert.ThrowsAsync<RequestValidationException>(() =>
             app.SendAsync(new MoveCase("RPA-004", CaseStatus.Suspended, new DateOnly(2023, 4, 2), null, v4)));

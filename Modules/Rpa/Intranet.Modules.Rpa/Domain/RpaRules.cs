@@ -25,6 +25,28 @@ public static class CaseLifecycle
     /// <summary>Whether <paramref name="from"/> → <paramref name="to"/> is allowed.</summary>
     public static bool CanMove(CaseStatus from, CaseStatus to) => Next[from].Contains(to);
 
+    /// <summary>
+    /// Checks a move of a case now in <paramref name="from"/> to <paramref name="to"/> dated <paramref name="on"/>: the
+    /// move must be allowed (<see cref="CanMove"/>), the date not before <paramref name="lastChange"/> (the date of the
+    /// case's last step: a history must read in order, and a back-dated go-live would count the case in an earlier
+    /// fiscal year) and not after <paramref name="today"/> (Japan date: a move records what happened).
+    /// Every path that moves a case (the move dialog's command, the cases import) calls this.
+    /// </summary>
+    /// <returns>The errors as (field, Japanese message), field <c>To</c> or <c>On</c>; empty when the move is valid.</returns>
+    public static IReadOnlyList<(string Field, string Message)> CheckMove(CaseStatus from, CaseStatus to, DateOnly on, DateOnly? lastChange, DateOnly today)
+    {
+        var errors = new List<(string, string)>();
+        if (!CanMove(from, to))
+            errors.Add(("To", from == CaseStatus.Retired
+                ? $"{Label(from)} から {Label(to)} へは変更できません (廃止した業務の状態は変更できません)。"
+                : $"{Label(from)} から {Label(to)} へは変更できません。{Label(from)} から移せるのは {string.Join("・", AllowedFrom(from).Select(Label))} です。"));
+        if (lastChange is { } last && on < last)
+            errors.Add(("On", $"日付は直前の変更日 ({last:yyyy-MM-dd}) 以降にしてください。"));
+        if (on > today)
+            errors.Add(("On", "未来の日付は指定できません。"));
+        return errors;
+    }
+
     /// <summary>Japanese label: 候補, 検討, 開発, 試行, 本番稼働, 休止, 廃止.</summary>
     public static string Label(CaseStatus status) => status switch
     {

@@ -83,8 +83,8 @@ internal sealed class RegisterCaseHandler(RpaDbContext db, ICurrentUser user, Ti
 /// <summary>
 /// Moves a case through its lifecycle (<see cref="CaseLifecycle"/>) on a business date, with a reason.
 /// Entering 本番稼働 for the first time sets <see cref="AutomationCase.ProductionSince"/>; the plan's figures
-/// are reported again at once. Errors: not allowed move or date before the last move
-/// (<see cref="RequestValidationException"/>), stale <paramref name="ExpectedVersion"/> (<see cref="ConcurrencyConflictException"/>).
+/// are reported again at once. The rules are <see cref="CaseLifecycle.CheckMove"/>'s. Errors: not allowed move, date
+/// before the last move or in the future (<see cref="RequestValidationException"/>, fields <c>To</c> and <c>On</c>), stale <paramref name="ExpectedVersion"/> (<see cref="ConcurrencyConflictException"/>).
 /// </summary>
 [RequiresRole(Roles.RpaTeam, Roles.Administrator)]
 public sealed record MoveCase(string Code, CaseStatus To, DateOnly On, string? Reason, Guid ExpectedVersion) : IRequest<Unit>;
@@ -97,13 +97,9 @@ internal sealed class MoveCaseHandler(RpaDbContext db, ICurrentUser user, TimePr
             ?? throw new NotFoundException($"業務 {r.Code} は台帳にありません。");
         if (c.Version != r.ExpectedVersion)
             throw new ConcurrencyConflictException("他の利用者がこの業務を先に更新しました。最新の状態を確認してから、もう一度操作してください。");
-        if (!CaseLifecycle.CanMove(c.Status, r.To))
-            throw new RequestValidationException(nameof(MoveCase.To), $"{CaseLifecycle.Label(c.Status)} から {CaseLifecycle.Label(r.To)} へは変更できません。");
-        var last = c.Transitions.Select(t => t.On).DefaultIfEmpty(DateOnly.MinValue).Max();
-        if (r.On < last)
-            throw new RequestValidationException(nameof(MoveCase.On), $"日付は直前の変更日 ({last:yyyy-MM-dd}) 以降にしてください。");
-        if (r.On > clock.TodayInJapan())
-            throw new RequestValidationException(nameof(MoveCase.On), "未来の日付は指定できません。");
+        DateOnly? last = c.Transitions.Count == 0 ? null : c.Transitions.Max(t => t.On);
+        var errors = CaseLifecycle.CheckMove(c.Status, r.To, r.On, last, clock.TodayInJapan());
+        if (errors.Count > 0) throw new RequestValidationException(errors.Select(e => new FieldError(e.Field, e.Message)).ToList());
         db.Transitions.Add(new StatusTransition
         {
             CaseId = c.Id, From = c.Status, To = r.To, On = r.On, By = user.Name,

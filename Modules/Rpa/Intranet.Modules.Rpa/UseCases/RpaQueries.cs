@@ -93,8 +93,11 @@ public sealed class RpaQueries(RpaDbContext db, ICurrentUser user)
     public Task<ImportJob?> ImportJobAsync(Guid id, CancellationToken ct) => db.ImportJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
 
     /// <summary>Estimated hours per year of a case from its current assessment (valid today), or null.</summary>
-    public static decimal? EstimatedHoursPerYear(AutomationCase c, DateOnly today) =>
-        SavingsRules.ValidOn(c.Assessments, today) is { } a ? Math.Round(SavingsRules.EstimatedHoursPerYear(a), 1) : null;
+    public static decimal? EstimatedHoursPerYear(AutomationCase c, DateOnly today) => EstimatedHoursPerYear(c.Assessments, today);
+
+    /// <summary>Estimated hours per year (時間/年, one decimal) from the assessment of <paramref name="assessments"/> valid today, or null.</summary>
+    public static decimal? EstimatedHoursPerYear(IEnumerable<CaseAssessment> assessments, DateOnly today) =>
+        SavingsRules.ValidOn(assessments, today) is { } a ? Math.Round(SavingsRules.EstimatedHoursPerYear(a), 1) : null;
 
     /// <summary>Fiscal year of a monthly row.</summary>
     public static FiscalYear YearOf(MonthlySavings m) => FiscalYear.Of(new DateOnly(m.Year, m.Month, 1));
