@@ -36,6 +36,22 @@ public sealed class AccessibilityTests(IntranetHostFixture host, ITestOutputHelp
         await AssertNoBlockingViolationsAsync(page, name);
     }
 
+    [Theory]
+    [InlineData("dashboard (interactive, trend open)", Pages.DashboardFy2021 + "&ind=1-2-(1)-1")]
+    [InlineData("indicator list", "/indicators?plan=hadano-ict-2021&fy=2021&status=not_measured")]
+    [InlineData("plan tree", "/plans/hadano-ict-2021?fy=2022")]
+    [InlineData("plan list", "/plans")]
+    [InlineData("plan import", "/plans/import")]
+    public async Task Interactive_plan_kpi_page_has_no_serious_or_critical_axe_violations(string name, string path)
+    {
+        await EnsureUserAsync();
+        var page = await host.NewPageAsync();
+        await Pages.LoginAsync(page, Email, Password);
+        await Pages.GotoInteractiveAsync(page, path);
+        await Expect(page.Locator("main#main h1")).ToBeVisibleAsync();
+        await AssertNoBlockingViolationsAsync(page, name);
+    }
+
     private static readonly SemaphoreSlim UserGate = new(1, 1);
     private static readonly HashSet<string> UsersCreatedOn = [];
 

@@ -100,7 +100,7 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
         // Dashboard FY2022: 2 of 4 paperless = 50%, fed by the module; FY2022 is over and below target.
         await OpenDashboardFy2022Async(page);
         await Expect(card).ToContainTextAsync("目標 100%");
-        await Expect(card).ToContainTextAsync("実績 50%");
+        await Expect(card).ToContainTextAsync("実績 50.0%");
         await Expect(card).ToContainTextAsync("達成率 50.0%");
         await Expect(card).ToContainTextAsync("入力元: ペーパーレス会議 (自動連携)");
         await Expect(card.Locator(".status")).ToHaveTextAsync("遅れ");

@@ -98,7 +98,7 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         // The dashboard: 25% of a 25% target, fed by テレワーク管理; FY2025 is over, so 達成.
         await OpenDashboardAsync(page);
         await Expect(card).ToContainTextAsync("目標 25%");
-        await Expect(card).ToContainTextAsync("実績 25%");
+        await Expect(card).ToContainTextAsync("実績 25.0%");
         await Expect(card).ToContainTextAsync("入力元: テレワーク管理");
         await Expect(card.Locator(".status")).ToHaveTextAsync("達成");
         output.WriteLine("after: " + Normalize(await card.InnerTextAsync()));

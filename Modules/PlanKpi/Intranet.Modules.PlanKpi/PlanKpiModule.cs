@@ -3,6 +3,7 @@ using Intranet.Modules.PlanKpi.Data;
 using Intranet.Modules.PlanKpi.Export;
 using Intranet.Modules.PlanKpi.Import;
 using Intranet.Modules.PlanKpi.UseCases;
+using Intranet.Shared.Export;
 using Intranet.Shared.Modules;
 using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
@@ -52,7 +53,8 @@ public sealed class PlanKpiModule : IModule
     /// <inheritdoc />
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        // The dashboard's download: the same rows and columns as `export-kpis --format csv`, UTF-8 with BOM for Excel.
+        // Machine-readable download: the same rows and columns as `export-kpis --format csv`, UTF-8 with BOM. People get
+        // the Japanese report below (kpi-report.xlsx / kpi-report.csv), which the dashboard links to.
         endpoints.MapGet("/plans/{code}/kpis.csv", async (string code, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var plan = await mediator.Send(new GetPlanSnapshot(code), ct);
@@ -65,6 +67,16 @@ public sealed class PlanKpiModule : IModule
             buffer.Position = 0;
             await buffer.CopyToAsync(http.Response.Body, ct);
         }).RequireAuthorization(PlanKpiPolicies.Read);
+
+        // The KPI report for people (dashboard): Japanese headers, 令和 years, Japanese status names, numbers as numbers.
+        foreach (var format in new[] { "xlsx", "csv" })
+        {
+            endpoints.MapGet($"/plans/{{code}}/kpi-report.{format}", async (string code, IMediator mediator, CancellationToken ct) =>
+            {
+                var plan = await mediator.Send(new GetPlanSnapshot(code), ct);
+                return TableExport.Download(KpiExport.Report(plan), format, KpiExport.ReportFileName(plan));
+            }).RequireAuthorization(PlanKpiPolicies.Read);
+        }
 
         endpoints.MapGet("/plans/{code}/kpis.json", async (string code, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {

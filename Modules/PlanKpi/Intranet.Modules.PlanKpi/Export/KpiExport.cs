@@ -3,7 +3,10 @@ using System.Text;
 using System.Text.Json;
 using global::CsvHelper;
 using Intranet.Modules.PlanKpi.Domain;
+using Intranet.Modules.PlanKpi.Pages.Shared;
 using Intranet.Modules.PlanKpi.UseCases;
+using Intranet.Shared.Export;
+using Intranet.Shared.Web;
 
 namespace Intranet.Modules.PlanKpi.Export;
 
@@ -113,4 +116,48 @@ public static class KpiExport
 
     /// <summary>UTF-8 with BOM, so Excel opens Japanese text correctly.</summary>
     public static readonly Encoding ExcelUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
+
+    /// <summary>
+    /// The KPI report for people (the dashboard's Excel and CSV downloads): the same rows as <see cref="Rows"/> (one per
+    /// indicator and plan year, plan order) with Japanese headers, the plan's own level names, 令和 years
+    /// (<see cref="Fmt.YearLong"/>: 「令和3年度(2021)」), Japanese status names (<see cref="KpiRules.Label"/>: 達成, 順調, 遅れ,
+    /// 未測定, 数値目標なし), numbers as numbers (target, actual, achievement rate in %), the note typed with the actual and
+    /// where the actual came from. Machine-readable exports (<c>export-kpis</c>, <c>kpis.csv</c>) keep <see cref="Columns"/>.
+    /// </summary>
+    public static ExportTable Report(PlanSnapshot plan)
+    {
+        var p = plan.Plan;
+        string[] headers =
+        [
+            "計画", p.PolicyLevelName, p.MeasureLevelName, "事業番号", p.ProjectLevelName, "指標番号", "指標名", "単位",
+            "方向", "目標の種類", "累積", "年度", "目標値", "目標 (計画の記載)", "実績値", "達成率(%)", "状況", "実績のメモ", "入力元", "主管課",
+        ];
+        var rows = new List<IReadOnlyList<object?>>();
+        foreach (var r in plan.Indicators)
+        {
+            foreach (var y in r.Years)
+            {
+                rows.Add(
+                [
+                    p.Title, $"{r.Policy.Code} {r.Policy.Title}", $"{r.Measure.Code} {r.Measure.Title}", r.ProjectCode, r.Project?.Name ?? "",
+                    r.Indicator.Code, r.Indicator.Name, r.Indicator.Unit,
+                    r.Indicator.Direction == Direction.Higher ? "高いほど良い" : "低いほど良い",
+                    r.Indicator.Comparator switch { Comparator.AtLeast => "以上", Comparator.AtMost => "以下", _ => "目標値" },
+                    r.Indicator.Cumulative ? "累積" : "",
+                    Fmt.YearLong(y.FiscalYear.StartYear),
+                    N(y.TargetValue), y.TargetText ?? "", N(y.Actual?.Value), N(y.Evaluation.AchievementRate),
+                    KpiRules.Label(y.Evaluation.Status),
+                    y.Actual?.Note ?? "",
+                    y.Actual is { } a ? (a.IsFed ? Formats.FeedLabel(a.Source) : a.Source) : r.Indicator.MetricKey is not null ? Formats.FeedLabel(r.Feed?.SourceModule) : "",
+                    string.Join("、", r.LeadDepartments),
+                ]);
+            }
+        }
+        return new ExportTable("KPI", headers, rows);
+    }
+
+    private static decimal? N(decimal? value) => value is { } v ? Normalize(v) : null;
+
+    /// <summary>The report's file name without extension: 「kpi-report-hadano-ict-2021-20261130」.</summary>
+    public static string ReportFileName(PlanSnapshot plan) => $"kpi-report-{plan.Plan.Code}-{plan.AsOf:yyyyMMdd}";
 }
