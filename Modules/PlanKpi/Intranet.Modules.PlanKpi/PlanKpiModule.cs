@@ -75,5 +75,7 @@ public sealed class PlanKpiModule : IModule
             buffer.Position = 0;
             await buffer.CopyToAsync(http.Response.Body, ct);
         }).RequireAuthorization(PlanKpiPolicies.Read);
+
+        Entry.EntryEndpoints.Map(endpoints);
     }
 }
