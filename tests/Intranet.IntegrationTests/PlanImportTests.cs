@@ -37,8 +37,7 @@ public sealed class PlanImportTests
     {
         using var app = new IntranetApp(db);
         var client = await app.SignedInAsync("PlanOffice");
-        Assert.Equal(HttpStatusCode.Redirect, (await client.PostFormAsync("/plans/hadano-ict-2021/indicators/1-2-(1)-1/actuals/2021", "actual",
-            new Dictionary<string, string> { ["Form.Value"] = "7100", ["Form.Action"] = "save" })).StatusCode);
+        await app.SendAsAsync(new Intranet.Modules.PlanKpi.UseCases.RecordActual("hadano-ict-2021", "1-2-(1)-1", 2021, 7100, null, null), "PlanOffice");
 
         var plan = JsonNode.Parse(await HadanoJsonAsync())!;
         var twitter = plan["policies"]![0]!["measures"]![1]!["projects"]![0]!["indicators"]![0]!;
@@ -85,8 +84,7 @@ public sealed class PlanImportTests
     {
         using var app = new IntranetApp(Db.Sqlite);
         var client = await app.SignedInAsync("PlanOffice");
-        await client.PostFormAsync("/plans/hadano-ict-2021/indicators/1-2-(1)-1/actuals/2021", "actual",
-            new Dictionary<string, string> { ["Form.Value"] = "7100", ["Form.Action"] = "save" });
+        await app.SendAsAsync(new Intranet.Modules.PlanKpi.UseCases.RecordActual("hadano-ict-2021", "1-2-(1)-1", 2021, 7100, null, null), "PlanOffice");
         var plan = JsonNode.Parse(await HadanoJsonAsync())!;
         plan["policies"]![0]!["measures"]![1]!["projects"]![0]!["indicators"]!.AsArray().RemoveAt(0);
         var response = await UploadAsync(client, plan.ToJsonString());
