@@ -39,13 +39,21 @@ public sealed class EntryGridTests : BunitContext
         Services.AddRadzenComponents();
     }
 
+    /// <summary>Renders the grid as the interactive server renderer would (after the services are registered).</summary>
+    private IRenderedComponent<EntryGrid> RenderGrid()
+    {
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        return Render<EntryGrid>(p => p.Add(c => c.PlanCode, "hadano-ict-2021").Add(c => c.FiscalYear, 2021));
+    }
+
     [Fact]
     public void Shows_the_rows_the_owed_count_and_fed_values_read_only()
     {
         Services.AddSingleton<IUseCases>(new FakeUseCases(_ => Sheet));
-        var cut = Render<EntryGrid>(p => p.Add(c => c.PlanCode, "hadano-ict-2021").Add(c => c.FiscalYear, 2021));
+        var cut = RenderGrid();
 
         Assert.Contains("未入力 1件", cut.Find(".entry-owed").TextContent);
+        Assert.Equal("2021:広報広聴課", cut.Find("[data-entry-ready]").GetAttribute("data-entry-ready"));
         Assert.Equal(2, cut.FindAll("input.entry-value").Count);                  // the fed row has no input
         Assert.Contains("RPA台帳から自動反映", cut.Markup);
         Assert.Equal("2000", cut.Find("input[data-indicator='1-2-(1)-2'].entry-value").GetAttribute("value"));
@@ -68,7 +76,7 @@ public sealed class EntryGridTests : BunitContext
             _ => throw new InvalidOperationException(request.GetType().Name),
         });
         Services.AddSingleton<IUseCases>(useCases);
-        var cut = Render<EntryGrid>(p => p.Add(c => c.PlanCode, "hadano-ict-2021").Add(c => c.FiscalYear, 2021));
+        var cut = RenderGrid();
 
         cut.Find("#value-0").Change("-5");
         cut.Find("#value-1").Change("2100");
