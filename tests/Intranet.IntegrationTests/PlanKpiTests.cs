@@ -1,76 +1,82 @@
 using System.Net;
 using Intranet.IntegrationTests.Infrastructure;
 using Intranet.Modules.PlanKpi.Contracts;
+using Intranet.Modules.PlanKpi.Domain;
+using Intranet.Modules.PlanKpi.UseCases;
 using Intranet.Shared.Messaging;
+using Intranet.Shared.Security;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Intranet.IntegrationTests;
 
-/// <summary>Authorization, actual entry, concurrency, audit, the metric feed and the export, over HTTP on both databases.</summary>
+/// <summary>
+/// Actual entry (as use cases run by a signed-in user, the way the interactive pages call them), concurrency, audit,
+/// authorization, the metric feed and the export, on both databases.
+/// </summary>
 public sealed class PlanKpiTests
 {
     // 1-2-(1)-1 Twitter フォロワー数: lead 広報広聴課, FY2021 target 7,000 (the year has ended on the test clock, 2026-11-21).
+    private const string Plan = "hadano-ict-2021";
     private const string Indicator = "1-2-(1)-1";
     private const string EntryUrl = "/plans/hadano-ict-2021/indicators/1-2-(1)-1/actuals/2021";
 
-    private static Dictionary<string, string> Actual(string value, string? version = null, string action = "save", string note = "") => new()
-    {
-        ["Form.Value"] = value, ["Form.Note"] = note, ["Form.Version"] = version ?? "", ["Form.Action"] = action,
-    };
+    private static RecordActual Actual(decimal? value, Guid? version = null, string? note = null) =>
+        new(Plan, Indicator, 2021, value, note, version);
+
+    private static async Task<IndicatorYear> YearAsync(IntranetApp app, string indicator = Indicator, int year = 2021) =>
+        (await app.SendAsAsync(new GetPlanSnapshot(Plan), Roles.Viewer)).Indicators.Single(r => r.Indicator.Code == indicator).Year(year)!;
 
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]
-    public async Task Actual_entry_round_trip_changes_status_rate_and_export(Db db)
+    public async Task Actual_entry_round_trip_changes_status_rate_and_project_page(Db db)
     {
         using var app = new IntranetApp(db);
+        var before = await YearAsync(app);
+        Assert.Equal(KpiStatus.NotMeasured, before.Evaluation.Status);
+        Assert.Equal(7000m, before.TargetValue);
+
+        await app.SendAsAsync(Actual(6500, note: "4月末時点"), Roles.PlanOffice, email: "planoffice-a@example.jp");
+        var row = await YearAsync(app);
+        Assert.Equal(6500m, row.Actual!.Value);
+        Assert.Equal(92.9m, row.Evaluation.AchievementRate);
+        Assert.Equal(KpiStatus.Behind, row.Evaluation.Status);
+
+        // The project page shows the value with its note, and the history.
+        var view = await app.SendAsAsync(new GetProjectView(Plan, "1-2-(1)"), Roles.Viewer);
+        var shown = view.Rows.Single(r => r.Indicator.Code == Indicator).Year(2021)!.Actual!;
+        Assert.Equal(("4月末時点", 6500m), (shown.Note, shown.Value));
+        Assert.Empty(view.Editable);                                   // a viewer may not enter
         var client = await app.SignedInAsync("PlanOffice");
-        var before = (await client.ExportRowsAsync()).Row(Indicator, 2021);
-        Assert.Equal("not_measured", before["status"]);
-        Assert.Equal("7000", before["target_value"]);
+        var html = await client.GetStringAsync("/plans/hadano-ict-2021/projects/1-2-(1)");   // prerendered
+        Assert.Contains("6,500人", html);
+        Assert.Contains("4月末時点", html);
 
-        var saved = await client.PostFormAsync(EntryUrl, "actual", Actual("6,500", note: "4月末時点"));
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        Assert.StartsWith("/plans/hadano-ict-2021/projects/1-2-", saved.LocationPath());
-
-        var row = (await client.ExportRowsAsync()).Row(Indicator, 2021);
-        Assert.Equal("6500", row["actual_value"]);
-        Assert.Equal("92.9", row["achievement_rate"]);
-        Assert.Equal("behind", row["status"]);
-
-        var project = await client.GetStringAsync(saved.LocationPath());
-        Assert.Contains("6,500", project);
-        Assert.Contains("4月末時点", project);
-        Assert.Contains("実績値を保存しました", project);
-
-        var corrected = await client.PostFormAsync(EntryUrl, "actual", Actual("7100", await VersionAsync(app)));
-        Assert.Equal(HttpStatusCode.Redirect, corrected.StatusCode);
-        Assert.Equal("achieved", (await client.ExportRowsAsync()).Row(Indicator, 2021)["status"]);
+        await app.SendAsAsync(Actual(7100, row.Actual.Version), Roles.PlanOffice, email: "planoffice-a@example.jp");
+        Assert.Equal(KpiStatus.Achieved, (await YearAsync(app)).Evaluation.Status);
 
         // Every change is audited with who and before → after.
         var audits = await app.PlanKpiAsync(d => d.AuditEntries.Where(a => a.EntityType == "Actual").ToListAsync());
         Assert.Equal(2, audits.Count);
-        Assert.Contains(audits, a => a.Action == "Modified" && a.Changes.Contains("6500") && a.Changes.Contains("7100") && a.UserName.StartsWith("planoffice-"));
+        Assert.Contains(audits, a => a.Action == "Modified" && a.Changes.Contains("6500") && a.Changes.Contains("7100") && a.UserName == "planoffice-a@example.jp");
     }
 
-    private static Task<string> VersionAsync(IntranetApp app) =>
-        app.PlanKpiAsync(async d => (await d.Actuals.SingleAsync()).Version.ToString());
-
     [Fact]
-    public async Task Bad_input_shows_a_message_next_to_the_field_and_saves_nothing()
+    public async Task A_value_breaking_the_rules_is_refused_with_a_message_naming_the_indicator()
     {
         using var app = new IntranetApp(Db.Sqlite);
-        var client = await app.SignedInAsync("PlanOffice");
-        foreach (var (value, message) in new[] { ("abc", "数値で入力"), ("", "実績値を入力してください") })
-        {
-            var response = await client.PostFormAsync(EntryUrl, "actual", Actual(value));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var html = await response.Content.ReadAsStringAsync();
-            Assert.Contains("validation-message", html);
-            Assert.Contains(message, html);
-        }
+        var negative = await Assert.ThrowsAsync<RequestValidationException>(() => app.SendAsAsync(Actual(-5), Roles.PlanOffice));
+        Assert.Contains("Twitter フォロワー数: -5人", negative.Message);
+        var fraction = await Assert.ThrowsAsync<RequestValidationException>(() => app.SendAsAsync(Actual(10.5m), Roles.PlanOffice));
+        Assert.Contains("整数", fraction.Message);
+        var share = await Assert.ThrowsAsync<RequestValidationException>(() => app.SendAsAsync(
+            new RecordActual(Plan, "1-2-(4)-1", 2021, 150, null, null), Roles.PlanOffice));
+        Assert.Contains("ICTを活用できる教職員の割合: 150%", share.Message);
+        Assert.Contains("0〜100%", share.Message);
+        var note = await Assert.ThrowsAsync<RequestValidationException>(() => app.SendAsAsync(Actual(1, note: new string('あ', 501)), Roles.PlanOffice));
+        Assert.Contains("備考は500文字以内", note.Message);
         Assert.Equal(0, await app.PlanKpiAsync(d => d.Actuals.CountAsync()));
     }
 
@@ -80,21 +86,17 @@ public sealed class PlanKpiTests
     public async Task Concurrent_edits_are_detected_not_overwritten(Db db)
     {
         using var app = new IntranetApp(db);
-        var alice = await app.SignedInAsync("PlanOffice");
-        var bob = await app.SignedInAsync("PlanOffice");
-        Assert.Equal(HttpStatusCode.Redirect, (await alice.PostFormAsync(EntryUrl, "actual", Actual("6000"))).StatusCode);
-        var version = await VersionAsync(app);
+        await app.SendAsAsync(Actual(6000), Roles.PlanOffice, email: "alice@example.jp");
+        var version = (await YearAsync(app)).Actual!.Version;
 
-        // Both open the form on the same version; Alice saves first, Bob's save is refused.
-        Assert.Equal(HttpStatusCode.Redirect, (await alice.PostFormAsync(EntryUrl, "actual", Actual("6100", version))).StatusCode);
-        var late = await bob.PostFormAsync(EntryUrl, "actual", Actual("5000", version));
-        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
-        Assert.Contains("先に更新しました", await late.Content.ReadAsStringAsync());
+        // Both read the same version; Alice saves first, Bob's save is refused.
+        await app.SendAsAsync(Actual(6100, version), Roles.PlanOffice, email: "alice@example.jp");
+        var late = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => app.SendAsAsync(Actual(5000, version), Roles.PlanOffice, email: "bob@example.jp"));
+        Assert.Contains("先に更新しました", late.Message);
         Assert.Equal(6100m, await app.PlanKpiAsync(async d => (await d.Actuals.SingleAsync()).Value));
 
         // A first entry racing another first entry is refused too.
-        var second = await bob.PostFormAsync(EntryUrl, "actual", Actual("5000", version: ""));
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => app.SendAsAsync(Actual(5000, version: null), Roles.PlanOffice, email: "bob@example.jp"));
     }
 
     [Theory]
@@ -104,32 +106,35 @@ public sealed class PlanKpiTests
     {
         using var app = new IntranetApp(db);
 
-        // Read-only roles: the entry page is refused by policy.
+        // Read-only roles: the entry pages are refused by policy, and so are the use cases.
         foreach (var role in new[] { "Viewer", "Cio" })
         {
             var reader = await app.SignedInAsync(role);
             Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/dashboard")).StatusCode);
-            var page = await reader.GetAsync(EntryUrl);
-            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-            Assert.StartsWith("/account/access-denied", page.LocationPath());
+            foreach (var url in new[] { EntryUrl, "/plans/hadano-ict-2021/entry", "/plans/hadano-ict-2021/entry.xlsx?fy=2021" })
+            {
+                var page = await reader.GetAsync(url);
+                Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+                Assert.StartsWith("/account/access-denied", page.LocationPath());
+            }
             Assert.Equal(HttpStatusCode.Redirect, (await reader.GetAsync("/plans/import")).StatusCode);
+            await Assert.ThrowsAsync<ForbiddenException>(() => app.SendAsAsync(Actual(1), role));
+            await Assert.ThrowsAsync<ForbiddenException>(() => app.SendAsAsync(new RecordActuals(Plan, 2021, [new ActualInput(Indicator, "1", null, null)]), role));
         }
 
         // A department that does not lead the project.
-        var other = await app.SignedInAsync("Department", "情報システム課");
-        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(EntryUrl)).StatusCode);
-        var refused = await other.PostAsync(EntryUrl, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "actual", ["__RequestVerificationToken"] = HttpClientForms.Token(await other.GetStringAsync("/indicators")),
-            ["Form.Value"] = "1", ["Form.Action"] = "save",
-        }));
-        // The form is not rendered for them, so a forged post is refused before any handler runs.
-        Assert.True(refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.BadRequest, refused.StatusCode.ToString());
+        var refused = await Assert.ThrowsAsync<ForbiddenException>(() => app.SendAsAsync(Actual(1), Roles.Department, "情報システム課"));
+        Assert.Contains("主管課", refused.Message);
         Assert.Equal(0, await app.PlanKpiAsync(d => d.Actuals.CountAsync()));
 
-        // The lead department (広報広聴課) may.
+        // The old one-value URL now lands on the year's grid.
         var lead = await app.SignedInAsync("Department", "広報広聴課");
-        Assert.Equal(HttpStatusCode.Redirect, (await lead.PostFormAsync(EntryUrl, "actual", Actual("7050"))).StatusCode);
+        var old = await lead.GetAsync(EntryUrl);
+        Assert.Equal(HttpStatusCode.Redirect, old.StatusCode);
+        Assert.Equal("/plans/hadano-ict-2021/entry?fy=2021", old.LocationPath());
+
+        // The lead department (広報広聴課) may.
+        await app.SendAsAsync(Actual(7050), Roles.Department, "広報広聴課");
         Assert.Equal(1, await app.PlanKpiAsync(d => d.Actuals.CountAsync()));
 
         // A user without any role sees nothing.
@@ -186,20 +191,17 @@ public sealed class PlanKpiTests
         var project = await client.GetStringAsync("/plans/feed-test/projects/1-1-(1)");
         Assert.Contains(TestFeeder.SourceModule + " (自動連携)", project);
 
-        // A bound indicator cannot be typed in, even by the plan office.
-        var form = await client.GetStringAsync("/plans/feed-test/indicators/1-1-(1)-1/actuals/2021");
-        Assert.Contains("手入力できません", form);
-        Assert.DoesNotContain("name=\"Form.Value\"", form);
-        var typed = await client.PostAsync("/plans/feed-test/indicators/1-1-(1)-1/actuals/2021", new FormUrlEncodedContent(
-            new Dictionary<string, string>(Actual("99")) { ["_handler"] = "actual", ["__RequestVerificationToken"] = HttpClientForms.Token(form) }));
-        Assert.Equal(HttpStatusCode.BadRequest, typed.StatusCode);
+        // A bound indicator cannot be typed in, even by the plan office: the grid shows where it comes from, saves are refused.
+        var sheet = await app.SendAsAsync(new GetEntrySheet("feed-test", 2021), Roles.PlanOffice);
+        Assert.Equal(TestFeeder.SourceModule, sheet.Rows.Single(r => r.IndicatorCode == "1-1-(1)-1").FedBy);
+        var batch = await app.SendAsAsync(new RecordActuals("feed-test", 2021, [new ActualInput("1-1-(1)-1", "99", null, null)]), Roles.PlanOffice);
+        Assert.False(batch.Saved);
+        Assert.Equal(EntryErrorKind.Fed, Assert.Single(batch.Errors).Kind);
+        Assert.Contains(TestFeeder.SourceModule + "から自動で反映", batch.Errors[0].Message);
+        var refusedByHandler = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            app.SendAsAsync(new RecordActual("feed-test", "1-1-(1)-1", 2021, 99, null, null), Roles.PlanOffice));
+        Assert.Contains("手入力できません", refusedByHandler.Message);
         Assert.Equal(0, await app.PlanKpiAsync(d => d.Actuals.CountAsync()));
-        using (var scope = app.Services.CreateScope())
-        {
-            var refusedByHandler = await Assert.ThrowsAsync<RequestValidationException>(() => scope.ServiceProvider.GetRequiredService<IMediator>()
-                .Send(new Intranet.Modules.PlanKpi.UseCases.RecordActual("feed-test", "1-1-(1)-1", 2021, 99, null, null)));
-            Assert.Contains("手入力できません", refusedByHandler.Message);
-        }
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class PlanKpiModule : IModule
         new("ダッシュボード", "dashboard", PlanKpiPolicies.Read, 10),
         new("計画体系", "plans", PlanKpiPolicies.Read, 20),
         new("指標一覧", "indicators", PlanKpiPolicies.Read, 30),
+        new("実績入力", "entry", PlanKpiPolicies.EnterActuals, 40),
         new("計画の取込", "plans/import", PlanKpiPolicies.ManagePlans, 90),
     ];
 
@@ -87,5 +88,7 @@ public sealed class PlanKpiModule : IModule
             buffer.Position = 0;
             await buffer.CopyToAsync(http.Response.Body, ct);
         }).RequireAuthorization(PlanKpiPolicies.Read);
+
+        Entry.EntryEndpoints.Map(endpoints);
     }
 }

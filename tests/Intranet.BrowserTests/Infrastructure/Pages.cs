@@ -88,24 +88,57 @@ public static class Pages
     }
 
     /// <summary>
-    /// On the project page, follows 「実績入力」 of <paramref name="eraYear"/> (e.g. 令和3年度) for the indicator,
-    /// enters the value, saves, and waits for the project page's 「保存しました」.
+    /// On the project page, follows 「実績入力」 of <paramref name="eraYear"/> (e.g. 令和3年度) for the indicator to the year's
+    /// 実績入力 grid, types the value and note into the indicator's row, saves with 「すべて保存」, waits for the success
+    /// notification and returns to the project page (interactive).
     /// </summary>
     public static async Task EnterActualAsync(IPage page, string indicatorCode, string eraYear, int fiscalYear, string value, string note)
     {
+        await WaitForInteractiveAsync(page);
+        var projectUrl = page.Url;
         var row = IndicatorSection(page, indicatorCode).Locator("tbody tr", new() { Has = page.Locator("th", new() { HasText = eraYear }) });
         // The link reads 「実績入力」 plus the year in visually hidden text, so its accessible name starts with 実績入力.
         var link = row.GetByRole(AriaRole.Link, new() { Name = "実績入力" });
-        await Expect(link).ToHaveAttributeAsync("href", new Regex($"/indicators/{Regex.Escape(Uri.EscapeDataString(indicatorCode))}/actuals/{fiscalYear}$"));
+        await Expect(link).ToHaveAttributeAsync("href", new Regex($"/entry\\?fy={fiscalYear}$"));
         await link.ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/actuals/{fiscalYear}$"));
+        await page.WaitForURLAsync(new Regex($"/entry\\?fy={fiscalYear}"));
+        await WaitForEntryGridAsync(page, fiscalYear);
+        await FillEntryRowAsync(page, indicatorCode, value, note);
+        await SaveEntryGridAsync(page);
+        await Expect(page.Locator("#entry-errors")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".rz-notification-item").Filter(new() { HasText = "1件の実績値を保存しました" }).First).ToBeVisibleAsync();
 
-        await page.Locator("#value").FillAsync(value);
-        await page.Locator("#note").FillAsync(note);
-        await page.GetByRole(AriaRole.Button, new() { Name = "保存", Exact = true }).ClickAsync();
+        await GotoInteractiveAsync(page, projectUrl);
+    }
 
-        await page.WaitForURLAsync(new Regex("/projects/"));
-        await Expect(page.Locator(".message-ok")).ToContainTextAsync("保存しました");
+    /// <summary>
+    /// Waits until the 実績入力 grid of <paramref name="fiscalYear"/> runs interactively (its own marker: after an enhanced
+    /// navigation the previous page's PageReady marker can still be attached for a moment).
+    /// </summary>
+    public static Task WaitForEntryGridAsync(IPage page, int fiscalYear) =>
+        page.Locator($"[data-entry-ready^=\"{fiscalYear}:\"]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+
+    /// <summary>On the 実績入力 grid, types <paramref name="value"/> (and <paramref name="note"/>) into the indicator's row.</summary>
+    public static async Task FillEntryRowAsync(IPage page, string indicatorCode, string value, string? note = null)
+    {
+        var input = page.Locator($"input.entry-value[data-indicator=\"{indicatorCode}\"]");
+        await input.FillAsync(value);
+        await input.PressAsync("Tab");
+        if (note is not null)
+        {
+            var noteInput = page.Locator($"input.entry-note[data-indicator=\"{indicatorCode}\"]");
+            await noteInput.FillAsync(note);
+            await noteInput.PressAsync("Tab");
+        }
+    }
+
+    /// <summary>Clicks 「すべて保存」 on the 実績入力 grid and waits for the 「保存しました」 notification.</summary>
+    public static async Task SaveEntryGridAsync(IPage page)
+    {
+        var save = page.Locator("#entry-save");
+        await Expect(save).ToBeEnabledAsync();
+        await save.ClickAsync();
+        await Expect(page.Locator(".rz-notification-item").Filter(new() { HasText = "保存しました" }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
     }
 
     /// <summary>

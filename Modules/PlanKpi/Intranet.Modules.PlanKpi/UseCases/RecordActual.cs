@@ -13,7 +13,7 @@ namespace Intranet.Modules.PlanKpi.UseCases;
 /// Enters, corrects or (with <see cref="Value"/> null) removes the actual of an indicator for one fiscal year.
 /// Errors: <see cref="NotFoundException"/> (plan or indicator), <see cref="ForbiddenException"/> (not the
 /// lead department, or a read-only role), <see cref="RequestValidationException"/> (year outside the plan,
-/// indicator fed by a module, bad value), <see cref="ConcurrencyConflictException"/> (someone saved since
+/// indicator fed by a module, a value breaking <see cref="ActualValueRules"/>), <see cref="ConcurrencyConflictException"/> (someone saved since
 /// <see cref="ExpectedVersion"/> was read).
 /// </summary>
 /// <param name="PlanCode">Plan code.</param>
@@ -43,7 +43,7 @@ internal sealed class RecordActualHandler(PlanKpiDbContext db, ICurrentUser user
     {
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == request.PlanCode, ct)
             ?? throw new NotFoundException($"計画 {request.PlanCode} は登録されていません。");
-        var indicator = await db.Indicators.Include(i => i.Actuals)
+        var indicator = await db.Indicators.Include(i => i.Actuals).Include(i => i.Targets)
             .SingleOrDefaultAsync(i => i.PlanId == plan.Id && i.Code == request.IndicatorCode, ct)
             ?? throw new NotFoundException($"指標 {request.IndicatorCode} は計画 {plan.Code} にありません。");
 
@@ -57,6 +57,9 @@ internal sealed class RecordActualHandler(PlanKpiDbContext db, ICurrentUser user
         if (request.FiscalYear < plan.FirstFiscalYear || request.FiscalYear > plan.LastFiscalYear)
             throw new RequestValidationException(nameof(RecordActual.FiscalYear),
                 $"年度 {request.FiscalYear} は計画期間 ({plan.FirstFiscalYear}〜{plan.LastFiscalYear}) の外です。");
+
+        if (request.Value is { } checkedValue && ActualValueRules.Check(indicator, checkedValue) is { } rule)
+            throw new RequestValidationException(nameof(RecordActual.Value), rule);
 
         var actual = indicator.Actuals.SingleOrDefault(a => a.FiscalYear == request.FiscalYear);
         if (actual?.Version != request.ExpectedVersion)

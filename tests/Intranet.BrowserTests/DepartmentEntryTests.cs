@@ -1,0 +1,73 @@
+using System.Text;
+using Deque.AxeCore.Playwright;
+using Intranet.BrowserTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Intranet.BrowserTests;
+
+/// <summary>
+/// A 主管課 user (広報広聴課) enters the year's actuals on one page: opens 実績入力 for FY2022, sees 5 values owed, types
+/// three values (one wrong first: nothing is saved, the row says why), saves once, sees the notification, the owed count
+/// drop to 2, and the values with their notes on the project page. axe: 0 serious/critical on the grid page.
+/// </summary>
+public sealed class DepartmentEntryTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
+{
+    private const string Email = "pr-dept@intranet.local";
+    private const string Password = "pr-dept-pass-2024";
+
+    [Fact]
+    public async Task A_department_enters_several_values_in_one_save_and_sees_them_on_the_project_page()
+    {
+        output.WriteLine(await host.CreateUserAsync(Email, Password, "Department", "広報広聴課"));
+        var page = await host.NewPageAsync();
+        await Pages.LoginAsync(page, Email, Password);
+
+        await page.GotoAsync("/plans/hadano-ict-2021/entry?fy=2022");
+        await Pages.WaitForEntryGridAsync(page, 2022);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("実績入力");
+        await Expect(page.Locator(".entry-owed")).ToContainTextAsync("未入力 5件");
+        await Expect(page.Locator("input.entry-value")).ToHaveCountAsync(5);
+        await AssertNoBlockingViolationsAsync(page);
+
+        // A wrong value: nothing saved, the row and the summary say why.
+        await Pages.FillEntryRowAsync(page, "1-2-(1)-1", "7,400", "ブラウザテスト: 3月末");
+        await Pages.FillEntryRowAsync(page, "1-2-(1)-2", "2450");
+        await Pages.FillEntryRowAsync(page, "1-2-(1)-3", "-5");
+        await page.Locator("#entry-save").ClickAsync();
+        await Expect(page.Locator("#entry-errors")).ToContainTextAsync("LINE 友だち登録数: -5人 は受け付けられません");
+        await Expect(page.Locator("#value-error-2")).ToContainTextAsync("0以上");
+        await Expect(page.Locator(".entry-owed")).ToContainTextAsync("未入力 5件");
+
+        // Corrected: one save stores all three.
+        await Pages.FillEntryRowAsync(page, "1-2-(1)-3", "16,000");
+        await Expect(page.Locator("#entry-save")).ToContainTextAsync("(3件)");
+        await Pages.SaveEntryGridAsync(page);
+        await Expect(page.Locator(".rz-notification-item").Filter(new() { HasText = "3件の実績値を保存しました" }).First).ToBeVisibleAsync();
+        await Expect(page.Locator(".entry-owed")).ToContainTextAsync("未入力 2件");
+        await Expect(page.Locator("#entry-errors")).ToHaveCountAsync(0);
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "department-entry.png")) output.WriteLine("screenshot: " + path);
+
+        await Pages.GotoInteractiveAsync(page, Pages.ProjectPath);
+        var yearRow = page.Locator("th", new() { HasText = "令和4年度" });     // the year rows (history rows have no th)
+        var fy2022 = Pages.IndicatorSection(page, "1-2-(1)-1").Locator("tbody tr", new() { Has = yearRow });
+        await Expect(fy2022).ToContainTextAsync("7,400人");
+        await Expect(fy2022).ToContainTextAsync("ブラウザテスト: 3月末");
+        await Expect(Pages.IndicatorSection(page, "1-2-(1)-3").Locator("tbody tr", new() { Has = yearRow })).ToContainTextAsync("16,000人");
+        await Expect(Pages.IndicatorSection(page, "1-2-(1)-1").Locator(".actual-history")).ToContainTextAsync("登録");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("1-2-(1)-1:");   // no internal codes for a department user
+    }
+
+    private async Task AssertNoBlockingViolationsAsync(Microsoft.Playwright.IPage page)
+    {
+        var result = await page.RunAxe();
+        var report = new StringBuilder();
+        foreach (var v in result.Violations)
+        {
+            report.AppendLine($"[{v.Impact}] {v.Id}: {v.Help} — {v.Nodes.Length} node(s)");
+            foreach (var node in v.Nodes.Take(5)) report.AppendLine($"    {node.Target}  {node.Html?[..Math.Min(160, node.Html.Length)]}");
+        }
+        output.WriteLine($"axe on the entry grid: {result.Violations.Length} violation(s)\n{report}");
+        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s):\n{report}");
+    }
+}
