@@ -24,7 +24,8 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
     public Task Hr_imports_a_roster_and_a_month_of_telework_days_and_the_dashboard_shows_the_participation_rate() =>
         WithHostLogOnFailureAsync(async () =>
         {
-            await HrScenarioAsync();
+            var page = await HrScenarioAsync();
+            await HrEndsAnEmploymentAndUndoesItAsync(page);
             await ViewerScenarioAsync();
         });
 
