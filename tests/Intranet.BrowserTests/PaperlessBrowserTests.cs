@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Intranet.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -8,8 +9,10 @@ namespace Intranet.BrowserTests;
 /// <summary>
 /// ペーパーレス会議: a meeting organizer adds a 庁議 body and records a month of its sessions in FY2022; the
 /// FY2022 dashboard's 2-2-(1)-1 (庁議のペーパーレス化率(WEB会議含む), target 100%) then shows the rate fed by the
-/// module (2 of 4 paperless = 50%), and /paperless shows the same figures. An organizer of another department
-/// is refused the body's page (403) and a Viewer sees only the aggregates.
+/// module (2 of 4 paperless = 50%), and /paperless shows the same figures. The form starts on a date inside the
+/// selected fiscal year, and a date outside the plan period (FY2021–FY2025) asks before it is saved (issue #8); every
+/// page of the module passes axe. An organizer of another department is refused the body's page (403) and a Viewer
+/// sees only the aggregates.
 /// </summary>
 public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
 {
@@ -44,18 +47,19 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
         output.WriteLine("before: " + Normalize(await card.InnerTextAsync()));
 
         // Add the 庁議 body; an organizer's department is fixed to their own.
-        await page.GotoAsync("/paperless/bodies");
+        await Pages.GotoInteractiveAsync(page, "/paperless/bodies");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "会議の記録 (会議体と開催)", Level = 1 })).ToBeVisibleAsync();
-        await Expect(page.Locator("#b-dept")).ToBeDisabledAsync();
-        await Expect(page.Locator("#b-dept")).ToHaveValueAsync(Department);
-        await page.Locator("#b-name").FillAsync("政策会議");
-        await page.Locator("#b-category").SelectOptionAsync("Executive");
-        await page.Locator("#b-attendees").FillAsync("12");
-        await page.Locator("#b-sheets").FillAsync("40");
-        await page.Locator("#b-from").FillAsync("2021-04-01");
+        await AssertNoBlockingViolationsAsync(page, "bodies");
+        await Expect(page.Locator("#Department")).ToBeDisabledAsync();
+        await Expect(page.Locator("#Department")).ToHaveValueAsync(Department);
+        await page.Locator("#Name").FillAsync("政策会議");
+        await page.Locator("#Category").SelectOptionAsync("Executive");
+        await page.Locator("#UsualAttendees").FillAsync("12");
+        await page.Locator("#SheetsPerAttendee").FillAsync("40");
+        await page.Locator("#BaselineFrom").FillAsync("2021-04-01");
         await page.GetByRole(AriaRole.Button, new() { Name = "追加する", Exact = true }).ClickAsync();
-        var saved = new Regex(@"/paperless/bodies/MTG-\d{3}\?saved=true$");
-        var problems = page.Locator(".validation-message, .message-error");
+        var saved = new Regex(@"/paperless/bodies/MTG-\d{3}$");
+        var problems = page.Locator(".validation-message, .form-error-summary");
         try
         {
             await page.WaitForURLAsync(saved);
@@ -66,13 +70,30 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
         }
         var code = Regex.Match(page.Url, @"MTG-\d{3}").Value;
         output.WriteLine("added " + code);
+        await Pages.WaitForInteractiveAsync(page);
         var heading = page.GetByRole(AriaRole.Heading, new() { Level = 1 });
         await Expect(heading).ToContainTextAsync("政策会議");
         await Expect(heading).ToContainTextAsync($"({code} / 庁議 / {Department})");
-        await Expect(page.Locator(".message-ok")).ToContainTextAsync("保存しました");
         await Expect(page.Locator("ul li", new() { HasText = "2021/04/01 から: 40 枚" })).ToBeVisibleAsync();
-        // No session yet: the form starts from the body's usual attendees.
-        await Expect(page.Locator("#s-attendees")).ToHaveValueAsync("12");
+        // No session yet: the form starts from the body's usual attendees, dated today (this fiscal year).
+        await Expect(page.Locator("#Attendees")).ToHaveValueAsync("12");
+        await Expect(page.Locator("#fy")).ToHaveValueAsync(FiscalYearOf(DateTime.UtcNow.AddHours(9)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#HeldOn")).ToHaveValueAsync(DateTime.UtcNow.AddHours(9).ToString("yyyy-MM-dd"));
+        await AssertNoBlockingViolationsAsync(page, "body page");
+
+        // Today is after the plan (FY2021–FY2025): saving asks first; 「日付を直す」 saves nothing.
+        await page.GetByRole(AriaRole.Button, new() { Name = "開催を記録", Exact = true }).ClickAsync();
+        var outside = page.Locator(".rz-dialog", new() { HasText = "計画期間 (令和3年度(2021)〜令和7年度(2025)) の外です" });
+        await Expect(outside).ToBeVisibleAsync();
+        await AssertNoBlockingViolationsAsync(page, "out-of-plan confirmation");
+        await outside.GetByRole(AriaRole.Button, new() { Name = "日付を直す" }).ClickAsync();
+        await Expect(outside).ToHaveCountAsync(0);
+        await Expect(page.Locator(".session-grid")).ToContainTextAsync("この年度の開催の記録はありません。");
+
+        // FY2022 chosen in the list (kept in the URL): the form starts on its first day, inside the year.
+        await page.Locator("#fy").SelectOptionAsync("2022");
+        await page.WaitForURLAsync(new Regex(@"\?fy=2022$"));
+        await Expect(page.Locator("#HeldOn")).ToHaveValueAsync("2022-04-01");
 
         // May 2022: baseline 40 sheets × 12 attendees = 480 sheets per session.
         // 05-02 in person, digital only: paperless, saves 480.
@@ -87,12 +108,15 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
         // 05-23 hybrid with paper and digital: counts by its materials, not paperless; saves 240.
         await RecordSessionAsync(page, "2022-05-23", "Hybrid", "Mixed", 12, 240, "ハイブリッド開催");
         await ExpectSessionRowAsync(page, "2022/05/23", "ハイブリッド", "紙と電子の併用", "12", "240", "240", "×");
-        await Expect(page.Locator("table.grid tbody tr")).ToHaveCountAsync(4);
+        await Expect(page.Locator(".session-grid tbody tr")).ToHaveCountAsync(4);
+        // The next one is expected a week after the last (the typical interval), still inside FY2022.
+        await Expect(page.Locator("#HeldOn")).ToHaveValueAsync("2022-05-30");
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "organizer-paperless.png")) output.WriteLine("screenshot: " + path);
         foreach (var path in await Pages.SaveScreenshotAsync(page, "paperless-body.png")) output.WriteLine("screenshot: " + path);
 
         // The organizer's list shows the body.
-        await page.GotoAsync("/paperless/bodies");
-        var listRow = page.Locator("table.grid tbody tr", new() { HasText = code });
+        await Pages.GotoInteractiveAsync(page, "/paperless/bodies");
+        var listRow = page.Locator(".body-grid tbody tr", new() { HasText = code });
         await Expect(listRow).ToContainTextAsync("政策会議");
         await Expect(listRow).ToContainTextAsync("庁議");
         await Expect(listRow).ToContainTextAsync(Department);
@@ -110,26 +134,32 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
         foreach (var path in await Pages.SaveScreenshotAsync(page, "dashboard-paperless.png", fullPage: false)) output.WriteLine("screenshot: " + path);
 
         // /paperless, FY2022, 庁議: year rate 50.0% against the 100% target; May held 4, 2 paperless.
-        await page.GotoAsync("/paperless?fy=2022&category=Executive");
+        await Pages.GotoInteractiveAsync(page, "/paperless?fy=2022&category=Executive");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "ペーパーレス会議の状況", Level = 1 })).ToBeVisibleAsync();
+        await AssertNoBlockingViolationsAsync(page, "overview");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "庁議 の月別ペーパーレス化率 (令和4年度(2022))", Level = 2 })).ToBeVisibleAsync();
-        await Expect(page.Locator("p", new() { HasText = "年度の率:" })).ToContainTextAsync("年度の率: 50.0% / 目標 100%");
-        var months = page.Locator("table.grid", new() { Has = page.Locator("th[scope=row]", new() { HasText = "開催" }) }).First;
+        await Expect(page.Locator("p", new() { HasText = "年度の率:" })).ToContainTextAsync("年度の率: 50.0% / 目標 100.0%");
+        var months = page.Locator("table.grid.months");
         var headers = (await months.Locator("thead th").AllInnerTextsAsync()).Select(t => t.Trim()).ToList();
         var may = headers.IndexOf("5月");
         Assert.True(may > 0, "the monthly table has no 5月 column: " + string.Join(",", headers));
         Assert.Equal("4月", headers[1]);
         await Expect(MonthCell(months, "開催", may)).ToHaveTextAsync("4");
         await Expect(MonthCell(months, "ペーパーレス", may)).ToHaveTextAsync("2");
-        await Expect(MonthCell(months, "率", may)).ToHaveTextAsync("50%");
+        await Expect(MonthCell(months, "率", may)).ToHaveTextAsync("50.0%");
         // April had no session: no rate (never 0%).
         await Expect(MonthCell(months, "開催", 1)).ToHaveTextAsync("0");
         await Expect(MonthCell(months, "率", 1)).ToHaveTextAsync("—");
-        var bodyRow = page.Locator("table.grid tbody tr", new() { HasText = "政策会議" });
-        await Expect(bodyRow.Locator("td")).ToHaveTextAsync(["政策会議", Department, "4", "2", "50%", "820", "1,100"]);
-        var yearRow = page.Locator("table.grid tbody tr", new() { Has = page.Locator("th[scope=row]", new() { HasText = "令和4年度(2022)" }) });
-        await Expect(yearRow.Locator("td").First).ToHaveTextAsync("50% (4 回)");
-        await Expect(yearRow.Locator("td").Last).ToHaveTextAsync("1,100 枚");
+        var bodyRow = page.Locator(".bodies-in-year tbody tr", new() { HasText = "政策会議" });
+        await Expect(bodyRow.Locator("td")).ToHaveTextAsync(["政策会議", Department, "4", "2", "50.0%", "820", "1,100"]);
+        var yearRow = page.Locator("table.grid.years tbody tr", new() { Has = page.Locator("th[scope=row]", new() { HasText = "令和4年度(2022)" }) });
+        await Expect(yearRow.Locator("td").First).ToHaveTextAsync("50.0% (4 回)");
+        await Expect(yearRow.Locator("td").Last).ToHaveTextAsync("1,100枚");
+
+        // The upload page passes axe too.
+        await Pages.GotoInteractiveAsync(page, "/paperless/import");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "会議体・開催記録の取込", Level = 1 })).ToBeVisibleAsync();
+        await AssertNoBlockingViolationsAsync(page, "import");
     }
 
     private async Task AccessScenarioAsync()
@@ -140,18 +170,18 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
         output.WriteLine(await host.CreateUserAsync(ownerEmail, ownerPassword, "MeetingOrganizer", Department));
         var owner = await host.NewPageAsync();
         await Pages.LoginAsync(owner, ownerEmail, ownerPassword);
-        await owner.GotoAsync("/paperless/bodies");
-        await owner.Locator("#b-name").FillAsync("行政改革推進会議");
-        await owner.Locator("#b-category").SelectOptionAsync("OtherInternal");
-        await owner.Locator("#b-attendees").FillAsync("8");
-        await owner.Locator("#b-sheets").FillAsync("15");
-        await owner.Locator("#b-from").FillAsync("2021-04-01");
+        await Pages.GotoInteractiveAsync(owner, "/paperless/bodies");
+        await owner.Locator("#Name").FillAsync("行政改革推進会議");
+        await owner.Locator("#Category").SelectOptionAsync("OtherInternal");
+        await owner.Locator("#UsualAttendees").FillAsync("8");
+        await owner.Locator("#SheetsPerAttendee").FillAsync("15");
+        await owner.Locator("#BaselineFrom").FillAsync("2021-04-01");
         await owner.GetByRole(AriaRole.Button, new() { Name = "追加する", Exact = true }).ClickAsync();
-        await owner.WaitForURLAsync(new Regex(@"/paperless/bodies/MTG-\d{3}\?saved=true$"));
+        await owner.WaitForURLAsync(new Regex(@"/paperless/bodies/MTG-\d{3}$"));
         var code = Regex.Match(owner.Url, @"MTG-\d{3}").Value;
         var bodyPath = "/paperless/bodies/" + code;
         output.WriteLine("added " + code);
-        await Expect(owner.Locator("#s-date")).ToBeVisibleAsync();
+        await Expect(owner.Locator("#HeldOn")).ToBeVisibleAsync();
 
         // An organizer of 情報システム課 does not see it and is refused its page.
         const string otherEmail = "johosys-organizer@intranet.local";
@@ -162,12 +192,12 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
         await other.GotoAsync("/paperless/bodies");
         await Expect(other.GetByRole(AriaRole.Heading, new() { Name = "会議の記録 (会議体と開催)", Level = 1 })).ToBeVisibleAsync();
         await Expect(other.Locator("p", new() { HasText = "が主管する会議体です" })).ToContainTextAsync($"{OtherDepartment} が主管する会議体です");
-        await Expect(other.Locator("table.grid tbody tr", new() { HasText = code })).ToHaveCountAsync(0);
+        await Expect(other.Locator(".body-grid tbody tr", new() { HasText = code })).ToHaveCountAsync(0);
         var refused = await other.GotoAsync(bodyPath);
         Assert.NotNull(refused);
         output.WriteLine($"{OtherDepartment} organizer GET {bodyPath}: {refused.Status} {await refused.TextAsync()}");
         Assert.Equal(403, refused.Status);
-        await Expect(other.Locator("#s-date")).ToHaveCountAsync(0);
+        await Expect(other.Locator("#HeldOn")).ToHaveCountAsync(0);
         await Expect(other.Locator("body")).Not.ToContainTextAsync("行政改革推進会議");
 
         // A Viewer sees the aggregates but not the bodies.
@@ -185,7 +215,7 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
             await viewer.GotoAsync(path);
             await viewer.WaitForURLAsync(new Regex("/account/access-denied"));
             await Expect(viewer.GetByRole(AriaRole.Heading, new() { Name = "このページを開く権限がありません", Level = 1 })).ToBeVisibleAsync();
-            await Expect(viewer.Locator("#b-name, #s-date")).ToHaveCountAsync(0);
+            await Expect(viewer.Locator("#Name, #HeldOn")).ToHaveCountAsync(0);
         }
     }
 
@@ -195,38 +225,49 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
     /// </summary>
     private static async Task RecordSessionAsync(IPage page, string date, string format, string materials, int attendees, int sheetsPrinted, string note)
     {
-        await page.Locator("#s-date").FillAsync(date);
-        await page.Locator("#s-seq").FillAsync("1");
-        await page.Locator("#s-format").SelectOptionAsync(format);
-        await page.Locator("#s-materials").SelectOptionAsync(materials);
-        await page.Locator("#s-attendees").FillAsync(attendees.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.Locator("#s-sheets").FillAsync(sheetsPrinted.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.Locator("#s-note").FillAsync(note);
+        await page.Locator("#HeldOn").FillAsync(date);
+        await page.Locator("#Sequence").FillAsync("1");
+        await page.Locator("#Format").SelectOptionAsync(format);
+        await page.Locator("#Materials").SelectOptionAsync(materials);
+        await page.Locator("#Attendees").FillAsync(attendees.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.Locator("#SheetsPrinted").FillAsync(sheetsPrinted.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.Locator("#Note").FillAsync(note);
         await page.GetByRole(AriaRole.Button, new() { Name = "開催を記録", Exact = true }).ClickAsync();
         var shown = date.Replace('-', '/');
-        var row = page.Locator("table.grid tbody tr", new() { HasText = shown });
-        var problems = page.Locator(".validation-message, .message-error");
+        var row = page.Locator(".session-grid tbody tr", new() { HasText = shown });
+        var problems = page.Locator(".validation-message, .form-error-summary, .rz-dialog");
         await row.Or(problems).First.WaitForAsync();
         if (await problems.CountAsync() > 0)
             Assert.Fail($"「開催を記録」 ({date}) was refused on {page.Url}: {string.Join(" / ", await problems.AllInnerTextsAsync())}");
-        await Expect(page).ToHaveURLAsync(new Regex(@"/paperless/bodies/MTG-\d{3}\?saved=true$"));
-        await Expect(page.Locator(".message-ok")).ToContainTextAsync("保存しました");
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync("保存しました");
         // The next entry starts as a copy of this one (the latest session).
         await Expect(page.Locator("p.hint", new() { HasText = "前回" })).ToContainTextAsync($"前回 ({shown}) の内容を写してあります。");
-        await Expect(page.Locator("#s-format")).ToHaveValueAsync(format);
-        await Expect(page.Locator("#s-materials")).ToHaveValueAsync(materials);
-        await Expect(page.Locator("#s-attendees")).ToHaveValueAsync(attendees.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Expect(page.Locator("#s-sheets")).ToHaveValueAsync(sheetsPrinted.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#Format")).ToHaveValueAsync(format);
+        await Expect(page.Locator("#Materials")).ToHaveValueAsync(materials);
+        await Expect(page.Locator("#Attendees")).ToHaveValueAsync(attendees.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#SheetsPrinted")).ToHaveValueAsync(sheetsPrinted.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The row of the sessions list for a date: 開催日, 形式, 資料, 出席, 印刷枚数, 削減枚数, ペーパーレス (recorder and link follow).</summary>
     private static async Task ExpectSessionRowAsync(IPage page, string shownDate, params string[] cells)
     {
-        var row = page.Locator("table.grid tbody tr", new() { HasText = shownDate });
+        var row = page.Locator(".session-grid tbody tr", new() { HasText = shownDate });
         await Expect(row).ToHaveCountAsync(1);
         var tds = row.Locator("td");
         await Expect(tds.Nth(0)).ToHaveTextAsync(shownDate);
         for (var i = 0; i < cells.Length; i++) await Expect(tds.Nth(i + 1)).ToHaveTextAsync(cells[i]);
+    }
+
+    private static int FiscalYearOf(DateTime now) => now.Month >= 4 ? now.Year : now.Year - 1;
+
+    private async Task AssertNoBlockingViolationsAsync(IPage page, string name)
+    {
+        var result = await page.RunAxe();
+        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        var report = string.Join("\n", result.Violations.Select(v => $"[{v.Impact}] {v.Id}: {v.Help} — " +
+            string.Join(" | ", v.Nodes.Take(5).Select(n => $"{n.Target} {(n.Html.Length > 160 ? n.Html[..160] : n.Html)}"))));
+        output.WriteLine($"axe on {name} ({page.Url}): {result.Violations.Length} violation(s)\n{report}");
+        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s) on {name} ({page.Url}):\n{report}");
     }
 
     /// <summary>The cell of a monthly table row (開催 / ペーパーレス / 率) under header column <paramref name="column"/> (1 = April).</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Intranet.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -10,8 +11,9 @@ namespace Intranet.BrowserTests;
 /// Issue #5 (テレワーク管理): HR imports a roster (20 eligible staff in 企画課 and 総務課, 3 at こども園) and a month of
 /// telework days (May 2025: 5 eligible staff, one of them recorded twice on the same day, and one こども園 person who
 /// does not count) through /telework/import; the FY2025 dashboard's 2-3-(1)-1 (テレワーク勤務を行った職員の割合, target
-/// 25%) then shows 25% (5 ÷ 20) fed by テレワーク管理, and /telework shows 25.0%. A Viewer sees the aggregates and is
-/// refused the roster.
+/// 25%) then shows 25% (5 ÷ 20) fed by テレワーク管理, and /telework shows 25.0%. HR then ends an employment with a typed
+/// date, confirms it and undoes it, and deletes a wrongly entered day (issue #8); every page of the module passes axe.
+/// A Viewer sees the aggregates and is refused the roster.
 /// </summary>
 public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
 {
@@ -22,7 +24,8 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
     public Task Hr_imports_a_roster_and_a_month_of_telework_days_and_the_dashboard_shows_the_participation_rate() =>
         WithHostLogOnFailureAsync(async () =>
         {
-            await HrScenarioAsync();
+            var page = await HrScenarioAsync();
+            await HrEndsAnEmploymentAndUndoesItAsync(page);
             await ViewerScenarioAsync();
         });
 
@@ -50,7 +53,7 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         T021,2025-05-14,在宅,,1,0
         """;
 
-    private async Task HrScenarioAsync()
+    private async Task<IPage> HrScenarioAsync()
     {
         const string email = "jinji@intranet.local";
         const string password = "jinji-pass-2025";
@@ -94,6 +97,8 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         await Expect(departments.Locator("tbody tr", new() { HasText = "企画課" })).ToContainTextAsync("20.0%");   // 2 of 10
         await Expect(departments.Locator("tbody tr", new() { HasText = "総務課" })).ToContainTextAsync("30.0%");   // 3 of 10
         foreach (var path in await Pages.SaveScreenshotAsync(page, "telework.png")) output.WriteLine("screenshot: " + path);
+        await Pages.WaitForInteractiveAsync(page);
+        await AssertNoBlockingViolationsAsync(page, "overview");
 
         // The dashboard: 25% of a 25% target, fed by テレワーク管理; FY2025 is over, so 達成.
         await OpenDashboardAsync(page);
@@ -107,9 +112,92 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         foreach (var path in await Pages.SaveScreenshotAsync(page, "dashboard-telework.png", fullPage: false)) output.WriteLine("screenshot: " + path);
 
         // HR's roster lists the people.
-        await page.GotoAsync("/telework/staff");
+        await Pages.GotoInteractiveAsync(page, "/telework/staff");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("職員名簿 (人事担当のみ)");
-        await Expect(page.Locator("table.grid tbody tr", new() { HasText = "T021" })).ToContainTextAsync("対象外: こども園に勤務する職員はテレワークの対象外");
+        await Expect(page.Locator("tr", new() { HasText = "T021" })).ToContainTextAsync("対象外: こども園に勤務する職員はテレワークの対象外");
+        await AssertNoBlockingViolationsAsync(page, "roster");
+        return page;
+    }
+
+    /// <summary>
+    /// Issue #8: T016 (総務課, no telework day) is ended on a typed date — nothing pre-filled — after a confirmation, which
+    /// would take them out of FY2025's headcount; 「元に戻す」 brings them back (5 of 20 = 25.0%). T015's
+    /// day of 05-13 blocks an end date before it (the domain rule, shown in the dialog). T021's day (こども園, not counted)
+    /// was entered wrongly: HR deletes it after a confirmation.
+    /// </summary>
+    private async Task HrEndsAnEmploymentAndUndoesItAsync(IPage page)
+    {
+        // The domain refuses an end date before a recorded telework day; the error stays in the dialog.
+        await Pages.GotoInteractiveAsync(page, "/telework/staff/T015");
+        await page.GetByRole(AriaRole.Button, new() { Name = "退職の処理…" }).ClickAsync();
+        var dialog = page.Locator(".rz-dialog", new() { Has = page.Locator("#LastDay") });
+        await dialog.Locator("#LastDay").FillAsync("2025-04-30");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "退職日を保存" }).ClickAsync();
+        await page.Locator(".rz-dialog", new() { HasText = "2025/04/30 として保存します" }).GetByRole(AriaRole.Button, new() { Name = "保存する" }).ClickAsync();
+        await Expect(dialog.Locator(".form-error-summary")).ToContainTextAsync("退職日より後のテレワーク勤務日が1日記録されています");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "キャンセル" }).ClickAsync();
+        await Expect(page.Locator("dl.facts dd").First).ToHaveTextAsync("2020/04/01〜");
+
+        await Pages.GotoInteractiveAsync(page, "/telework/staff/T016");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("T016 職員 16号");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "退職の処理", Level = 2 })).ToBeVisibleAsync();
+        await Expect(page.Locator("input[type=date]#LastDay")).ToHaveCountAsync(0);     // no date field until the action is chosen
+        await AssertNoBlockingViolationsAsync(page, "staff member");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "退職の処理…" }).ClickAsync();
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.Locator("#LastDay")).ToHaveValueAsync("");          // nothing pre-filled
+        await AssertNoBlockingViolationsAsync(page, "end-of-employment dialog");
+        await dialog.Locator("#LastDay").FillAsync("2025-03-31");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "退職日を保存" }).ClickAsync();
+        var confirm = page.Locator(".rz-dialog", new() { HasText = "2025/03/31 として保存します" });
+        await Expect(confirm).ToBeVisibleAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "保存する" }).ClickAsync();
+
+        var ended = page.Locator(".end-of-employment .message-ok");
+        await Expect(ended).ToContainTextAsync("退職日を 2025/03/31 として保存しました。");
+        await Expect(page.Locator("dl.facts dd").First).ToHaveTextAsync("2020/04/01〜2025/03/31");
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync("保存しました");
+        foreach (var path in await Pages.SaveScreenshotAsync(page, "hr-telework.png")) output.WriteLine("screenshot: " + path);
+
+        // 「元に戻す」 at once: employed again, the figures as before.
+        await ended.GetByRole(AriaRole.Button, new() { Name = "元に戻す" }).ClickAsync();
+        await Expect(ended).ToHaveCountAsync(0);
+        await Expect(page.Locator("dl.facts dd").First).ToHaveTextAsync("2020/04/01〜");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "退職の処理…" })).ToBeVisibleAsync();
+        await ExpectFy2025Async(page, "25.0%", "20人");
+
+        // A wrongly entered day is deleted after a confirmation.
+        await Pages.GotoInteractiveAsync(page, "/telework/staff/T021");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "テレワーク勤務日 (1 日)", Level = 2 })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "削除" }).ClickAsync();
+        await page.Locator(".rz-dialog", new() { HasText = "2025/05/14 のテレワーク勤務" }).GetByRole(AriaRole.Button, new() { Name = "削除する" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "テレワーク勤務日 (0 日)", Level = 2 })).ToBeVisibleAsync();
+
+        // Every page of the module passes axe.
+        foreach (var (name, url) in new[] { ("overview", "/telework?fy=2025"), ("rules", "/telework/rules"), ("import", "/telework/import") })
+        {
+            await Pages.GotoInteractiveAsync(page, url);
+            await Expect(page.Locator("main#main h1")).ToBeVisibleAsync();
+            await AssertNoBlockingViolationsAsync(page, name);
+        }
+    }
+
+    private static async Task ExpectFy2025Async(IPage page, string rate, string headcount)
+    {
+        await Pages.GotoInteractiveAsync(page, "/telework?fy=2025");
+        await Expect(page.Locator("[data-figure=rate]")).ToHaveTextAsync(rate);
+        await Expect(page.Locator("[data-figure=headcount]")).ToHaveTextAsync(headcount);
+    }
+
+    private async Task AssertNoBlockingViolationsAsync(IPage page, string name)
+    {
+        var result = await page.RunAxe();
+        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        var report = string.Join("\n", result.Violations.Select(v => $"[{v.Impact}] {v.Id}: {v.Help} — " +
+            string.Join(" | ", v.Nodes.Take(5).Select(n => $"{n.Target} {(n.Html.Length > 160 ? n.Html[..160] : n.Html)}"))));
+        output.WriteLine($"axe on {name} ({page.Url}): {result.Violations.Length} violation(s)\n{report}");
+        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s) on {name} ({page.Url}):\n{report}");
     }
 
     /// <summary>After HR's imports: a Viewer sees the aggregates, and is sent to access denied for individual records.</summary>
@@ -141,19 +229,20 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
     /// <summary>Checks a file with 確認のみ, then imports it and waits for the background import's status page.</summary>
     private async Task ImportAsync(IPage page, string kind, string file, string expected)
     {
-        await page.GotoAsync("/telework/import");
+        await Pages.GotoInteractiveAsync(page, "/telework/import");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "職員名簿・テレワーク勤務日の取込", Level = 1 })).ToBeVisibleAsync();
-        await page.Locator("#kind").SelectOptionAsync(kind);
+        await page.Locator("#kind").SelectOptionAsync(kind == "staff" ? "Staff" : "Days");
         await page.Locator("#file").SetInputFilesAsync(file);
-        await page.GetByRole(AriaRole.Button, new() { Name = "確認のみ", Exact = true }).ClickAsync();
+        var dryRun = page.GetByRole(AriaRole.Button, new() { Name = "確認のみ", Exact = true });
+        await Expect(dryRun).ToBeEnabledAsync();                               // the file has been read
+        await dryRun.ClickAsync();
         await Expect(page.Locator(".message-ok, .message-error").First).ToBeVisibleAsync();
         await FailOnImportErrorsAsync(page);
         await Expect(page.Locator(".message-ok")).ToContainTextAsync("確認のみ (書き込みなし): " + expected);
         output.WriteLine($"{kind} dry run: " + await page.Locator(".message-ok").InnerTextAsync());
+        await AssertNoBlockingViolationsAsync(page, "import (" + kind + ")");
 
-        // The form was posted back: choose kind and file again, then import for real.
-        await page.Locator("#kind").SelectOptionAsync(kind);
-        await page.Locator("#file").SetInputFilesAsync(file);
+        // The page keeps the chosen kind and file: import for real.
         await page.GetByRole(AriaRole.Button, new() { Name = "取り込む", Exact = true }).ClickAsync();
         try
         {
@@ -171,6 +260,8 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         await Expect(state).ToHaveTextAsync("完了");
         await Expect(page.Locator(".message-ok")).ToContainTextAsync("取り込み完了: " + expected);
         output.WriteLine($"{kind} import: " + await page.Locator(".message-ok").InnerTextAsync());
+        await Expect(page.Locator("body")).Not.ToContainTextAsync(".csv");   // no file names on user pages
+        await AssertNoBlockingViolationsAsync(page, "import status");
     }
 
     private static async Task OpenDashboardAsync(IPage page)

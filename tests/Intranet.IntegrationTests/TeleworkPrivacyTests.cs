@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using Intranet.IntegrationTests.Infrastructure;
@@ -14,7 +13,7 @@ namespace Intranet.IntegrationTests;
 
 /// <summary>
 /// Issue #5 privacy: individual records (the roster, a person's assignments and days, the rules, the imports) are for
-/// HumanResources only — by page, by URL, by forged form post, by command or by export. Everyone else sees aggregates,
+/// HumanResources only — by page, by URL, by use case (what the interactive pages run; see TeleworkUseCaseTests), by command or by export. Everyone else sees aggregates,
 /// with groups smaller than the minimum (default 5) shown as 「—」.
 /// </summary>
 public sealed partial class TeleworkPrivacyTests
@@ -95,36 +94,8 @@ public sealed partial class TeleworkPrivacyTests
         Assert.Contains("全体", xlsxText);
         AssertNoIndividual(xlsxText, names, $"summary.xlsx for {role}");
 
-        // Forged posts with a valid antiforgery token of the user's session are refused (access denied) before any handler runs.
-        var token = HttpClientForms.Token(await user.GetStringAsync("/indicators"));
-        using (var upload = new MultipartFormDataContent())
-        {
-            upload.Add(new StringContent(token), "__RequestVerificationToken");
-            upload.Add(new StringContent("telework-import"), "_handler");
-            upload.Add(new StringContent("staff"), "kind");
-            upload.Add(new StringContent("import"), "action");
-            var file = new ByteArrayContent(Utf8(StaffHeader, StaffLine("H19999", "不正 登録", "企画課")));
-            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            upload.Add(file, "file", "staff.csv");
-            var refused = await user.PostAsync("/telework/import", upload);
-            Assert.True(refused.StatusCode == HttpStatusCode.Redirect, $"{role} import: {refused.StatusCode}");
-            Assert.StartsWith("/account/access-denied", refused.LocationPath());
-        }
-        var forms = new (string Url, Dictionary<string, string> Fields)[]
-        {
-            ("/telework/rules", new() { ["_handler"] = "rule", ["Rule.Field"] = "Department", ["Rule.Value"] = "企画課", ["Rule.Reason"] = "不正" }),
-            ("/telework/rules", new() { ["_handler"] = "settings", ["Settings.ReferenceMonthDay"] = "10-01", ["Settings.MinimumGroupSize"] = "1" }),
-            ("/telework/staff/H10001", new() { ["_handler"] = "day", ["Day.Date"] = "2025-06-02", ["Day.Type"] = "Home", ["Day.DayFraction"] = "1" }),
-            ("/telework/staff/H10001", new() { ["_handler"] = "end", ["End.ActiveTo"] = "2025-06-02" }),
-        };
-        foreach (var (url, fields) in forms)
-        {
-            fields["__RequestVerificationToken"] = token;
-            var refused = await user.PostAsync(url, new FormUrlEncodedContent(fields));
-            Assert.True(refused.StatusCode == HttpStatusCode.Redirect, $"{role} {url} {fields["_handler"]}: {refused.StatusCode}");
-            Assert.StartsWith("/account/access-denied", refused.LocationPath());
-        }
-
+        // The pages are interactive: what they do runs as use cases, which refuse the role before any handler runs
+        // (every individual-record use case: TeleworkUseCaseTests.Only_human_resources_may_run_the_individual_record_use_cases).
         // The commands themselves refuse the role (a page or a module that forgot the policy could not use them).
         var version = (await app.StaffAsync("H10001")).Version;
         await Assert.ThrowsAsync<ForbiddenException>(() => app.TeleworkSendAsync(new RecordTeleworkDay("H10001", new DateOnly(2025, 6, 2), TeleworkType.Home, 1, false), role));
@@ -160,49 +131,7 @@ public sealed partial class TeleworkPrivacyTests
         Assert.Contains("id=\"file\"", import);
         Assert.Equal(HttpStatusCode.NotFound, (await hr.GetAsync("/telework/staff/H99999")).StatusCode);
 
-        // Upload through the page: a dry run, a bad file, then the import (in the background, with a status page).
-        var before = await app.TeleworkCountsAsync();
-        async Task<HttpResponseMessage> UploadAsync(string kind, string action, byte[] content)
-        {
-            using var form = new MultipartFormDataContent
-            {
-                { new StringContent(HttpClientForms.Token(await hr.GetStringAsync("/telework/import"))), "__RequestVerificationToken" },
-                { new StringContent("telework-import"), "_handler" },
-                { new StringContent(kind), "kind" },
-                { new StringContent(""), "mapping" },
-                { new StringContent(action), "action" },
-            };
-            var file = new ByteArrayContent(content);
-            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            form.Add(file, "file", "days.csv");
-            return await hr.PostAsync("/telework/import", form);
-        }
-        var dry = await UploadAsync("days", "dry-run", Utf8(DaysHeader, DayLine("H10001", "2025-06-02"), DayLine("H10003", "2025-06-02", fraction: "0.5")));
-        Assert.Equal(HttpStatusCode.OK, dry.StatusCode);
-        Assert.Contains("確認のみ (書き込みなし): 2行 (追加 2、更新 0、変更なし 0)、文字コード UTF-8", await dry.Content.ReadAsStringAsync());
-        Assert.Equal(before, await app.TeleworkCountsAsync());
-
-        var bad = await UploadAsync("days", "import", Utf8(DaysHeader, DayLine("H10001", "2025-06-02"), DayLine("H10012", "2025-06-02")));
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        var badHtml = await bad.Content.ReadAsStringAsync();
-        Assert.Contains("1 件の誤りがあります。何も書き込んでいません。", badHtml);
-        Assert.Contains("在職期間外", badHtml);
-        Assert.Equal(before, await app.TeleworkCountsAsync());
-
-        var done = await UploadAsync("days", "import", Utf8(DaysHeader, DayLine("H10001", "2025-06-02"), DayLine("H10003", "2025-06-02", fraction: "0.5")));
-        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
-        var status = done.LocationPath();
-        Assert.Matches("^/telework/imports/[0-9a-f-]{36}$", status);
-        string page = "";
-        for (var i = 0; i < 100 && !page.Contains("data-state=\"Succeeded\"") && !page.Contains("data-state=\"Failed\""); i++)
-        {
-            await Task.Delay(100);
-            page = await hr.GetStringAsync(status);
-        }
-        Assert.Contains("data-state=\"Succeeded\"", page);
-        Assert.Contains("取り込み完了: 2行 (追加 2、更新 0、変更なし 0)", page);
-        Assert.Equal(before.Days + 2, (await app.TeleworkCountsAsync()).Days);
-        Assert.StartsWith("system (for humanresources-", (await app.DayAsync("H10001", new DateOnly(2025, 6, 2)))!.RecordedBy);
+        // Uploads run as use cases from the interactive page: TeleworkUseCaseTests.Hr_uploads_days_checked_first_then_imported_in_the_background.
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Intranet.Shared.Time;
+
 namespace Intranet.Modules.Paperless.Domain;
 
 /// <summary>
@@ -30,6 +32,32 @@ public static class PaperlessRules
     /// <summary>Sheets saved by one session (枚), never negative.</summary>
     public static decimal SheetsSaved(PaperBaseline? baseline, int attendees, int sheetsPrinted) =>
         baseline is null ? 0 : Math.Max(0, baseline.SheetsPerAttendee * attendees - sheetsPrinted);
+
+    /// <summary>
+    /// The date a new session form starts with (issue #8, 会議主管課), inside the selected fiscal year and never in the future:
+    /// <list type="number">
+    /// <item>today, when today is in <paramref name="year"/>;</item>
+    /// <item>else, when the body already has sessions in that year: the last one's date plus the body's typical interval
+    /// (the median of the gaps between its sessions of that year, at least one day; 7 days with a single session),
+    /// kept within the year and not after today;</item>
+    /// <item>else the year's first day (April 1).</item>
+    /// </list>
+    /// For a fiscal year that has not begun, today (the form will refuse a future date anyway).
+    /// </summary>
+    public static DateOnly DefaultSessionDate(FiscalYear year, DateOnly today, IEnumerable<DateOnly> heldInYear)
+    {
+        if (year.Contains(today) || year.Start > today) return today;
+        var dates = heldInYear.Where(year.Contains).Distinct().Order().ToList();
+        if (dates.Count == 0) return year.Start;
+        var gaps = dates.Zip(dates.Skip(1), (a, b) => b.DayNumber - a.DayNumber).Order().ToList();
+        var interval = gaps.Count == 0 ? 7 : Math.Max(1, gaps[gaps.Count / 2]);
+        var next = dates[^1].AddDays(interval);
+        if (next > year.End) next = year.End;
+        return next > today ? today : next;
+    }
+
+    /// <summary>Whether <paramref name="date"/> lies in the plan period; true when no plan indicator is bound (no period known).</summary>
+    public static bool InPlanPeriod(DateOnly date, PlanPeriod? period) => period is not { } p || (date >= p.First.Start && date <= p.Last.End);
 
     /// <summary>Japanese label of a category.</summary>
     public static string Label(MeetingCategory c) => c switch
@@ -71,4 +99,15 @@ public static class PaperlessRules
             if (string.Equals(v.ToString(), t, StringComparison.OrdinalIgnoreCase) || label(v) == t) return v;
         return null;
     }
+}
+
+/// <summary>
+/// 計画期間 of the plans whose indicators the module feeds (first and last fiscal year, from the plan-KPI contract
+/// <c>ListMetricConsumers</c>): sessions outside it count for no indicator. Imports refuse such dates; the form asks
+/// for confirmation before saving one.
+/// </summary>
+public sealed record PlanPeriod(FiscalYear First, FiscalYear Last)
+{
+    /// <summary>「令和3年度(2021)〜令和7年度(2025)」.</summary>
+    public string Label => $"{First.Label}〜{Last.Label}";
 }

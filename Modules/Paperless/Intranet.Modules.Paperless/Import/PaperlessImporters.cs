@@ -20,7 +20,7 @@ namespace Intranet.Modules.Paperless.Import;
 /// and sequence, so importing the same file again changes nothing. Organizers may import only their own
 /// department's bodies and sessions.
 /// </summary>
-public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUser user, TimeProvider clock, PaperlessFeed feed, IMediator mediator)
+public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUser user, TimeProvider clock, PaperlessFeed feed)
 {
     /// <summary>Columns of the bodies file (the first four required).</summary>
     public static readonly string[] BodyColumns = ["code", "name", "category", "department", "usual_attendees", "sheets_per_attendee", "baseline_from"];
@@ -108,7 +108,7 @@ public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUse
         var byName = new Dictionary<string, MeetingBody>(StringComparer.OrdinalIgnoreCase);
         foreach (var b in bodies) byName.TryAdd(b.Name, b);
         foreach (var b in bodies) byName[b.Code] = b;
-        var period = await PlanPeriodAsync(ct);
+        var period = await feed.PlanPeriodAsync(ct);
         var today = clock.TodayInJapan();
         var errors = new List<ImportError>();
         var parsed = new List<(int Line, MeetingSession Values)>();
@@ -121,7 +121,7 @@ public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUse
             else if (!PaperlessAccess.CanOrganize(user, body.OrganizingDepartment)) Error("body", "自課以外の会議は取り込めません。");
             if (!CsvFile.TryParseDate(Field(row, "held_on"), out var heldOn)) Error("held_on", "開催日の形式が正しくありません (例: 2022-04-12)。");
             else if (heldOn > today) Error("held_on", "開催日に未来の日付は指定できません。");
-            else if (period is { } p && (heldOn < p.First.Start || heldOn > p.Last.End)) Error("held_on", $"開催日は計画期間 ({p.First.Label}〜{p.Last.Label}) の外です。");
+            else if (!PaperlessRules.InPlanPeriod(heldOn, period)) Error("held_on", $"開催日は計画期間 ({period!.Label}) の外です。");
             var format = PaperlessRules.ParseFormat(Field(row, "format"));
             if (format is null) Error("format", $"開催形式「{Field(row, "format")}」は不明です (対面, WEB, ハイブリッド)。");
             var materials = PaperlessRules.ParseMaterials(Field(row, "materials"));
@@ -206,13 +206,6 @@ public sealed partial class PaperlessImporter(PaperlessDbContext db, ICurrentUse
         await db.SaveChangesAsync(ct);
         await feed.PublishAsync(ct);
         return result;
-    }
-
-    private async Task<(FiscalYear First, FiscalYear Last)?> PlanPeriodAsync(CancellationToken ct)
-    {
-        var consumers = new List<MetricConsumer>();
-        foreach (var d in PaperlessFeed.Definitions) consumers.AddRange(await mediator.Send(new ListMetricConsumers(d.Key), ct));
-        return consumers.Count == 0 ? null : (new FiscalYear(consumers.Min(c => c.FirstFiscalYear)), new FiscalYear(consumers.Max(c => c.LastFiscalYear)));
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]*$")]

@@ -88,11 +88,13 @@ internal sealed class SaveBodyHandler(PaperlessDbContext db, ICurrentUser user, 
 /// Records one held session (or corrects it: same body, date and sequence). The plan's paperless figures are
 /// reported again at once. Errors: body not organized by the user (<see cref="ForbiddenException"/>), future
 /// date or bad counts (<see cref="RequestValidationException"/>), stale <paramref name="ExpectedVersion"/>
-/// (<see cref="ConcurrencyConflictException"/>).
+/// (<see cref="ConcurrencyConflictException"/>). A date outside the plan period (<see cref="PaperlessFeed.PlanPeriodAsync"/>)
+/// counts for no indicator: it is refused (field <c>HeldOn</c>) unless <paramref name="OutsidePlanConfirmed"/> says the
+/// user confirmed it (the form asks first; imports refuse such dates outright).
 /// </summary>
 [RequiresRole(Roles.MeetingOrganizer, Roles.PlanOffice, Roles.Administrator)]
 public sealed record RecordSession(string BodyCode, DateOnly HeldOn, int Sequence, MeetingFormat Format, MaterialsDistribution Materials,
-    int Attendees, int SheetsPrinted, bool TabletsUsed, string? Note, Guid? ExpectedVersion) : IRequest<Unit>;
+    int Attendees, int SheetsPrinted, bool TabletsUsed, string? Note, Guid? ExpectedVersion, bool OutsidePlanConfirmed = false) : IRequest<Unit>;
 
 internal sealed class RecordSessionValidator : AbstractValidator<RecordSession>
 {
@@ -113,6 +115,9 @@ internal sealed class RecordSessionHandler(PaperlessDbContext db, ICurrentUser u
             ?? throw new NotFoundException($"会議体 {r.BodyCode} はありません。");
         if (!PaperlessAccess.CanOrganize(user, body.OrganizingDepartment)) throw new ForbiddenException("自課の会議だけを記録できます。");
         if (r.HeldOn > clock.TodayInJapan()) throw new RequestValidationException(nameof(RecordSession.HeldOn), "開催日に未来の日付は指定できません。");
+        if (!r.OutsidePlanConfirmed && await feed.PlanPeriodAsync(ct) is { } period && !PaperlessRules.InPlanPeriod(r.HeldOn, period))
+            throw new RequestValidationException(nameof(RecordSession.HeldOn),
+                $"開催日 {r.HeldOn:yyyy/MM/dd} は計画期間 ({period.Label}) の外で、計画の指標には数えられません。日付を確認してください。");
         var session = await db.Sessions.SingleOrDefaultAsync(s => s.BodyId == body.Id && s.HeldOn == r.HeldOn && s.Sequence == r.Sequence, ct);
         if (session is null)
         {

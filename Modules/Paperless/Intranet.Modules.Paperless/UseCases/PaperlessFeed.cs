@@ -47,6 +47,17 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
         }).ToList();
     }
 
+    /// <summary>
+    /// The plan period of the plans bound to any paperless key (earliest first year to latest last year of the
+    /// indicators, via <see cref="ListMetricConsumers"/>); null when no indicator is bound.
+    /// </summary>
+    public async Task<PlanPeriod?> PlanPeriodAsync(CancellationToken ct)
+    {
+        var consumers = new List<MetricConsumer>();
+        foreach (var d in Definitions) consumers.AddRange(await mediator.Send(new ListMetricConsumers(d.Key), ct));
+        return consumers.Count == 0 ? null : new PlanPeriod(new FiscalYear(consumers.Min(c => c.FirstFiscalYear)), new FiscalYear(consumers.Max(c => c.LastFiscalYear)));
+    }
+
     /// <summary>Recomputes and reports; does nothing when no plan indicator is bound to any paperless key.</summary>
     public async Task<ReportMetricsResult?> PublishAsync(CancellationToken ct)
     {

@@ -24,6 +24,48 @@ public sealed class StaffMember : IAudited, IVersioned
 
     /// <summary>The assignment valid on <paramref name="date"/> (latest with From ≤ date), or null.</summary>
     public StaffAssignment? AssignmentOn(DateOnly date) => Assignments.Where(a => a.From <= date).MaxBy(a => a.From);
+
+    /// <summary>
+    /// Ends the employment on <paramref name="lastDay"/> (退職日, the last day employed) and clears the
+    /// 「名簿になし」 flag. Rules (issue #5, #8): the last day cannot be before the first day of employment, and
+    /// no telework day may be recorded after it (<paramref name="daysAfter"/> = days recorded after
+    /// <paramref name="lastDay"/>; the user must delete or correct them first).
+    /// </summary>
+    /// <returns>The values before the change, for an undo (<see cref="RestoreEmployment"/>).</returns>
+    /// <exception cref="Intranet.Shared.Messaging.RequestValidationException">A rule above is broken (field <c>ActiveTo</c>).</exception>
+    public (DateOnly? PreviousActiveTo, bool PreviousMissing) EndEmployment(DateOnly lastDay, int daysAfter)
+    {
+        if (lastDay < ActiveFrom)
+            throw new Intranet.Shared.Messaging.RequestValidationException("ActiveTo", $"退職日が在職開始日 ({ActiveFrom:yyyy/MM/dd}) より前です。");
+        if (daysAfter > 0)
+            throw new Intranet.Shared.Messaging.RequestValidationException("ActiveTo", $"退職日より後のテレワーク勤務日が{daysAfter}日記録されています。日付を確認してください。");
+        var previous = (ActiveTo, MissingFromLastImport);
+        (ActiveTo, MissingFromLastImport) = (lastDay, false);
+        return previous;
+    }
+
+    /// <summary>Undo of <see cref="EndEmployment"/>: puts back the last day and the 「名簿になし」 flag as they were.</summary>
+    public void RestoreEmployment(DateOnly? previousActiveTo, bool previousMissing) =>
+        (ActiveTo, MissingFromLastImport) = (previousActiveTo, previousMissing);
+}
+
+/// <summary>Who recorded something, in words for users (no internal actor names).</summary>
+public static class RecorderLabel
+{
+    /// <summary>
+    /// <c>system (for hr@example.jp)</c> (an upload run in the background for that person) → 「hr@example.jp (一括取込)」;
+    /// <c>system</c>, <c>system:cli</c> or <c>system:job</c> (the admin command line, a job, the demo data) → 「一括取込 (管理コマンド)」;
+    /// a person's e-mail stays as it is.
+    /// </summary>
+    public static string Of(string? recordedBy)
+    {
+        if (string.IsNullOrWhiteSpace(recordedBy)) return "—";
+        const string prefix = "system (for ";
+        if (recordedBy.StartsWith(prefix, StringComparison.Ordinal) && recordedBy.EndsWith(')'))
+            return recordedBy[prefix.Length..^1] + " (一括取込)";
+        if (recordedBy == "system" || recordedBy.StartsWith("system:", StringComparison.Ordinal)) return "一括取込 (管理コマンド)";
+        return recordedBy;
+    }
 }
 
 /// <summary>Where a staff member works from a date on: department, workplace, grade, employment category.</summary>

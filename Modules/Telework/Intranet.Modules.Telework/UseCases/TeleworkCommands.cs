@@ -38,22 +38,102 @@ internal sealed class RecordTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
     }
 }
 
-/// <summary>Sets a staff member's last day of employment (退職日), e.g. for staff missing from the latest roster.</summary>
+/// <summary>
+/// Ends a staff member's employment (退職日 = <paramref name="ActiveTo"/>, the last day employed), e.g. for staff
+/// missing from the latest roster. An explicit action: the page has the user type the date and confirm; nothing
+/// is pre-filled. Rules in <see cref="StaffMember.EndEmployment"/> (not before the first day, no telework day
+/// after it). Audited (<c>telework.AuditEntries</c>, StaffMember Modified). Returns what an undo needs.
+/// </summary>
+/// <exception cref="NotFoundException">No such employee number.</exception>
+/// <exception cref="ConcurrencyConflictException"><paramref name="ExpectedVersion"/> is stale.</exception>
+/// <exception cref="RequestValidationException">A rule is broken (field <c>ActiveTo</c>).</exception>
 [RequiresRole(Roles.HumanResources)]
-public sealed record EndDateStaff(string EmployeeNumber, DateOnly ActiveTo, Guid ExpectedVersion) : IRequest<Unit>;
+public sealed record EndDateStaff(string EmployeeNumber, DateOnly ActiveTo, Guid ExpectedVersion) : IRequest<EmploymentEnded>;
 
-internal sealed class EndDateStaffHandler(TeleworkDbContext db, TeleworkFeed feed) : IRequestHandler<EndDateStaff, Unit>
+/// <summary>
+/// Result of <see cref="EndDateStaff"/>: the values before (for <see cref="UndoEndEmployment"/>) and the staff
+/// member's version after the change.
+/// </summary>
+public sealed record EmploymentEnded(string EmployeeNumber, DateOnly ActiveTo, DateOnly? PreviousActiveTo, bool PreviousMissing, Guid Version);
+
+internal sealed class EndDateStaffHandler(TeleworkDbContext db, TeleworkFeed feed) : IRequestHandler<EndDateStaff, EmploymentEnded>
 {
-    public async Task<Unit> Handle(EndDateStaff r, CancellationToken ct)
+    public async Task<EmploymentEnded> Handle(EndDateStaff r, CancellationToken ct)
     {
         var staff = await db.Staff.SingleOrDefaultAsync(s => s.EmployeeNumber == r.EmployeeNumber, ct)
             ?? throw new NotFoundException($"職員番号 {r.EmployeeNumber} は名簿にありません。");
-        if (staff.Version != r.ExpectedVersion) throw new ConcurrencyConflictException("他の利用者がこの職員の情報を先に更新しました。");
-        if (r.ActiveTo < staff.ActiveFrom) throw new RequestValidationException(nameof(EndDateStaff.ActiveTo), "退職日が在職開始日より前です。");
+        if (staff.Version != r.ExpectedVersion) throw new ConcurrencyConflictException("他の利用者がこの職員の情報を先に更新しました。画面を開き直してください。");
         var after = await db.Days.CountAsync(d => d.StaffId == staff.Id && d.Date > r.ActiveTo, ct);
-        if (after > 0)
-            throw new RequestValidationException(nameof(EndDateStaff.ActiveTo), $"退職日より後のテレワーク勤務日が{after}日記録されています。日付を確認してください。");
-        (staff.ActiveTo, staff.MissingFromLastImport) = (r.ActiveTo, false);
+        var (previous, missing) = staff.EndEmployment(r.ActiveTo, after);
+        await db.SaveChangesAsync(ct);
+        await feed.PublishAsync(ct);
+        return new EmploymentEnded(staff.EmployeeNumber, r.ActiveTo, previous, missing, staff.Version);
+    }
+}
+
+/// <summary>
+/// 「元に戻す」 after <see cref="EndDateStaff"/>: restores the previous last day (usually none) and the 「名簿になし」
+/// flag from <paramref name="Ended"/>. Refused when the staff member changed since (someone else, an import).
+/// Audited like any change of the staff member; the plan's figures are recomputed.
+/// </summary>
+/// <exception cref="NotFoundException">No such employee number.</exception>
+/// <exception cref="ConcurrencyConflictException">The staff member changed after the end was saved.</exception>
+[RequiresRole(Roles.HumanResources)]
+public sealed record UndoEndEmployment(EmploymentEnded Ended) : IRequest<Guid>;
+
+internal sealed class UndoEndEmploymentHandler(TeleworkDbContext db, TeleworkFeed feed) : IRequestHandler<UndoEndEmployment, Guid>
+{
+    public async Task<Guid> Handle(UndoEndEmployment r, CancellationToken ct)
+    {
+        var staff = await db.Staff.SingleOrDefaultAsync(s => s.EmployeeNumber == r.Ended.EmployeeNumber, ct)
+            ?? throw new NotFoundException($"職員番号 {r.Ended.EmployeeNumber} は名簿にありません。");
+        if (staff.Version != r.Ended.Version || staff.ActiveTo != r.Ended.ActiveTo)
+            throw new ConcurrencyConflictException("退職日の保存のあとにこの職員の情報が変更されたため、元に戻せません。画面を開き直してください。");
+        staff.RestoreEmployment(r.Ended.PreviousActiveTo, r.Ended.PreviousMissing);
+        await db.SaveChangesAsync(ct);
+        await feed.PublishAsync(ct);
+        return staff.Version;
+    }
+}
+
+/// <summary>
+/// Deletes one wrongly entered telework day of a staff member. Telework days are not audited row by row (imports
+/// bring hundreds of thousands), so the deletion writes its own entry in <c>telework.AuditEntries</c>: who, when,
+/// and every value of the deleted day (EntityType <c>TeleworkDay</c>, Action <c>Deleted</c>, key
+/// <c>employee number/date</c>). The plan's figures are recomputed.
+/// </summary>
+/// <exception cref="NotFoundException">No such employee number, or no day recorded on <paramref name="Date"/>.</exception>
+[RequiresRole(Roles.HumanResources)]
+public sealed record DeleteTeleworkDay(string EmployeeNumber, DateOnly Date) : IRequest<Unit>;
+
+internal sealed class DeleteTeleworkDayHandler(TeleworkDbContext db, ICurrentUser user, TimeProvider clock, TeleworkFeed feed) : IRequestHandler<DeleteTeleworkDay, Unit>
+{
+    public async Task<Unit> Handle(DeleteTeleworkDay r, CancellationToken ct)
+    {
+        var staff = await db.Staff.AsNoTracking().SingleOrDefaultAsync(s => s.EmployeeNumber == r.EmployeeNumber, ct)
+            ?? throw new NotFoundException($"職員番号 {r.EmployeeNumber} は名簿にありません。");
+        var day = await db.Days.SingleOrDefaultAsync(d => d.StaffId == staff.Id && d.Date == r.Date, ct)
+            ?? throw new NotFoundException($"{r.Date:yyyy/MM/dd} のテレワーク勤務日は記録されていません。");
+        db.Days.Remove(day);
+        var changes = new SortedDictionary<string, object?[]>(StringComparer.Ordinal)
+        {
+            ["EmployeeNumber"] = [staff.EmployeeNumber, null],
+            ["Date"] = [day.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), null],
+            ["Type"] = [day.Type.ToString(), null],
+            ["DayFraction"] = [day.DayFraction, null],
+            ["ManagerTrial"] = [day.ManagerTrial, null],
+            ["RecordedBy"] = [day.RecordedBy, null],
+            ["RecordedAt"] = [day.RecordedAt, null],
+        };
+        db.AuditEntries.Add(new Intranet.Shared.Auditing.AuditEntry
+        {
+            At = clock.GetUtcNow(), UserName = user.Name, EntityType = nameof(TeleworkDay), Action = "Deleted",
+            EntityKey = $"{staff.EmployeeNumber}/{day.Date:yyyy-MM-dd}",
+            Changes = System.Text.Json.JsonSerializer.Serialize(changes, new System.Text.Json.JsonSerializerOptions
+            {
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            }),
+        });
         await db.SaveChangesAsync(ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
