@@ -14,17 +14,6 @@ namespace Intranet.ComponentTests;
 /// </summary>
 public sealed class EntryGridTests : BunitContext
 {
-    private sealed class FakeUseCases(Func<object, object> handle) : IUseCases
-    {
-        public List<object> Sent { get; } = [];
-
-        public Task<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default)
-        {
-            Sent.Add(request);
-            return Task.FromResult((TResponse)handle(request));
-        }
-    }
-
     private static readonly EntrySheet Sheet = new("hadano-ict-2021", "はだのICT活用推進計画", 2021, [2021, 2022, 2023], "広報広聴課",
         ["広報広聴課"], CanChooseDepartment: false, IsAdministrator: false,
         [
@@ -49,7 +38,7 @@ public sealed class EntryGridTests : BunitContext
     [Fact]
     public void Shows_the_rows_the_owed_count_and_fed_values_read_only()
     {
-        Services.AddSingleton<IUseCases>(new FakeUseCases(_ => Sheet));
+        Services.AddSingleton<IUseCases>(new FakeUseCases { Answer = _ => Sheet });
         var cut = RenderGrid();
 
         Assert.Contains("未入力 1件", cut.Find(".entry-owed").TextContent);
@@ -65,7 +54,7 @@ public sealed class EntryGridTests : BunitContext
     [Fact]
     public void Sends_only_changed_rows_and_shows_each_rows_error_and_a_summary()
     {
-        var useCases = new FakeUseCases(request => request switch
+        var useCases = new FakeUseCases { Answer = request => request switch
         {
             GetEntrySheet => Sheet,
             RecordActuals => new EntrySaveResult(false, [],
@@ -74,7 +63,7 @@ public sealed class EntryGridTests : BunitContext
                 new EntryRowError("1-2-(1)-2", "実績値", "YouTube チャンネル登録者数: 他の利用者が先に更新しました (現在の値: 2,050人)。", EntryErrorKind.Conflict),
             ]),
             _ => throw new InvalidOperationException(request.GetType().Name),
-        });
+        } };
         Services.AddSingleton<IUseCases>(useCases);
         var cut = RenderGrid();
 

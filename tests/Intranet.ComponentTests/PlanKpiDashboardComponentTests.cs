@@ -76,7 +76,7 @@ public sealed class PlanKpiDashboardComponentTests : BunitContext
     public void Dashboard_counts_and_cells_link_to_the_list_of_exactly_those_indicators()
     {
         var view = TestPlan.Dashboard();
-        Services.AddSingleton<IUseCases>(new FakeUseCases(view));
+        Services.AddSingleton<IUseCases>(new FakeUseCases { Answer = r => r is GetDashboard ? view : throw new NotSupportedException(r.GetType().Name) });
         Services.GetRequiredService<NavigationManager>().NavigateTo("/dashboard?plan=test-plan&fy=2021");
 
         SetRendererInfo(new RendererInfo("Server", true));
@@ -106,12 +106,6 @@ public sealed class PlanKpiDashboardComponentTests : BunitContext
         // Chart bars: one per measure, full label.
         var chart = cut.FindComponent<StatusChart>();
         Assert.Equal(["1-1 窓口の改善"], chart.Instance.Groups.Select(g => g.Group));
-    }
-
-    private sealed class FakeUseCases(DashboardView view) : IUseCases
-    {
-        public Task<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default) =>
-            request is GetDashboard ? Task.FromResult((TResponse)(object)view) : throw new NotSupportedException(request.GetType().Name);
     }
 
     /// <summary>A plan of one policy, one measure, one project and three indicators over FY2021–FY2023.</summary>

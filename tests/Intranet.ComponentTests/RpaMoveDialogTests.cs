@@ -23,19 +23,6 @@ public sealed class RpaMoveDialogTests : BunitContext
     private static readonly DateOnly Today = new(2026, 11, 30);
     private static readonly Guid Version = Guid.NewGuid();
 
-    /// <summary>Answers the pages' requests with <see cref="Handler"/> and records them.</summary>
-    private sealed class FakeUseCases : IUseCases
-    {
-        public Func<object, object> Handler { get; set; } = _ => throw new InvalidOperationException();
-        public List<object> Sent { get; } = [];
-
-        public Task<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default)
-        {
-            Sent.Add(request);
-            return Task.FromResult((TResponse)Handler(request));
-        }
-    }
-
     private readonly FakeUseCases _useCases = new();
 
     public RpaMoveDialogTests()
@@ -56,7 +43,7 @@ public sealed class RpaMoveDialogTests : BunitContext
     [Fact]
     public void A_refused_date_is_shown_in_the_dialog_at_its_top_and_beside_the_field()
     {
-        _useCases.Handler = r => r is MoveCase ? throw new RequestValidationException("On", "未来の日付は指定できません。") : throw new InvalidOperationException();
+        _useCases.Answer = r => r is MoveCase ? throw new RequestValidationException("On", "未来の日付は指定できません。") : throw new InvalidOperationException();
         var dialog = Render<MoveCaseDialog>(p => p
             .Add(d => d.Code, "RPA-006").Add(d => d.Title, "研修受講者名簿の作成").Add(d => d.From, CaseStatus.Idea)
             .Add(d => d.To, CaseStatus.Assessment).Add(d => d.Moves, Card(CaseStatus.Idea).Moves).Add(d => d.Version, Version)
@@ -81,7 +68,7 @@ public sealed class RpaMoveDialogTests : BunitContext
     public void A_refused_move_keeps_the_card_and_an_accepted_one_moves_it_and_notifies()
     {
         var moved = false;
-        _useCases.Handler = r => r switch
+        _useCases.Answer = r => r switch
         {
             GetPipelineBoard => Board(moved ? CaseStatus.Assessment : CaseStatus.Idea),
             MoveCase { On: var on } when on > Today => throw new RequestValidationException("On", "未来の日付は指定できません。"),

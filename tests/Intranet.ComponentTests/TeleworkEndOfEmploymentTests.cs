@@ -8,25 +8,6 @@ using Radzen.Blazor;
 
 namespace Intranet.ComponentTests;
 
-/// <summary>Records the requests a component sends and answers them with <see cref="Answer"/>.</summary>
-public sealed class FakeUseCases : IUseCases
-{
-    /// <summary>Every request sent, in order.</summary>
-    public List<object> Sent { get; } = [];
-
-    /// <summary>The response for a request (default: null / Unit).</summary>
-    public Func<object, object?> Answer { get; set; } = _ => null;
-
-    /// <inheritdoc />
-    public Task<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default)
-    {
-        Sent.Add(request);
-        var answer = Answer(request);
-        if (answer is Exception e) return Task.FromException<TResponse>(e);
-        return Task.FromResult(answer is TResponse r ? r : default!);
-    }
-}
-
 /// <summary>
 /// Issue #8 (人事担当): ending an employment is an explicit action — no date pre-filled, a confirmation before anything is
 /// sent, and 「元に戻す」 offered afterwards.

@@ -93,7 +93,9 @@ public sealed class PageArchitectureTests
         {
             var mode = page.GetCustomAttributes(inherit: true).OfType<RenderModeAttribute>().FirstOrDefault()?.Mode;
             var isAccount = page.Namespace == AccountNamespace;
-            var staticOnly = isAccount || page.Name is "Error" or "StatusPage" or "NotFound";
+            // Static by design: account pages set the cookie, error/status pages set the response code, and the old
+            // one-value entry URL answers with a redirect to the year's grid.
+            var staticOnly = isAccount || page.Name is "Error" or "StatusPage" or "NotFound" or "ActualEntry";
             if (staticOnly && mode is not null) wrong.Add($"{page.FullName} must stay static (it needs the HTTP response)");
             if (!staticOnly && mode is not InteractiveServerRenderMode) wrong.Add($"{page.FullName} is not interactive (@rendermode InteractiveServer)");
         }
