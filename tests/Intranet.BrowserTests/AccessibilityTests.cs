@@ -69,25 +69,5 @@ public sealed class AccessibilityTests(IntranetHostFixture host, ITestOutputHelp
         }
     }
 
-    private async Task AssertNoBlockingViolationsAsync(IPage page, string name)
-    {
-        var result = await page.RunAxe();
-        var report = new StringBuilder();
-        foreach (var v in result.Violations)
-        {
-            report.AppendLine($"[{v.Impact}] {v.Id}: {v.Help} ({v.HelpUrl}) — {v.Nodes.Length} node(s)");
-            foreach (var node in v.Nodes.Take(5))
-                report.AppendLine($"    {node.Target}  {Shorten(node.Html)}");
-        }
-        output.WriteLine($"axe on {name} ({page.Url}): {result.Violations.Length} violation(s), {result.Passes.Length} passes, " +
-                         $"{result.Incomplete.Length} incomplete");
-        output.WriteLine(report.ToString());
-
-        var blocking = result.Violations.Where(v => Blocking.Contains(v.Impact)).ToList();
-        Assert.True(blocking.Count == 0,
-            $"axe found {blocking.Count} serious/critical violation(s) on {name} ({page.Url}):\n{report}");
-    }
-
-    private static string Shorten(string? html) =>
-        html is null ? "" : html.Length <= 160 ? html : html[..160] + "…";
+    private Task AssertNoBlockingViolationsAsync(IPage page, string name) => Axe.AssertNoSeriousViolationsAsync(page, name, output.WriteLine);
 }

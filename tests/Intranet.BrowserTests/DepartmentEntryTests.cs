@@ -57,17 +57,5 @@ public sealed class DepartmentEntryTests(IntranetHostFixture host, ITestOutputHe
         await Expect(page.Locator("main")).Not.ToContainTextAsync("1-2-(1)-1:");   // no internal codes for a department user
     }
 
-    private async Task AssertNoBlockingViolationsAsync(Microsoft.Playwright.IPage page)
-    {
-        var result = await page.RunAxe();
-        var report = new StringBuilder();
-        foreach (var v in result.Violations)
-        {
-            report.AppendLine($"[{v.Impact}] {v.Id}: {v.Help} — {v.Nodes.Length} node(s)");
-            foreach (var node in v.Nodes.Take(5)) report.AppendLine($"    {node.Target}  {node.Html?[..Math.Min(160, node.Html.Length)]}");
-        }
-        output.WriteLine($"axe on the entry grid: {result.Violations.Length} violation(s)\n{report}");
-        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s):\n{report}");
-    }
+    private Task AssertNoBlockingViolationsAsync(Microsoft.Playwright.IPage page) => Axe.AssertNoSeriousViolationsAsync(page, "the entry grid", output.WriteLine);
 }

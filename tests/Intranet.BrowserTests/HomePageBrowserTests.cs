@@ -42,7 +42,7 @@ public sealed class HomePageBrowserTests(IntranetHostFixture host, ITestOutputHe
 
         if (role == "Department")
         {
-            await HostChecks.AssertNoSeriousAxeViolationsAsync(page, "home (department)", output.WriteLine);
+            await Axe.AssertNoSeriousViolationsAsync(page, "home (department)", output.WriteLine);
             await Pages.SaveScreenshotAsync(page, "home-department.png");
         }
     }

@@ -260,15 +260,7 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
 
     private static int FiscalYearOf(DateTime now) => now.Month >= 4 ? now.Year : now.Year - 1;
 
-    private async Task AssertNoBlockingViolationsAsync(IPage page, string name)
-    {
-        var result = await page.RunAxe();
-        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        var report = string.Join("\n", result.Violations.Select(v => $"[{v.Impact}] {v.Id}: {v.Help} — " +
-            string.Join(" | ", v.Nodes.Take(5).Select(n => $"{n.Target} {(n.Html.Length > 160 ? n.Html[..160] : n.Html)}"))));
-        output.WriteLine($"axe on {name} ({page.Url}): {result.Violations.Length} violation(s)\n{report}");
-        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s) on {name} ({page.Url}):\n{report}");
-    }
+    private Task AssertNoBlockingViolationsAsync(IPage page, string name) => Axe.AssertNoSeriousViolationsAsync(page, name, output.WriteLine);
 
     /// <summary>The cell of a monthly table row (開催 / ペーパーレス / 率) under header column <paramref name="column"/> (1 = April).</summary>
     private static ILocator MonthCell(ILocator table, string rowHeader, int column) =>

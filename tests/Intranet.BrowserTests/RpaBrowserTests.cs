@@ -282,16 +282,7 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         await Expect(dialog).ToHaveCountAsync(0);
     }
 
-    private async Task AssertNoBlockingAxeViolationsAsync(IPage page, string name)
-    {
-        var result = await page.RunAxe();
-        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        foreach (var v in result.Violations)
-            output.WriteLine($"axe on {name}: [{v.Impact}] {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}");
-        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s) on {name} ({page.Url}): " +
-            string.Join("; ", blocking.Select(v => $"{v.Id}: {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
-        output.WriteLine($"axe on {name}: {result.Violations.Length} violation(s), none serious or critical");
-    }
+    private Task AssertNoBlockingAxeViolationsAsync(IPage page, string name) => Axe.AssertNoSeriousViolationsAsync(page, name, output.WriteLine);
 
     /// <summary>
     /// Clicks a submit button, then waits for <paramref name="done"/> or a validation/error message; fails with

@@ -190,15 +190,7 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         await Expect(page.Locator("[data-figure=headcount]")).ToHaveTextAsync(headcount);
     }
 
-    private async Task AssertNoBlockingViolationsAsync(IPage page, string name)
-    {
-        var result = await page.RunAxe();
-        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        var report = string.Join("\n", result.Violations.Select(v => $"[{v.Impact}] {v.Id}: {v.Help} — " +
-            string.Join(" | ", v.Nodes.Take(5).Select(n => $"{n.Target} {(n.Html.Length > 160 ? n.Html[..160] : n.Html)}"))));
-        output.WriteLine($"axe on {name} ({page.Url}): {result.Violations.Length} violation(s)\n{report}");
-        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s) on {name} ({page.Url}):\n{report}");
-    }
+    private Task AssertNoBlockingViolationsAsync(IPage page, string name) => Axe.AssertNoSeriousViolationsAsync(page, name, output.WriteLine);
 
     /// <summary>After HR's imports: a Viewer sees the aggregates, and is sent to access denied for individual records.</summary>
     private async Task ViewerScenarioAsync()

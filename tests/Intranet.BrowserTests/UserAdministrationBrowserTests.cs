@@ -24,7 +24,7 @@ public sealed class UserAdministrationBrowserTests(IntranetHostFixture host, ITe
         await Pages.LoginAsync(page, AdminEmail, AdminPassword);
         await Pages.GotoInteractiveAsync(page, "/admin/users");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "利用者管理", Level = 1 })).ToBeVisibleAsync();
-        await HostChecks.AssertNoSeriousAxeViolationsAsync(page, "users", output.WriteLine);
+        await Axe.AssertNoSeriousViolationsAsync(page, "users", output.WriteLine);
 
         // Edit the department user's department: chosen from the list of departments.
         await page.GetByRole(AriaRole.Button, new() { Name = "dept-user@intranet.local を編集" }).ClickAsync();
@@ -65,24 +65,5 @@ public sealed class UserAdministrationBrowserTests(IntranetHostFixture host, ITe
         await leaver.Locator("#password").FillAsync("leaver-pass-2026");
         await leaver.GetByRole(AriaRole.Button, new() { Name = "ログイン", Exact = true }).ClickAsync();
         await Expect(leaver.Locator(".rz-alert")).ToContainTextAsync("利用停止されています");
-    }
-}
-
-/// <summary>Checks shared by the host's browser tests.</summary>
-public static class HostChecks
-{
-    /// <summary>Runs axe-core on the current page; fails on any violation of impact serious or critical.</summary>
-    public static async Task AssertNoSeriousAxeViolationsAsync(IPage page, string name, Action<string>? log = null)
-    {
-        var result = await page.RunAxe();
-        var report = new StringBuilder();
-        foreach (var v in result.Violations)
-        {
-            report.AppendLine($"[{v.Impact}] {v.Id}: {v.Help} — {v.Nodes.Length} node(s)");
-            foreach (var node in v.Nodes.Take(5)) report.AppendLine($"    {node.Target}  {node.Html?[..Math.Min(node.Html.Length, 160)]}");
-        }
-        log?.Invoke($"axe on {name} ({page.Url}): {result.Violations.Length} violation(s)\n{report}");
-        var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(blocking.Count == 0, $"axe found {blocking.Count} serious/critical violation(s) on {name} ({page.Url}):\n{report}");
     }
 }

@@ -45,4 +45,21 @@ public static class Fmt
 
     /// <summary>An instant in Japan time: 「2026/11/30 14:05」.</summary>
     public static string Time(DateTimeOffset? instant) => instant is { } i ? i.ToJapanTimeText() : Empty;
+
+    /// <summary>
+    /// Who recorded something, in words for users (never an internal actor name): a file import run in the
+    /// background for a person is stored as <c>system (for user@…)</c> (<see cref="Security.HttpCurrentUser.ActOnBehalfOf"/>)
+    /// and shown as 「user@… (一括取込)」; the command line, jobs and demo data (<c>system</c>, <c>system:cli</c>,
+    /// <c>system:job</c>) as 「一括取込 (管理コマンド)」; a person's e-mail as it is.
+    /// </summary>
+    public static string Actor(string? recordedBy)
+    {
+        if (string.IsNullOrWhiteSpace(recordedBy)) return Empty;
+        const string prefix = Security.HttpCurrentUser.SystemName + " (for ";
+        if (recordedBy.StartsWith(prefix, StringComparison.Ordinal) && recordedBy.EndsWith(')'))
+            return recordedBy[prefix.Length..^1] + " (一括取込)";
+        if (recordedBy == Security.HttpCurrentUser.SystemName || recordedBy.StartsWith(Security.HttpCurrentUser.SystemName + ":", StringComparison.Ordinal))
+            return "一括取込 (管理コマンド)";
+        return recordedBy;
+    }
 }

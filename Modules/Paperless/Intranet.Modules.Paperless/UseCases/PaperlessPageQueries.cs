@@ -1,3 +1,4 @@
+using Intranet.Shared.Web;
 using Intranet.Modules.Paperless.Domain;
 using Intranet.Modules.Paperless.Import;
 using Intranet.Modules.PlanKpi.Contracts;
@@ -145,7 +146,7 @@ internal sealed class GetBodySessionsHandler(PaperlessQueries queries, Paperless
                    && choices.Contains(new FiscalYear(fy)) ? new FiscalYear(fy) : current;
         SessionRow Row(MeetingSession s) => new(s.HeldOn, s.Sequence, s.Format, s.Materials, s.Attendees, s.SheetsPrinted,
             PaperlessRules.SheetsSaved(PaperlessRules.BaselineOn(body.Baselines, s.HeldOn), s.Attendees, s.SheetsPrinted),
-            PaperlessRules.IsPaperless(s.Format, s.Materials), s.TabletsUsed, s.Note, RecorderLabel.Of(s.RecordedBy), s.Version);
+            PaperlessRules.IsPaperless(s.Format, s.Materials), s.TabletsUsed, s.Note, Fmt.Actor(s.RecordedBy), s.Version);
         var inYear = sessions.Where(s => year.Contains(s.HeldOn)).ToList();
         return new BodySessions(
             new BodyInfo(body.Code, body.Name, body.Category, PaperlessRules.Label(body.Category), body.OrganizingDepartment, body.UsualAttendees),

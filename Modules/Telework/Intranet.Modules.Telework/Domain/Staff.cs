@@ -49,24 +49,6 @@ public sealed class StaffMember : IAudited, IVersioned
         (ActiveTo, MissingFromLastImport) = (previousActiveTo, previousMissing);
 }
 
-/// <summary>Who recorded something, in words for users (no internal actor names).</summary>
-public static class RecorderLabel
-{
-    /// <summary>
-    /// <c>system (for hr@example.jp)</c> (an upload run in the background for that person) → 「hr@example.jp (一括取込)」;
-    /// <c>system</c>, <c>system:cli</c> or <c>system:job</c> (the admin command line, a job, the demo data) → 「一括取込 (管理コマンド)」;
-    /// a person's e-mail stays as it is.
-    /// </summary>
-    public static string Of(string? recordedBy)
-    {
-        if (string.IsNullOrWhiteSpace(recordedBy)) return "—";
-        const string prefix = "system (for ";
-        if (recordedBy.StartsWith(prefix, StringComparison.Ordinal) && recordedBy.EndsWith(')'))
-            return recordedBy[prefix.Length..^1] + " (一括取込)";
-        if (recordedBy == "system" || recordedBy.StartsWith("system:", StringComparison.Ordinal)) return "一括取込 (管理コマンド)";
-        return recordedBy;
-    }
-}
 
 /// <summary>Where a staff member works from a date on: department, workplace, grade, employment category.</summary>
 public sealed class StaffAssignment : IAudited

@@ -1,3 +1,4 @@
+using Intranet.Shared.Web;
 using Intranet.Modules.Telework.Data;
 using Intranet.Modules.Telework.Domain;
 using Intranet.Modules.Telework.Import;
@@ -91,7 +92,7 @@ public sealed record StaffDetail(string EmployeeNumber, string Name, DateOnly Ac
 /// <summary>An assignment: from, 所属, 勤務場所, 種類, 管理職, 雇用区分, 対象 (null reason = eligible).</summary>
 public sealed record AssignmentRow(DateOnly From, string Department, string Workplace, string WorkplaceType, bool IsManager, string EmploymentCategory, string? IneligibleReason);
 
-/// <summary>A telework day: date, type (Japanese label), day fraction (0–1), manager trial, who recorded it in words (<see cref="RecorderLabel"/>).</summary>
+/// <summary>A telework day: date, type (Japanese label), day fraction (0–1), manager trial, who recorded it in words (<see cref="Fmt.Actor"/>).</summary>
 public sealed record DayRow(DateOnly Date, string Type, decimal DayFraction, bool ManagerTrial, string RecordedBy, DateTimeOffset RecordedAt);
 
 internal sealed class GetStaffMemberHandler(TeleworkDbContext db) : IRequestHandler<GetStaffMember, StaffDetail>
@@ -102,7 +103,7 @@ internal sealed class GetStaffMemberHandler(TeleworkDbContext db) : IRequestHand
             ?? throw new NotFoundException($"職員番号 {r.EmployeeNumber} は名簿にありません。");
         var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
         var days = (await db.Days.AsNoTracking().Where(d => d.StaffId == staff.Id).ToListAsync(ct)).OrderByDescending(d => d.Date)
-            .Select(d => new DayRow(d.Date, TeleworkRules.Label(d.Type), d.DayFraction, d.ManagerTrial, RecorderLabel.Of(d.RecordedBy), d.RecordedAt)).ToList();
+            .Select(d => new DayRow(d.Date, TeleworkRules.Label(d.Type), d.DayFraction, d.ManagerTrial, Fmt.Actor(d.RecordedBy), d.RecordedAt)).ToList();
         var assignments = staff.Assignments.OrderBy(a => a.From)
             .Select(a => new AssignmentRow(a.From, a.Department, a.Workplace, a.WorkplaceType, a.IsManager, a.EmploymentCategory, TeleworkRules.IneligibleReason(a, rules))).ToList();
         return new StaffDetail(staff.EmployeeNumber, staff.Name, staff.ActiveFrom, staff.ActiveTo, staff.MissingFromLastImport, staff.Version, assignments, days);

@@ -21,18 +21,6 @@ public static partial class RpaFormat
     /// <summary>Link to a case page.</summary>
     public static string CaseHref(string code) => "/rpa/cases/" + Uri.EscapeDataString(code);
 
-    /// <summary>
-    /// Who recorded something, as people read it: an import run in the background on behalf of a user is stored as
-    /// <c>system (for user@…)</c> and shown as 「user@… (ファイル取込)」; the command line and jobs as 「システム (自動処理)」.
-    /// </summary>
-    public static string Who(string? by)
-    {
-        if (string.IsNullOrWhiteSpace(by)) return Fmt.Empty;
-        var m = OnBehalfOf().Match(by);
-        if (m.Success) return m.Groups[1].Value + " (ファイル取込)";
-        return by.StartsWith("system", StringComparison.Ordinal) ? "システム (自動処理)" : by;
-    }
-
-    [GeneratedRegex(@"^system \(for (.+)\)$")]
-    private static partial Regex OnBehalfOf();
+    /// <summary>Who recorded something, as people read it (<see cref="Fmt.Actor"/>).</summary>
+    public static string Who(string? by) => Fmt.Actor(by);
 }
