@@ -57,5 +57,34 @@ public sealed class DepartmentEntryTests(IntranetHostFixture host, ITestOutputHe
         await Expect(page.Locator("main")).Not.ToContainTextAsync("1-2-(1)-1:");   // no internal codes for a department user
     }
 
+    /// <summary>
+    /// The connection goes away while a value is typed but not saved (a laptop closed past the circuit's retention):
+    /// the Japanese banner says so, and after 「再開する」 .NET 10 resumes the circuit from its persisted state, so the
+    /// grid shows the typed value and note again, still unsaved.
+    /// </summary>
+    [Fact]
+    public async Task Unsaved_input_survives_a_paused_and_resumed_connection()
+    {
+        const string email = "pr-dept-reconnect@intranet.local";
+        output.WriteLine(await host.CreateUserAsync(email, Password, "Department", "広報広聴課"));
+        var page = await host.NewPageAsync();
+        await Pages.LoginAsync(page, email, Password);
+        await page.GotoAsync("/plans/hadano-ict-2021/entry?fy=2023");
+        await Pages.WaitForEntryGridAsync(page, 2023);
+        await Pages.FillEntryRowAsync(page, "1-2-(1)-1", "8,100", "再接続テスト");
+        await Expect(page.Locator("#entry-save")).ToContainTextAsync("(1件)");
+
+        Assert.True(await page.EvaluateAsync<bool>("Blazor.pauseCircuit()"), "the circuit could not be paused");
+        var banner = page.Locator("#components-reconnect-modal");
+        await Expect(banner).ToBeVisibleAsync();
+        await Expect(banner).ToContainTextAsync("接続を一時停止しています");
+        await banner.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "再開する" }).ClickAsync();
+        await Expect(banner).ToBeHiddenAsync();
+
+        await Expect(page.Locator("input.entry-value[data-indicator=\"1-2-(1)-1\"]")).ToHaveValueAsync("8,100");
+        await Expect(page.Locator("input.entry-note[data-indicator=\"1-2-(1)-1\"]")).ToHaveValueAsync("再接続テスト");
+        await Expect(page.Locator("#entry-save")).ToContainTextAsync("(1件)");
+    }
+
     private Task AssertNoBlockingViolationsAsync(Microsoft.Playwright.IPage page) => Axe.AssertNoSeriousViolationsAsync(page, "the entry grid", output.WriteLine);
 }

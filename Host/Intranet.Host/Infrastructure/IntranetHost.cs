@@ -95,6 +95,7 @@ public static class IntranetHost
             o.PersistedCircuitInMemoryRetentionPeriod = TimeSpan.FromHours(2);
         });
         services.AddIntranetUseCases();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);

@@ -148,7 +148,7 @@ public static class KpiExport
                     N(y.TargetValue), y.TargetText ?? "", N(y.Actual?.Value), N(y.Evaluation.AchievementRate),
                     KpiRules.Label(y.Evaluation.Status),
                     y.Actual?.Note ?? "",
-                    y.Actual is { } a ? (a.IsFed ? Formats.FeedLabel(a.Source) : a.Source) : r.Indicator.MetricKey is not null ? Formats.FeedLabel(r.Feed?.SourceModule) : "",
+                    y.Actual is { } a ? (a.IsFed ? Formats.FeedLabel(a.Source) : Fmt.Actor(a.Source)) : r.Indicator.MetricKey is not null ? Formats.FeedLabel(r.Feed?.SourceModule) : "",
                     string.Join("、", r.LeadDepartments),
                 ]);
             }

@@ -61,7 +61,7 @@ public static partial class Formats
     /// <summary>Where an actual came from: 「RPA台帳 (自動連携) 2026/11/21 14:05」 or 「user@… 2026/11/21 14:05」.</summary>
     public static string Source(ActualInfo a) => a.IsFed
         ? $"{a.Source} (自動連携) {Fmt.Time(a.At)}"
-        : $"{a.Source} {Fmt.Time(a.At)}";
+        : $"{Fmt.Actor(a.Source)} {Fmt.Time(a.At)}";
 
     /// <summary>How a bound indicator gets its actual, in words: 「RPA台帳から自動連携」 (no metric key).</summary>
     public static string FeedLabel(string? sourceModule) => $"{sourceModule ?? "未導入のモジュール"}から自動連携";
