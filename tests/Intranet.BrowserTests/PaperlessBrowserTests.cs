@@ -16,7 +16,6 @@ namespace Intranet.BrowserTests;
 /// </summary>
 public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
 {
-    private const string DashboardFy2022 = "/dashboard?plan=hadano-ict-2021&fy=2022";
     private const string ExecutiveRateIndicator = "2-2-(1)-1";   // 庁議のペーパーレス化率(WEB会議含む), FY2022 target 100%
     private const string Department = "総合政策課";
     private const string OtherDepartment = "情報システム課";
@@ -38,7 +37,7 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
         await Pages.LoginAsync(page, email, password);
 
         // Before: nothing has been fed for FY2022.
-        await OpenDashboardFy2022Async(page);
+        await Pages.OpenDashboardAsync(page, 2022);
         var card = Pages.IndicatorCard(page, ExecutiveRateIndicator);
         await Expect(card).ToContainTextAsync("庁議のペーパーレス化率(WEB会議含む)");
         await Expect(card).ToContainTextAsync("目標 100%");
@@ -122,7 +121,7 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
         await Expect(listRow).ToContainTextAsync(Department);
 
         // Dashboard FY2022: 2 of 4 paperless = 50%, fed by the module; FY2022 is over and below target.
-        await OpenDashboardFy2022Async(page);
+        await Pages.OpenDashboardAsync(page, 2022);
         await Expect(card).ToContainTextAsync("目標 100%");
         await Expect(card).ToContainTextAsync("実績 50.0%");
         await Expect(card).ToContainTextAsync("達成率 50.0%");
@@ -265,12 +264,6 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
     /// <summary>The cell of a monthly table row (開催 / ペーパーレス / 率) under header column <paramref name="column"/> (1 = April).</summary>
     private static ILocator MonthCell(ILocator table, string rowHeader, int column) =>
         table.Locator("tbody tr", new() { Has = table.Page.Locator($"th[scope=row]:text-is('{rowHeader}')") }).Locator("td").Nth(column - 1);
-
-    private static async Task OpenDashboardFy2022Async(IPage page)
-    {
-        await page.GotoAsync(DashboardFy2022);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "指標ダッシュボード", Level = 1 })).ToBeVisibleAsync();
-    }
 
     /// <summary>Runs a scenario; when it fails, prints what the host logged (server errors show only there).</summary>
     private async Task WithHostLogOnFailureAsync(Func<Task> scenario)

@@ -15,7 +15,6 @@ namespace Intranet.BrowserTests;
 /// </summary>
 public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
 {
-    private const string DashboardFy2022 = "/dashboard?plan=hadano-ict-2021&fy=2022";
     private const string CountIndicator = "2-1-(1)-1";   // 適用業務数(累積), FY2022 target 6業務
     private const string HoursIndicator = "2-1-(1)-2";   // 削減時間(累積), FY2022 target 1,500時間
     private const string Department = "戸籍住民課";
@@ -37,7 +36,7 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         await Pages.LoginAsync(page, email, password);
 
         // Before: nothing has been fed for FY2022.
-        await OpenDashboardFy2022Async(page);
+        await Pages.OpenDashboardAsync(page, 2022);
         var countCard = Pages.IndicatorCard(page, CountIndicator);
         var hoursCard = Pages.IndicatorCard(page, HoursIndicator);
         await Expect(countCard).ToContainTextAsync("目標 6業務");
@@ -188,7 +187,7 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         await AssertNoBlockingAxeViolationsAsync(page, "RPA registry");
 
         // Dashboard FY2022: 1 process (production since 2022-05-01), 25 hours, both fed by RPA台帳.
-        await OpenDashboardFy2022Async(page);
+        await Pages.OpenDashboardAsync(page, 2022);
         await Expect(countCard).ToContainTextAsync("目標 6業務");
         await Expect(countCard).ToContainTextAsync("実績 1業務");
         await Expect(countCard).ToContainTextAsync("入力元: RPA台帳");
@@ -250,12 +249,6 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
             output.WriteLine(host.HostLog);
             throw;
         }
-    }
-
-    private static async Task OpenDashboardFy2022Async(IPage page)
-    {
-        await page.GotoAsync(DashboardFy2022);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "指標ダッシュボード", Level = 1 })).ToBeVisibleAsync();
     }
 
     /// <summary>The 状態 fact of the case page (<c>dt 状態 + dd strong</c>).</summary>

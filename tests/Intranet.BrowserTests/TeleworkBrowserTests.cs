@@ -17,7 +17,6 @@ namespace Intranet.BrowserTests;
 /// </summary>
 public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHelper output) : IClassFixture<IntranetHostFixture>
 {
-    private const string DashboardFy2025 = "/dashboard?plan=hadano-ict-2021&fy=2025";
     private const string Indicator = "2-3-(1)-1";
 
     [Fact]
@@ -62,7 +61,7 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         await Pages.LoginAsync(page, email, password);
 
         // Before: nothing fed for FY2025.
-        await OpenDashboardAsync(page);
+        await Pages.OpenDashboardAsync(page, 2025);
         var card = Pages.IndicatorCard(page, Indicator);
         await Expect(card).ToContainTextAsync("テレワーク勤務を行った職員の割合");
         await Expect(card).ToContainTextAsync("目標 25%");
@@ -101,7 +100,7 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         await AssertNoBlockingViolationsAsync(page, "overview");
 
         // The dashboard: 25% of a 25% target, fed by テレワーク管理; FY2025 is over, so 達成.
-        await OpenDashboardAsync(page);
+        await Pages.OpenDashboardAsync(page, 2025);
         await Expect(card).ToContainTextAsync("目標 25%");
         await Expect(card).ToContainTextAsync("実績 25.0%");
         await Expect(card).ToContainTextAsync("入力元: テレワーク管理");
@@ -254,12 +253,6 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         output.WriteLine($"{kind} import: " + await page.Locator(".message-ok").InnerTextAsync());
         await Expect(page.Locator("body")).Not.ToContainTextAsync(".csv");   // no file names on user pages
         await AssertNoBlockingViolationsAsync(page, "import status");
-    }
-
-    private static async Task OpenDashboardAsync(IPage page)
-    {
-        await page.GotoAsync(DashboardFy2025);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "指標ダッシュボード", Level = 1 })).ToBeVisibleAsync();
     }
 
     private async Task WithHostLogOnFailureAsync(Func<Task> scenario)

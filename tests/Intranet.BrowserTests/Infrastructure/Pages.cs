@@ -73,11 +73,15 @@ public static class Pages
     public static ILocator IndicatorSection(IPage page, string indicatorCode) =>
         page.Locator($"section.indicator-card[aria-labelledby=\"ind-{indicatorCode}\"]");
 
-    /// <summary>Opens the dashboard for FY2021 of the Hadano plan and checks it is the dashboard.</summary>
-    public static async Task OpenDashboardAsync(IPage page)
+    /// <summary>
+    /// Opens the dashboard of the Hadano plan for <paramref name="fiscalYear"/>, checks it is the dashboard and waits until
+    /// it runs interactively (the interactive render replaces the prerendered list, so scroll only after this).
+    /// </summary>
+    public static async Task OpenDashboardAsync(IPage page, int fiscalYear = 2021)
     {
-        await page.GotoAsync(DashboardFy2021);
+        await page.GotoAsync($"/dashboard?plan={PlanCode}&fy={fiscalYear}");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "指標ダッシュボード", Level = 1 })).ToBeVisibleAsync();
+        await WaitForInteractiveAsync(page);
     }
 
     /// <summary>Opens project 1-2-(1) of the Hadano plan.</summary>
