@@ -24,18 +24,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : IdentityD
     {
         base.OnModelCreating(builder);
         builder.Entity<ApplicationUser>().Ignore(u => u.IsDisabled);
-        builder.Entity<AuditEntry>(e =>
-        {
-            e.ToTable("AuditEntries");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.Id).ValueGeneratedNever();
-            e.Property(x => x.UserName).IsRequired();
-            e.Property(x => x.EntityType).IsRequired();
-            e.Property(x => x.EntityKey).IsRequired();
-            e.Property(x => x.Action).IsRequired();
-            e.Property(x => x.Changes).IsRequired();
-            e.HasIndex(x => new { x.EntityType, x.EntityKey });
-        });
+        builder.MapAuditEntries();
         builder.ApplyModuleSchema(SchemaName, Database.IsSqlite());
     }
 }

@@ -88,5 +88,27 @@ public static class ModelBuilderConventions
     }
 }
 
+/// <summary>The audit table every context keeps (modules and identity), mapped once.</summary>
+public static class AuditTableMapping
+{
+    /// <summary>
+    /// Maps <see cref="Auditing.AuditEntry"/> to the context's <c>AuditEntries</c> table: Guid key set by the application,
+    /// required who/what/changes columns, an index on (entity type, entity key) for a record's history.
+    /// </summary>
+    public static void MapAuditEntries(this ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<Auditing.AuditEntry>(e =>
+        {
+            e.ToTable("AuditEntries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.UserName).IsRequired();
+            e.Property(x => x.EntityType).IsRequired();
+            e.Property(x => x.EntityKey).IsRequired();
+            e.Property(x => x.Action).IsRequired();
+            e.Property(x => x.Changes).IsRequired();
+            e.HasIndex(x => new { x.EntityType, x.EntityKey });
+        });
+}
+
 /// <summary>A DbContext type the host migrates and checks, with its schema name.</summary>
 public sealed record ModuleDbContextRegistration(Type ContextType, string Schema);

@@ -30,17 +30,7 @@ public abstract class ModuleDbContext(DbContextOptions options, ICurrentUser cur
     protected sealed override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ConfigureModel(modelBuilder);
-        modelBuilder.Entity<AuditEntry>(e =>
-        {
-            e.ToTable("AuditEntries");
-            e.HasKey(x => x.Id);
-            e.Property(x => x.UserName).IsRequired();
-            e.Property(x => x.EntityType).IsRequired();
-            e.Property(x => x.EntityKey).IsRequired();
-            e.Property(x => x.Action).IsRequired();
-            e.Property(x => x.Changes).IsRequired();
-            e.HasIndex(x => new { x.EntityType, x.EntityKey });
-        });
+        modelBuilder.MapAuditEntries();
         foreach (var entity in modelBuilder.Model.GetEntityTypes()
                      .Where(t => typeof(IVersioned).IsAssignableFrom(t.ClrType)))
         {
