@@ -271,7 +271,7 @@ public sealed class RpaImportTests
         Assert.Equal("mapping", Assert.Single(unknown.Errors).Column);
         Assert.Contains("winactor-manager", unknown.Errors[0].Message);
 
-        await app.SendAsync(new SaveMapping("winactor-manager", "シナリオ名", "実行ID", "開始日時", "終了日時", "実行結果", "処理件数", "正常終了, 成功"));
+        await app.SendAsync(new Intranet.Modules.Rpa.UseCases.SaveMapping("winactor-manager", "シナリオ名", "実行ID", "開始日時", "終了日時", "実行結果", "処理件数", "正常終了, 成功"));
         var result = await app.ImportRunsAsync(winactor, "winactor.csv", "winactor-manager");
         Assert.Equal(new ImportResult(44, 44, 0, 0, "Shift_JIS", false), result);
 
@@ -694,7 +694,7 @@ public sealed class RpaImportTests
         var planOffice = await app.SignedInAsync("PlanOffice");
         await app.ImportSampleCasesAsync();
         await app.ImportSampleRunsAsync();
-        await app.SendAsync(new SaveMapping(RpaDemoSeeder.SampleMapping, "シナリオ名", "実行ID", "開始日時", "終了日時", "実行結果", "処理件数", "正常終了"));
+        await app.SendAsync(new Intranet.Modules.Rpa.UseCases.SaveMapping(RpaDemoSeeder.SampleMapping, "シナリオ名", "実行ID", "開始日時", "終了日時", "実行結果", "処理件数", "正常終了"));
         var hoursBefore = (await planOffice.ActualsAsync(2023)).Hours!.Value;
 
         var folder = Directory.CreateTempSubdirectory("rpa-drop-").FullName;

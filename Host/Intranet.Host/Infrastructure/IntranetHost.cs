@@ -72,6 +72,7 @@ public static class IntranetHost
         services.AddDataProtection().SetApplicationName("Intranet")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
         services.AddScoped<UserAdministration>();
+        Intranet.Shared.Import.ImportPipelineRegistration.AddImportPipeline(services);
         services.AddSingleton<Intranet.Shared.Import.BackgroundImports>();
         services.AddHostedService(sp => sp.GetRequiredService<Intranet.Shared.Import.BackgroundImports>());
         services.AddSingleton<DatabaseMigrator>();
@@ -81,7 +82,7 @@ public static class IntranetHost
             .AddPolicy(SharedPolicies.AnyRole, p => p.RequireRole(Roles.All))
             .AddPolicy(SharedPolicies.Administrator, p => p.RequireRole(Roles.Administrator));
 
-        services.AddIntranetMediator(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
+        services.AddIntranetMediator(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly).Append(typeof(Intranet.Shared.Import.ImportPipeline).Assembly));
         services.AddWorkItemSources(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
         // Japanese text is written as UTF-8 characters, not as &#x...; escapes (smaller pages, readable source).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

@@ -26,12 +26,49 @@ public sealed record ImportError(int Line, string Column, string Message)
 }
 
 /// <summary>Thrown when a file cannot be imported; nothing has been written.</summary>
-public sealed class ImportRejectedException(string fileName, IReadOnlyList<ImportError> errors)
-    : Exception($"{fileName}: {errors.Count}件の誤りがあるため取り込みませんでした。\n" + string.Join("\n", errors.Take(50).Select(e => "  " + e))
-                + (errors.Count > 50 ? $"\n  …ほか{errors.Count - 50}件" : ""))
+/// <param name="fileName">The file.</param>
+/// <param name="errors">The errors kept (at most <see cref="ImportErrors.Kept"/>).</param>
+/// <param name="total">How many errors the file has in all (at least <c>errors.Count</c>).</param>
+public sealed class ImportRejectedException(string fileName, IReadOnlyList<ImportError> errors, int? total = null)
+    : Exception($"{fileName}: {Math.Max(total ?? 0, errors.Count):N0}件の誤りがあるため取り込みませんでした。何も書き込んでいません。\n" + string.Join("\n", errors.Take(50).Select(e => "  " + e))
+                + (Math.Max(total ?? 0, errors.Count) > 50 ? $"\n  …ほか{Math.Max(total ?? 0, errors.Count) - 50:N0}件" : ""))
 {
-    /// <summary>Every error found.</summary>
+    /// <summary>The first errors found, in file order (at most <see cref="ImportErrors.Kept"/>).</summary>
     public IReadOnlyList<ImportError> Errors { get; } = errors;
+
+    /// <summary>How many errors the file has in all: the true count, not capped.</summary>
+    public int Total { get; } = Math.Max(total ?? 0, errors.Count);
+}
+
+/// <summary>
+/// The errors of one import: every error is counted (<see cref="Total"/>), the first <see cref="Kept"/> are kept
+/// with line, column and message for the page and the command line.
+/// </summary>
+public sealed class ImportErrors
+{
+    /// <summary>How many errors are kept for display.</summary>
+    public const int Kept = 1000;
+
+    private readonly List<ImportError> _first = [];
+
+    /// <summary>The first errors.</summary>
+    public IReadOnlyList<ImportError> First => _first;
+
+    /// <summary>All errors counted.</summary>
+    public int Total { get; private set; }
+
+    /// <summary>Records an error.</summary>
+    public void Add(int line, string column, string message)
+    {
+        Total++;
+        if (_first.Count < Kept) _first.Add(new ImportError(line, column, message));
+    }
+
+    /// <summary>Throws <see cref="ImportRejectedException"/> when any error was recorded.</summary>
+    public void ThrowIfAny(string fileName)
+    {
+        if (Total > 0) throw new ImportRejectedException(fileName, _first, Total);
+    }
 }
 
 /// <summary>One data row: its line in the file and its fields by header (headers trimmed, compared case-insensitively).</summary>

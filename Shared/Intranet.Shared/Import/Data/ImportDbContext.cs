@@ -1,0 +1,149 @@
+using Intranet.Shared.Auditing;
+using Intranet.Shared.Persistence;
+using Intranet.Shared.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Intranet.Shared.Import.Data;
+
+/// <summary>A saved <see cref="ImportMapping"/> (audited: who changed which mapping when).</summary>
+public sealed class SavedMapping : IAudited, IVersioned
+{
+    /// <summary>Key.</summary>
+    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>The import kind.</summary>
+    public string Kind { get; set; } = "";
+    /// <summary>Name, unique per kind.</summary>
+    public string Name { get; set; } = "";
+    /// <summary>The mapping as JSON (<see cref="ImportMapping.ToJson"/>).</summary>
+    public string Json { get; set; } = "";
+    /// <summary>Who saved it last.</summary>
+    public string UpdatedBy { get; set; } = "";
+    /// <summary>When (UTC).</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+    /// <inheritdoc />
+    public Guid Version { get; set; }
+}
+
+/// <summary>State of an import job.</summary>
+public enum ImportJobState
+{
+    /// <summary>Waiting for the runner.</summary>
+    Queued,
+    /// <summary>Being imported.</summary>
+    Running,
+    /// <summary>Written (and reported to the plan).</summary>
+    Succeeded,
+    /// <summary>Rejected or interrupted; nothing written.</summary>
+    Failed,
+}
+
+/// <summary>An import run in the background (<see cref="ImportJobRunner"/>); kept after it ends as the import history.</summary>
+public sealed class ImportJob
+{
+    /// <summary>Key.</summary>
+    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>The import kind.</summary>
+    public string Kind { get; set; } = "";
+    /// <summary>The uploaded file's name.</summary>
+    public string FileName { get; set; } = "";
+    /// <summary>The mapping's name as chosen.</summary>
+    public string MappingName { get; set; } = "";
+    /// <summary>The mapping as used (JSON), so a later edit of the mapping does not change what this job did.</summary>
+    public string MappingJson { get; set; } = "";
+    /// <summary>State.</summary>
+    public ImportJobState State { get; set; }
+    /// <summary>Data rows in the file (known when done).</summary>
+    public int Rows { get; set; }
+    /// <summary>The one-line summary on success.</summary>
+    public string? Summary { get; set; }
+    /// <summary>How many errors the file had (the true count).</summary>
+    public int ErrorCount { get; set; }
+    /// <summary>The first errors, one per line (<see cref="ImportError.ToString"/>), or the reason of a failure.</summary>
+    public string? Errors { get; set; }
+    /// <summary>The uploading user.</summary>
+    public string CreatedBy { get; set; } = "";
+    /// <summary>When queued (UTC).</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When the runner took it.</summary>
+    public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>The machine that ran it (a restarted host fails its own interrupted jobs).</summary>
+    public string? Runner { get; set; }
+}
+
+/// <summary>The bytes of a queued job's file, kept in the database (shared by every host) until the job ends.</summary>
+public sealed class ImportJobFile
+{
+    /// <summary>The job.</summary>
+    public Guid JobId { get; set; }
+    /// <summary>The file.</summary>
+    public byte[] Content { get; set; } = [];
+}
+
+/// <summary>A feed that must report to the plan (written before an import's commit, removed after the report).</summary>
+public sealed class PendingFeed
+{
+    /// <summary>The <see cref="ModuleFeed.Name"/>.</summary>
+    public string Feed { get; set; } = "";
+    /// <summary>When it was marked.</summary>
+    public DateTimeOffset Since { get; set; }
+}
+
+/// <summary>The import pipeline's own tables (schema <c>imports</c>): saved mappings, jobs and their files, the feed outbox.</summary>
+public sealed class ImportDbContext(DbContextOptions<ImportDbContext> options, ICurrentUser user, TimeProvider clock)
+    : ModuleDbContext(options, user, clock)
+{
+    /// <summary>Schema name.</summary>
+    public const string SchemaName = "imports";
+
+    /// <inheritdoc />
+    public override string Schema => SchemaName;
+
+    /// <summary>Saved mappings.</summary>
+    public DbSet<SavedMapping> Mappings => Set<SavedMapping>();
+    /// <summary>Jobs.</summary>
+    public DbSet<ImportJob> Jobs => Set<ImportJob>();
+    /// <summary>Files of queued jobs.</summary>
+    public DbSet<ImportJobFile> JobFiles => Set<ImportJobFile>();
+    /// <summary>Feeds to report.</summary>
+    public DbSet<PendingFeed> PendingFeeds => Set<PendingFeed>();
+
+    /// <inheritdoc />
+    protected override void ConfigureModel(ModelBuilder b)
+    {
+        b.Entity<SavedMapping>(e =>
+        {
+            e.ToTable("Mappings");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).IsRequired();
+            e.Property(x => x.Name).IsRequired();
+            e.Property(x => x.Json).IsRequired();
+            e.Property(x => x.UpdatedBy).IsRequired();
+            e.HasIndex(x => new { x.Kind, x.Name }).IsUnique();
+        });
+        b.Entity<ImportJob>(e =>
+        {
+            e.ToTable("Jobs");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).IsRequired();
+            e.Property(x => x.FileName).IsRequired();
+            e.Property(x => x.MappingName).IsRequired();
+            e.Property(x => x.MappingJson).IsRequired();
+            e.Property(x => x.CreatedBy).IsRequired();
+            e.Property(x => x.State).HasConversion<string>().IsRequired();
+            e.HasIndex(x => x.CreatedAt);
+        });
+        b.Entity<ImportJobFile>(e =>
+        {
+            e.ToTable("JobFiles");
+            e.HasKey(x => x.JobId);
+            e.Property(x => x.Content).IsRequired();
+        });
+        b.Entity<PendingFeed>(e =>
+        {
+            e.ToTable("PendingFeeds");
+            e.HasKey(x => x.Feed);
+        });
+    }
+}
