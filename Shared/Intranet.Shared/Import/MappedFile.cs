@@ -110,16 +110,17 @@ public sealed class MappedFile
             var values = m.Values?.ToDictionary(kv => ImportValues.Normalize(kv.Key), kv => ImportValues.Normalize(kv.Value), StringComparer.OrdinalIgnoreCase);
             mapped._resolved[field.Name] = new ResolvedField(field, column, time, column >= 0 ? headers[column] : m.Column ?? field.Label, m.Fixed, values, m.Otherwise);
         }
+        mapped.Usable = errors.Total == 0;
         return mapped;
     }
 
     /// <summary>True when the header and columns were resolved without error.</summary>
-    public bool Usable => HeaderLine > 0 && _errors.Total == 0;
+    public bool Usable { get; private set; }
 
     /// <summary>The data rows below the header, blank rows skipped; nothing when the file is not <see cref="Usable"/>.</summary>
     public IEnumerable<ImportRow> Rows()
     {
-        if (HeaderLine == 0) yield break;
+        if (!Usable) yield break;
         var width = Headers.Count;
         foreach (var row in _file.Rows())
         {
