@@ -24,13 +24,23 @@ public sealed partial class IntranetApp : WebApplicationFactory<Program>
     private readonly string? _databaseName;
 
     public Db Db { get; }
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("intranet-test-").FullName;
+    public string DataDirectory { get; } = "";
+
+    /// <summary>When set, disposing leaves the database and data folder for a next host (<see cref="IntranetApp(IntranetApp)"/>).</summary>
+    public bool KeepDataOnDispose { get; set; }
     public string? ConnectionString { get; }
     public FixedClock Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero));
+
+    /// <summary>A second host on the data of <paramref name="previous"/> (a restart): set its <see cref="KeepDataOnDispose"/> and dispose it first.</summary>
+    public IntranetApp(IntranetApp previous)
+    {
+        (Db, DataDirectory, ConnectionString, _databaseName) = (previous.Db, previous.DataDirectory, previous.ConnectionString, previous._databaseName);
+    }
 
     public IntranetApp(Db db, Action<IServiceCollection>? services = null)
     {
         Db = db;
+        DataDirectory = Directory.CreateTempSubdirectory("intranet-test-").FullName;
         _services = services;
         if (db == Db.PostgreSql)
         {
@@ -97,6 +107,8 @@ public sealed partial class IntranetApp : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (!disposing) return;
         NpgsqlConnection.ClearAllPools();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepDataOnDispose) return;
         if (_databaseName is not null)
         {
             using var conn = new NpgsqlConnection(Environment.GetEnvironmentVariable("INTRANET_TEST_POSTGRES"));
