@@ -1,0 +1,106 @@
+using Intranet.IntegrationTests.Infrastructure;
+using Intranet.Modules.PlanKpi.Contracts;
+using Intranet.Modules.Telework.Contracts;
+using Intranet.Modules.Telework.Domain;
+using Intranet.Modules.Telework.UseCases;
+using Intranet.Shared.Security;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
+using static Intranet.IntegrationTests.TeleworkTest;
+
+namespace Intranet.IntegrationTests;
+
+/// <summary>
+/// Issue #9 "Feeds say what they know", through the real feeds on both databases: a fiscal year without source data is not
+/// measured — nothing is reported to the plan (never 0 %), a value stored earlier for it is withdrawn, and the module's page
+/// query and summary export say 「未計測」. Telework: a year without any telework day; RPA: a year without a case in production
+/// or without runs; paperless: a category without sessions, and the sheets saved only where the office-wide paper use of
+/// the year and of the FY2019 baseline are both recorded.
+/// </summary>
+public sealed class FeedMeasurementTests
+{
+    private const string Hr = "jinji@example.jp";
+
+    /// <summary>Reports <paramref name="values"/> as the module would have before issue #9 (no complete keys): a stale value.</summary>
+    private static async Task ReportStaleAsync(IntranetApp app, string module, params MetricValue[] values)
+    {
+        using var scope = app.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ReportMetrics(module, values));
+    }
+
+    // ---- telework ----------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task Telework_a_year_without_telework_days_is_not_measured_and_a_stale_zero_is_withdrawn(Db db)
+    {
+        using var app = new IntranetApp(db);
+        var planOffice = await app.SignedInAsync("PlanOffice");
+
+        // Only a roster: no year is measured, and the plan gets nothing (it showed 0 % for FY2021–FY2025 before).
+        await app.ImportStaffAsync(Utf8(TeleworkTests.SmallRoster()));
+        Assert.Equal(new decimal?[] { null, null, null, null, null }, await planOffice.TeleworkActualsAsync());
+        var overview = await app.SendAsAsync(new GetTeleworkOverview("2025"), Roles.Viewer);
+        Assert.False(overview.Figures.Measured);
+        Assert.Equal((24, (int?)null, (decimal?)null), (overview.Figures.Headcount, overview.Figures.Participants, overview.Figures.Rate));
+        var status = (await planOffice.IndicatorRowAsync(2025))["status"];
+        Assert.Equal("not_measured", status);                                               // not 遅れ (behind)
+
+        // Zeros stored by the earlier feed for FY2023 and FY2025 …
+        await ReportStaleAsync(app, TeleworkModuleInfo.DisplayName,
+            new MetricValue(MetricKeys.TeleworkParticipationRate, 2023, 0m, "%", app.Clock.GetUtcNow()),
+            new MetricValue(MetricKeys.TeleworkParticipationRate, 2025, 0m, "%", app.Clock.GetUtcNow()));
+        Assert.Equal(new decimal?[] { null, null, 0, null, 0 }, await planOffice.TeleworkActualsAsync());
+
+        // … disappear at the next report: HR records one FY2025 day; FY2025 is measured (1 of 24), FY2023 is not.
+        await app.SendAsAsync(new RecordTeleworkDay("P001", new DateOnly(2025, 5, 12), TeleworkType.Home, 1m, false), Roles.HumanResources, "人事課", Hr);
+        Assert.Equal(new decimal?[] { null, null, null, null, 4.2m }, await planOffice.TeleworkActualsAsync());
+        overview = await app.SendAsAsync(new GetTeleworkOverview("2025"), Roles.Viewer);
+        Assert.True(overview.Figures.Measured);
+        Assert.Equal(((int?)1, (decimal?)4.2m), (overview.Figures.Participants, overview.Figures.Rate));
+
+        // Deleting the year's only day makes it unmeasured again: the plan's value is withdrawn, not set to 0.
+        await app.SendAsAsync(new DeleteTeleworkDay("P001", new DateOnly(2025, 5, 12)), Roles.HumanResources, "人事課", Hr);
+        Assert.Equal(new decimal?[] { null, null, null, null, null }, await planOffice.TeleworkActualsAsync());
+
+        // The summary export says 未計測 for every year; the page too.
+        var rows = SummaryRows(await planOffice.SummaryCsvAsync());
+        Assert.All(rows.Where(r => r["所属"] == "全体"), r => Assert.Equal(("未計測", "未計測"), (r["実施者数"], r["実施率(%)"])));
+        var html = await planOffice.GetStringAsync("/telework?fy=2025");
+        Assert.Contains("data-figure=\"rate\">未計測", html);
+        Assert.Contains("data-figure=\"not-measured\"", html);
+        Assert.DoesNotContain("0.0%", html);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task Telework_a_department_with_fewer_participants_than_the_minimum_shows_a_dash_on_the_page_and_in_the_export(Db db)
+    {
+        using var app = new IntranetApp(db);
+        // Three departments of 10 (every headcount shown); FY2025: 企画課 1 participant, 総務課 6, 財政課 5 — like FY2022's 人事課 with 1.
+        await app.ImportStaffAsync(Utf8([StaffHeader,
+            .. Enumerable.Range(1, 10).Select(i => StaffLine($"P{i:000}", $"企画 太郎{i}", "企画課")),
+            .. Enumerable.Range(1, 10).Select(i => StaffLine($"S{i:000}", $"総務 花子{i}", "総務課")),
+            .. Enumerable.Range(1, 10).Select(i => StaffLine($"F{i:000}", $"財政 次郎{i}", "財政課"))]));
+        await app.ImportDaysAsync(Utf8([DaysHeader, DayLine("P001", "2025-05-12"),
+            .. Enumerable.Range(1, 6).Select(i => DayLine($"S{i:000}", "2025-05-13")),
+            .. Enumerable.Range(1, 5).Select(i => DayLine($"F{i:000}", "2025-05-14"))]));
+
+        var figures = (await app.SendAsAsync(new GetTeleworkOverview("2025"), Roles.Viewer)).Figures;
+        var planning = figures.Departments.Single(d => d.Department == "企画課");
+        Assert.Equal(((int?)10, (int?)null, (decimal?)null), (planning.ShownHeadcount, planning.Participants, planning.Rate));
+
+        var viewer = await app.SignedInAsync("Viewer");
+        var rows = SummaryRows(await viewer.SummaryCsvAsync());
+        Assert.Equal(("10", "—", "—"), (rows.Summary(2025, "企画課")["対象職員数"], rows.Summary(2025, "企画課")["実施者数"], rows.Summary(2025, "企画課")["実施率(%)"]));
+        // 12 − 6 − 5 would give 企画課's one participant: the smallest shown count (財政課, 5) is hidden too.
+        Assert.Equal(("10", "—", "—"), (rows.Summary(2025, "財政課")["対象職員数"], rows.Summary(2025, "財政課")["実施者数"], rows.Summary(2025, "財政課")["実施率(%)"]));
+        Assert.Equal(("10", "6", "60"), (rows.Summary(2025, "総務課")["対象職員数"], rows.Summary(2025, "総務課")["実施者数"], rows.Summary(2025, "総務課")["実施率(%)"]));
+        Assert.Equal(("30", "12", "40"), (rows.Summary(2025)["対象職員数"], rows.Summary(2025)["実施者数"], rows.Summary(2025)["実施率(%)"]));   // the city is always shown
+        var html = await viewer.GetStringAsync("/telework?fy=2025");
+        Assert.Contains("<tr><td>企画課</td><td class=\"num\">10</td><td class=\"num\">—</td><td class=\"num\">—</td></tr>", html);
+        Assert.Contains("<tr><td>総務課</td><td class=\"num\">10</td><td class=\"num\">6</td><td class=\"num\">60.0%</td></tr>", html);
+    }
+}
