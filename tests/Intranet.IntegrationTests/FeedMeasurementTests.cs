@@ -28,6 +28,39 @@ public sealed class FeedMeasurementTests
         await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ReportMetrics(module, values));
     }
 
+    // ---- RPA ---------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task Rpa_reports_the_process_count_once_a_case_is_in_production_and_hours_only_for_years_with_runs(Db db)
+    {
+        using var app = new IntranetApp(db);
+        var planOffice = await app.SignedInAsync("PlanOffice");
+        // Zeros stored by the earlier feed for an empty registry (it reported 0 業務 and 0 時間 for every begun year) …
+        await ReportStaleAsync(app, Intranet.Modules.Rpa.Contracts.RpaModuleInfo.DisplayName,
+            new MetricValue(MetricKeys.RpaAutomatedProcessCount, 2021, 0m, "業務", app.Clock.GetUtcNow()),
+            new MetricValue(MetricKeys.RpaHoursSaved, 2021, 0m, "時間", app.Clock.GetUtcNow()),
+            new MetricValue(MetricKeys.RpaHoursSaved, 2024, 0m, "時間", app.Clock.GetUtcNow()));
+        Assert.Equal((0m, 0m), await planOffice.ActualsAsync(2021));
+
+        // … are withdrawn by a report from a registry of ideas only (RPA-006 候補): nothing is in production, nothing ran.
+        await app.ImportCasesAsync(Utf8(RpaTest.CasesHeader, RpaTest.SampleLines("rpa-cases.csv").Single(l => l.StartsWith("RPA-006,"))));
+        foreach (var year in new[] { 2021, 2022, 2023, 2024, 2025 })
+            Assert.Equal(((decimal?)null, (decimal?)null), await planOffice.ActualsAsync(year));
+        Assert.Equal("not_measured", (await planOffice.ExportRowsAsync(RpaTest.Plan)).Row(RpaTest.ProcessCount, 2021)["status"]);
+
+        // The sample cases (RPA-001/002 live in FY2021, RPA-003 in FY2022), no run yet: counts from FY2021, no hours.
+        await app.ImportSampleCasesAsync();
+        Assert.Equal([(2m, (decimal?)null), (3m, null), (3m, null), (3m, null), (3m, null)],
+            await Task.WhenAll(new[] { 2021, 2022, 2023, 2024, 2025 }.Select(y => planOffice.ActualsAsync(y))));
+
+        // Runs of FY2021–FY2022 measure those years' hours; FY2023–FY2025 have no run and stay unmeasured (not 1,796.1 repeated).
+        await app.ImportSampleRunsAsync();
+        Assert.Equal([(2m, (decimal?)657.6m), (3m, 1796.1m), (3m, null), (3m, null), (3m, null)],
+            await Task.WhenAll(new[] { 2021, 2022, 2023, 2024, 2025 }.Select(y => planOffice.ActualsAsync(y))));
+    }
+
     // ---- telework ----------------------------------------------------------------------------------------
 
     [Theory]
