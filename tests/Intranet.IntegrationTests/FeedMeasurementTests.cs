@@ -1,10 +1,14 @@
 using Intranet.IntegrationTests.Infrastructure;
+using System.Text;
+using Intranet.Modules.Paperless.UseCases;
 using Intranet.Modules.PlanKpi.Contracts;
 using Intranet.Modules.Telework.Contracts;
 using Intranet.Modules.Telework.Domain;
 using Intranet.Modules.Telework.UseCases;
+using Intranet.Shared.Messaging;
 using Intranet.Shared.Security;
 using MediatR;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Intranet.IntegrationTests.TeleworkTest;
 
@@ -26,6 +30,99 @@ public sealed class FeedMeasurementTests
     {
         using var scope = app.Services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ReportMetrics(module, values));
+    }
+
+    // ---- paperless: 2-2-(2)-1 紙の削減量 against FY2019's office-wide paper use ------------------------------
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task Paperless_the_reduction_is_reported_only_where_FY2019_and_the_years_paper_use_are_recorded(Db db)
+    {
+        using var app = new IntranetApp(db);
+        var planOffice = await app.SignedInAsync("PlanOffice");
+        await app.ImportSampleBodiesAsync();
+        await app.ImportSampleSessionsAsync();   // FY2021–FY2022 sessions: 21,900 and 27,660 sheets saved by meetings
+        var rows = await planOffice.PaperlessRowsAsync();
+        Assert.All(PaperlessTest.PlanYears, y => Assert.Equal("", rows[(PaperlessTest.SheetsSaved, y)].Actual));   // the meetings alone are only a part
+
+        // A stale 紙の削減量 (the meetings' share, as fed before) and a stale 0 % of a year without sessions …
+        await ReportStaleAsync(app, Intranet.Modules.Paperless.Contracts.PaperlessModuleInfo.DisplayName,
+            new MetricValue(MetricKeys.PaperlessSheetsSaved, 2022, 27660m, "枚", app.Clock.GetUtcNow()),
+            new MetricValue(MetricKeys.PaperlessExecutiveMeetingRate, 2024, 0m, "%", app.Clock.GetUtcNow()));
+        Assert.Equal("27660", (await planOffice.PaperlessRowsAsync())[(PaperlessTest.SheetsSaved, 2022)].Actual);
+
+        // … are withdrawn by the next report: FY2022's use alone (no FY2019 baseline) measures nothing.
+        const string Office = "keikaku@example.jp";
+        await app.SendAsAsync(new RecordOfficePaperUse(2022, 9_490_000, " 用紙購入実績 ", null), Roles.PlanOffice, null, Office);
+        rows = await planOffice.PaperlessRowsAsync();
+        Assert.Equal(("", ""), (rows[(PaperlessTest.SheetsSaved, 2022)].Actual, rows[(PaperlessTest.ExecutiveRate, 2024)].Actual));
+
+        // With FY2019's use: FY2022 = 9,850,000 − 9,490,000 = 360,000 sheets; FY2021 (no use recorded) stays unmeasured.
+        await app.SendAsAsync(new RecordOfficePaperUse(2019, 9_850_000, "用紙購入実績", null), Roles.PlanOffice, null, Office);
+        rows = await planOffice.PaperlessRowsAsync();
+        Assert.Equal(("360000", ""), (rows[(PaperlessTest.SheetsSaved, 2022)].Actual, rows[(PaperlessTest.SheetsSaved, 2021)].Actual));
+        var view = await app.SendAsAsync(new GetPaperReduction(), Roles.Viewer);
+        Assert.False(view.CanRecord);
+        Assert.Equal([2019, 2021, 2022], view.Years.Select(y => y.Year.StartYear));
+        Assert.Equal((9_850_000L, (long?)null, (decimal?)null), (view.Years[0].SheetsUsed!.Value, view.Years[0].Reduction, view.Years[0].MeetingSheetsSaved));
+        Assert.Equal(((long?)null, (long?)null, (decimal?)21900m), (view.Years[1].SheetsUsed, view.Years[1].Reduction, view.Years[1].MeetingSheetsSaved));
+        var fy2022 = view.Years[2];
+        Assert.Equal((9_490_000L, (long?)360_000L, (decimal?)27660m), (fy2022.SheetsUsed!.Value, fy2022.Reduction, fy2022.MeetingSheetsSaved));
+        Assert.Equal(("用紙購入実績", Office), (fy2022.Record!.SourceNote, fy2022.Record.RecordedBy));   // trimmed
+        Assert.Equal(450_000m, view.Target[2023]);
+        var office = await app.SendAsAsync(new GetPaperReduction(), Roles.PlanOffice);
+        Assert.True(office.CanRecord);
+        Assert.Equal(2025, office.RecordableYears[0].StartYear);       // FY2026 runs on 2026-11-21: the last ended year first
+        Assert.Equal(2019, office.RecordableYears[^1].StartYear);
+
+        // A correction carries the version read; a stale version is refused. More paper than FY2019: 0 reduced, +50,000 shown.
+        await app.SendAsAsync(new RecordOfficePaperUse(2022, 9_900_000, "用紙購入実績 (訂正)", fy2022.Record.Version), Roles.PlanOffice, null, Office);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
+            app.SendAsAsync(new RecordOfficePaperUse(2022, 9_000_000, null, fy2022.Record.Version), Roles.PlanOffice, null, Office));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
+            app.SendAsAsync(new RecordOfficePaperUse(2019, 9_000_000, null, null), Roles.PlanOffice, null, Office));   // already recorded
+        Assert.Equal("0", (await planOffice.PaperlessRowsAsync())[(PaperlessTest.SheetsSaved, 2022)].Actual);
+        Assert.Equal(50_000, (await app.SendAsAsync(new GetPaperReduction(), Roles.Viewer)).Years[2].Change);
+
+        // The rules, in Japanese by field: an unfinished year, a negative count; every error at once.
+        var bad = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            app.SendAsAsync(new RecordOfficePaperUse(2026, -1, null, null), Roles.PlanOffice, null, Office));
+        Assert.Equal(["FiscalYear", "SheetsUsed"], bad.Errors.Select(e => e.Field));
+        Assert.Contains("0以上", bad.Errors[1].Message);
+
+        // Only the plan office and administrators record or delete (like a body's category).
+        foreach (var (role, dept) in new[] { (Roles.MeetingOrganizer, "総合政策課"), (Roles.Viewer, null), (Roles.Cio, null), (Roles.Department, "総合政策課") })
+        {
+            await Assert.ThrowsAsync<ForbiddenException>(() => app.SendAsAsync(new RecordOfficePaperUse(2023, 1, null, null), role, dept));
+            await Assert.ThrowsAsync<ForbiddenException>(() => app.SendAsAsync(new DeleteOfficePaperUse(2019, Guid.Empty), role, dept));
+        }
+        await app.SendAsAsync(new RecordOfficePaperUse(2023, 9_380_000, null, null), Roles.Administrator);
+        Assert.Equal("470000", (await planOffice.PaperlessRowsAsync())[(PaperlessTest.SheetsSaved, 2023)].Actual);
+
+        // Deleting FY2019 (after a confirmation on the page) makes every year unmeasured again: withdrawn, not 0.
+        var baseline = (await app.SendAsAsync(new GetPaperReduction(), Roles.PlanOffice)).Years[0].Record!;
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => app.SendAsAsync(new DeleteOfficePaperUse(2019, Guid.NewGuid()), Roles.PlanOffice, null, Office));
+        await app.SendAsAsync(new DeleteOfficePaperUse(2019, baseline.Version), Roles.PlanOffice, null, Office);
+        await Assert.ThrowsAsync<NotFoundException>(() => app.SendAsAsync(new DeleteOfficePaperUse(2019, baseline.Version), Roles.PlanOffice, null, Office));
+        rows = await planOffice.PaperlessRowsAsync();
+        Assert.Equal(("", ""), (rows[(PaperlessTest.SheetsSaved, 2022)].Actual, rows[(PaperlessTest.SheetsSaved, 2023)].Actual));
+
+        // Audited: who, what, before → after.
+        var audit = await app.PaperlessAsync(d => d.AuditEntries.Where(a => a.EntityType == "OfficePaperUse").ToListAsync());
+        Assert.Equal([("Added", 3), ("Deleted", 1), ("Modified", 1)], audit.GroupBy(a => a.Action).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())));
+        Assert.Contains(audit, a => a.Action == "Modified" && a.UserName == Office && a.Changes.Contains("9490000") && a.Changes.Contains("9900000"));
+        Assert.Contains(audit, a => a.Action == "Deleted" && a.UserName == Office && a.Changes.Contains("9850000"));
+
+        // The summary download: 紙の削減量 未計測 without the baseline, the meetings' share beside it.
+        var csv = Encoding.UTF8.GetString(await planOffice.GetByteArrayAsync("/paperless/export/summary.csv")).TrimStart('\uFEFF');
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        var header = AppData.ParseLine(lines[0]);
+        var byYear = lines.Skip(1).Select(l => header.Zip(AppData.ParseLine(l)).ToDictionary(p => p.First, p => p.Second)).ToDictionary(r => r["年度"]);
+        Assert.Equal(["2019", "2021", "2022", "2023"], byYear.Keys);                       // the baseline year always
+        Assert.Equal(("", "基準年度"), (byYear["2019"]["庁内の用紙使用量(枚)"], byYear["2019"]["紙の削減量(枚)"]));
+        Assert.Equal(("9900000", "未計測", "27660"), (byYear["2022"]["庁内の用紙使用量(枚)"], byYear["2022"]["紙の削減量(枚)"], byYear["2022"]["うち会議のペーパーレス化による削減(枚)"]));
+        Assert.Equal(("", "未計測", "21900"), (byYear["2021"]["庁内の用紙使用量(枚)"], byYear["2021"]["紙の削減量(枚)"], byYear["2021"]["うち会議のペーパーレス化による削減(枚)"]));
     }
 
     // ---- RPA ---------------------------------------------------------------------------------------------
