@@ -156,6 +156,16 @@ internal static class PaperlessTest
     /// <summary>As the export writes a decimal: invariant, no trailing zeros, empty for none.</summary>
     public static string Format(decimal? v) => v is { } d ? (d / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture) : "";
 
+    /// <summary>
+    /// The meetings' sheets saved of a fiscal year (「うち会議のペーパーレス化による削減」 of <c>/paperless</c>, 枚) as the plan export
+    /// writes numbers ("3610"; "" without sessions), read through the page's use case as a viewer.
+    /// </summary>
+    public static async Task<string> MeetingSheetsAsync(this IntranetApp app, int year)
+    {
+        var view = await app.SendAsAsync(new Intranet.Modules.Paperless.UseCases.GetPaperReduction(), Intranet.Shared.Security.Roles.Viewer);
+        return Format(view.Years.FirstOrDefault(y => y.Year.StartYear == year)?.MeetingSheetsSaved);
+    }
+
     // ---- the expected figures, computed here from the CSV text and the rules of issue #4 -------------
 
     public sealed record BodyRow(string Code, string Name, string Category, string Department);
@@ -251,13 +261,30 @@ internal static class PaperlessTest
             return Math.Round(total, 0, MidpointRounding.AwayFromZero);
         }
 
+        /// <summary>Office-wide paper use recorded per fiscal year (枚); empty unless a test records some.</summary>
+        public Dictionary<int, long> PaperUse { get; } = [];
+
+        /// <summary>seed-demo's paper use (its figures, typed here): FY2019 9,850,000; FY2021 9,670,000; FY2022 9,490,000; FY2023 9,380,000 sheets.</summary>
+        public Model WithDemoPaperUse()
+        {
+            (PaperUse[2019], PaperUse[2021], PaperUse[2022], PaperUse[2023]) = (9_850_000, 9_670_000, 9_490_000, 9_380_000);
+            return this;
+        }
+
+        /// <summary>
+        /// 2-2-(2)-1 紙の削減量 (issue #9): FY2019's office-wide use − the year's, never negative; null unless both are recorded.
+        /// The meetings' <see cref="Sheets"/> are only its breakdown.
+        /// </summary>
+        public decimal? PaperReduction(int fiscalYear) =>
+            fiscalYear != 2019 && PaperUse.TryGetValue(2019, out var b) && PaperUse.TryGetValue(fiscalYear, out var y) ? Math.Max(0, b - y) : null;
+
         public decimal? Expected(string indicator, int fiscalYear) => indicator switch
         {
             ExecutiveRate => Rate("庁議", fiscalYear),
             ManagerRate => Rate("課長級以上出席の会議", fiscalYear),
             AssemblyRate => Rate("議会内会議", fiscalYear),
             TabletRate => Tablets(fiscalYear),
-            SheetsSaved => Sheets(fiscalYear),
+            SheetsSaved => PaperReduction(fiscalYear),
             _ => throw new ArgumentOutOfRangeException(nameof(indicator)),
         };
     }

@@ -77,7 +77,10 @@ public sealed class PaperlessTests
 
         var rows = await planOffice.PaperlessRowsAsync();
         Assert.Equal(("62.5", "62.5", "behind"), rows[(ExecutiveRate, 2025)]);                 // target 100 %, FY2025 is over
-        Assert.Equal(("3610", "", "no_numeric_target"), rows[(SheetsSaved, 2025)]);           // Σ of the sheets above; no target for 2025
+        // 2-2-(2)-1 紙の削減量 needs the office-wide paper use of FY2019 and FY2025 (issue #9): not measured; the sessions' sheets
+        // saved are its breakdown on /paperless.
+        Assert.Equal(("", "", "no_numeric_target"), rows[(SheetsSaved, 2025)]);
+        Assert.Equal("3610", await app.MeetingSheetsAsync(2025));                             // Σ of the sheets above
         Assert.Equal(3610, june.Sum(j => j.Saved));
         Assert.Equal("", rows[(ExecutiveRate, 2024)].Actual);                                  // other years untouched
         Assert.Equal("", rows[(AssemblyRate, 2025)].Actual);
@@ -106,7 +109,7 @@ public sealed class PaperlessTests
         rows = await planOffice.PaperlessRowsAsync();
         Assert.Equal(("100", "", "no_numeric_target"), rows[(ManagerRate, 2025)]);
         Assert.Equal("62.5", rows[(ExecutiveRate, 2025)].Actual);
-        Assert.Equal("3610", rows[(SheetsSaved, 2025)].Actual);                                // 20 × 15 − 300 = 0 more
+        Assert.Equal("3610", await app.MeetingSheetsAsync(2025));                              // 20 × 15 − 300 = 0 more
 
         // Correcting one session changes the rate at once: 部長会議 of 9 June was in fact digital only (6 of 8).
         var v = await app.SessionVersionAsync("MTG-002", new(2025, 6, 9));
@@ -114,7 +117,7 @@ public sealed class PaperlessTests
             Roles.MeetingOrganizer, Seisaku, SeisakuOrganizer);
         rows = await planOffice.PaperlessRowsAsync();
         Assert.Equal(("75", "75", "behind"), rows[(ExecutiveRate, 2025)]);
-        Assert.Equal("4110", rows[(SheetsSaved, 2025)].Actual);                                // + 25 × 20
+        Assert.Equal("4110", await app.MeetingSheetsAsync(2025));                              // + 25 × 20
         Assert.Equal(9, (await app.PaperlessCountsAsync()).Sessions);                                   // corrected, not added (8 庁議 + 1 manager-level)
 
         // The last two paper sessions corrected too: 100 %, achieved.
@@ -144,7 +147,8 @@ public sealed class PaperlessTests
         Assert.Equal([null, 33.3m, null, null, null], PlanYears.Select(y => model.Expected(ManagerRate, y)));
         Assert.Equal([75m, 75m, null, null, null], PlanYears.Select(y => model.Expected(AssemblyRate, y)));
         Assert.Equal([56.3m, 68.8m, null, null, null], PlanYears.Select(y => model.Expected(TabletRate, y)));
-        Assert.Equal([21900m, 27660m, null, null, null], PlanYears.Select(y => model.Expected(SheetsSaved, y)));
+        Assert.Equal([21900m, 27660m, null, null, null], PlanYears.Select(model.Sheets));
+        Assert.Equal([null, null, null, null, null], PlanYears.Select(y => model.Expected(SheetsSaved, y)));   // no office-wide paper use recorded
 
         var rows = await planOffice.PaperlessRowsAsync();
         foreach (var indicator in Indicators)
@@ -160,8 +164,9 @@ public sealed class PaperlessTests
         Assert.Equal(("68.8", "98.3", "behind"), rows[(TabletRate, 2022)]);
         Assert.Equal(("75", "93.8", "behind"), rows[(AssemblyRate, 2021)]);             // target 80
         Assert.Equal(("75", "83.3", "behind"), rows[(AssemblyRate, 2022)]);             // target 90
-        Assert.Equal(("21900", "", "no_numeric_target"), rows[(SheetsSaved, 2021)]);
+        Assert.Equal(("", "", "no_numeric_target"), rows[(SheetsSaved, 2021)]);         // the meetings alone are not 紙の削減量 (issue #9)
         Assert.Equal(("", "", "not_measured"), rows[(SheetsSaved, 2023)]);              // target 450,000, nothing recorded
+        Assert.Equal(("21900", "27660"), (await app.MeetingSheetsAsync(2021), await app.MeetingSheetsAsync(2022)));   // the breakdown
         Assert.Equal(("33.3", "", "no_numeric_target"), rows[(ManagerRate, 2022)]);     // 「検討を踏まえ設定」
 
         var stored = await app.PaperlessAsync(async d => new
@@ -200,13 +205,15 @@ public sealed class PaperlessTests
         var counts = await app.PaperlessCountsAsync();
         Assert.Equal((6, 6, 124, 1), (counts.Bodies, counts.Baselines, counts.Sessions, counts.Mappings));
 
-        var model = Model.FromSamples(withCalendar: true);
+        var model = Model.FromSamples(withCalendar: true).WithDemoPaperUse();
         var rows = await planOffice.PaperlessRowsAsync();
         foreach (var indicator in Indicators)
         foreach (var year in PlanYears)
             Assert.Equal(Format(model.Expected(indicator, year)), rows[(indicator, year)].Actual);
         Assert.Equal(("100", "100", "achieved"), rows[(ExecutiveRate, 2023)]);
-        Assert.Equal(("2880", "0.6", "behind"), rows[(SheetsSaved, 2023)]);              // 6 × 12 × 40 of 450,000
+        Assert.Equal(("470000", "104.4", "achieved"), rows[(SheetsSaved, 2023)]);        // 9,850,000 − 9,380,000 of 450,000
+        Assert.Equal("2880", await app.MeetingSheetsAsync(2023));                         // of which meetings: 6 × 12 × 40
+        Assert.Equal(4, await app.PaperlessAsync(d => d.PaperUse.CountAsync()));         // FY2019, 2021–2023, once
     }
 
     // ---- bad files -------------------------------------------------------------------------------------
@@ -382,7 +389,7 @@ public sealed class PaperlessTests
         Assert.Equal(80m, model.Rate("庁議", 2021));                       // 32 of 40
         rows = await planOffice.PaperlessRowsAsync();
         Assert.Equal(("80", "88.9", "behind"), rows[(ExecutiveRate, 2021)]);
-        Assert.Equal("21900", rows[(SheetsSaved, 2021)].Actual);          // as many sheets printed as before
+        Assert.Equal("21900", await app.MeetingSheetsAsync(2021));        // as many sheets printed as before
         Assert.Equal(counts.Sessions, (await app.PaperlessCountsAsync()).Sessions);
 
         // 部課長会議's baseline lowered from 2022-10-01 (15 → 10 sheets per attendee): only the FY2022 sessions after it change.
@@ -390,8 +397,7 @@ public sealed class PaperlessTests
         Assert.Equal(new ImportResult(6, 0, 1, 5, "UTF-8", false), await app.ImportBodiesAsync(Utf8(bodies)));
         model.AddBodies([BodiesHeader, "MTG-003,部課長会議,庁議,総合政策課,60,10,2022-10-01"]);
         Assert.Equal((21900m, 27060m), (model.Sheets(2021), model.Sheets(2022)));   // 2022-10-05 and 2023-01-05: 60 × 5 fewer each
-        rows = await planOffice.PaperlessRowsAsync();
-        Assert.Equal(("21900", "27060"), (rows[(SheetsSaved, 2021)].Actual, rows[(SheetsSaved, 2022)].Actual));
+        Assert.Equal(("21900", "27060"), (await app.MeetingSheetsAsync(2021), await app.MeetingSheetsAsync(2022)));
         Assert.Equal(counts.Baselines + 1, (await app.PaperlessCountsAsync()).Baselines);
     }
 
@@ -532,7 +538,8 @@ public sealed class PaperlessTests
         Assert.Equal((100m, 2880m), (model.Rate("庁議", 2023)!.Value, model.Sheets(2023)!.Value));
         var rows = await planOffice.PaperlessRowsAsync();
         Assert.Equal(("100", "100", "achieved"), rows[(ExecutiveRate, 2023)]);
-        Assert.Equal(("2880", "0.6", "behind"), rows[(SheetsSaved, 2023)]);
+        Assert.Equal(("", "", "not_measured"), rows[(SheetsSaved, 2023)]);             // no office-wide paper use recorded
+        Assert.Equal("2880", await app.MeetingSheetsAsync(2023));
         Assert.Equal("", rows[(AssemblyRate, 2023)].Actual);
         Assert.Equal(Format(model.Expected(ExecutiveRate, 2021)), rows[(ExecutiveRate, 2021)].Actual);
 
@@ -605,7 +612,7 @@ public sealed class PaperlessTests
         var expected = await planOffice.PaperlessRowsAsync();
 
         var deleted = await app.PlanKpiAsync(d => d.MetricValues.Where(v => v.Key.StartsWith("paperless.")).ExecuteDeleteAsync());
-        Assert.Equal(9, deleted);                  // FY2021: 庁議, assembly, tablets, sheets; FY2022: the same and manager-level
+        Assert.Equal(7, deleted);                  // FY2021: 庁議, assembly, tablets; FY2022: the same and manager-level (no paper use: no 紙の削減量)
         Assert.Equal("", (await planOffice.PaperlessRowsAsync())[(ExecutiveRate, 2021)].Actual);
 
         using (var scope = app.Services.CreateScope())
@@ -614,7 +621,7 @@ public sealed class PaperlessTests
             await job.Execute(null!, CancellationToken.None);
         }
         Assert.Equal(expected, await planOffice.PaperlessRowsAsync());
-        Assert.Equal(5, (await app.PlanKpiAsync(d => d.MetricValues.Where(v => v.Key.StartsWith("paperless.")).Select(v => v.Key).Distinct().ToListAsync())).Count);
+        Assert.Equal(4, (await app.PlanKpiAsync(d => d.MetricValues.Where(v => v.Key.StartsWith("paperless.")).Select(v => v.Key).Distinct().ToListAsync())).Count);   // no paper use: no sheets-saved
     }
 
     [Fact]

@@ -40,9 +40,10 @@ public sealed class RpaImportTests
 
         var model = Model.FromSamples();
         // Hand check of the independent model: RPA-001 and RPA-002 went live in FY2021, RPA-003 in FY2022;
-        // FY2021 runs save 657.6 h, FY2022 runs another 1,138.5 h.
+        // FY2021 runs save 657.6 h, FY2022 runs another 1,138.5 h; the files have no run after March 2023, so the hours of
+        // FY2023–FY2025 are not measured (issue #9) while the process count (a state of the registry) is.
         Assert.Equal([2, 3, 3, 3, 3], new[] { 2021, 2022, 2023, 2024, 2025 }.Select(model.Processes));
-        Assert.Equal([657.6m, 1796.1m, 1796.1m, 1796.1m, 1796.1m], new[] { 2021, 2022, 2023, 2024, 2025 }.Select(model.Hours));
+        Assert.Equal([657.6m, 1796.1m, null, null, null], new[] { 2021, 2022, 2023, 2024, 2025 }.Select(model.Hours));
 
         foreach (var year in new[] { 2021, 2022, 2023, 2024, 2025 })
         {
@@ -56,7 +57,8 @@ public sealed class RpaImportTests
         Assert.Equal("109.6", rows.Row(HoursSaved, 2021)["achievement_rate"]);
         Assert.Equal("achieved", rows.Row(HoursSaved, 2022)["status"]);    // 1,796.1 of 1,500
         Assert.Equal("119.7", rows.Row(HoursSaved, 2022)["achievement_rate"]);
-        Assert.Equal("behind", rows.Row(HoursSaved, 2023)["status"]);      // 1,796.1 of 3,300
+        // No run in FY2023: its hours are not measured (issue #9), not 1,796.1 of 3,300 and behind.
+        Assert.Equal(("", "not_measured"), (rows.Row(HoursSaved, 2023)["actual_value"], rows.Row(HoursSaved, 2023)["status"]));
         Assert.Equal("50", rows.Row(ProcessCount, 2021)["achievement_rate"]);
 
         // The project page says where the actuals come from.
@@ -95,7 +97,7 @@ public sealed class RpaImportTests
         var planOffice = await app.SignedInAsync("PlanOffice");
         await app.ImportSampleCasesAsync();
         await app.ImportSampleRunsAsync();                         // publishes: FY2023 = 3 cases, FY2021 = 657.6 h
-        Assert.Equal((3m, 1796.1m), await planOffice.ActualsAsync(2023));
+        Assert.Equal((3m, (decimal?)null), await planOffice.ActualsAsync(2023));   // no run in FY2023: hours not measured
 
         // RPA-004 試行 → 本番稼働 on 2023-04-03, and RPA-001's baseline corrected from 4 to 5 minutes by hand.
         var lines = SampleLines("rpa-cases.csv");
@@ -500,13 +502,14 @@ public sealed class RpaImportTests
         var planOffice = await app.SignedInAsync("PlanOffice");
         await app.ImportSampleCasesAsync();
         await app.ImportSampleRunsAsync();
-        var before = (await planOffice.ActualsAsync(2024)).Hours!.Value;
+        var before = (await planOffice.ActualsAsync(2022)).Hours!.Value;   // cumulative to FY2022; the samples have no later run
+        Assert.Null((await planOffice.ActualsAsync(2024)).Hours);
 
         // RPA-003 (4 minutes saved per item): 4 executions, 600 items in May 2024 → 40 h; entered twice, replaced.
         await app.SendAsync(new RecordMonthlyRuns("RPA-003", 2024, 5, 4, 500));
         await app.SendAsync(new RecordMonthlyRuns("RPA-003", 2024, 5, 4, 600));
-        Assert.Equal(before + 40m, (await planOffice.ActualsAsync(2024)).Hours);
-        Assert.Equal(before, (await planOffice.ActualsAsync(2023)).Hours);
+        Assert.Equal(before + 40m, (await planOffice.ActualsAsync(2024)).Hours);   // the month makes FY2024 measured
+        Assert.Null((await planOffice.ActualsAsync(2023)).Hours);                  // FY2023 still has no run
         Assert.Equal(1, await app.RpaAsync(d => d.Runs.CountAsync(r => r.RunKey == "month:2024-05")));
 
         var outside = await Assert.ThrowsAsync<RequestValidationException>(() => app.SendAsync(new RecordMonthlyRuns("RPA-003", 2026, 4, 1, 10)));
@@ -663,7 +666,7 @@ public sealed class RpaImportTests
         Assert.Equal((3m, 1796.1m), expected);
 
         var deleted = await app.PlanKpiAsync(d => d.MetricValues.ExecuteDeleteAsync());
-        Assert.Equal(10, deleted);                                          // 2 keys × FY2021–2025
+        Assert.Equal(7, deleted);                                           // processes FY2021–2025, hours FY2021–2022 (the years with runs)
         Assert.Equal(((decimal?)null, (decimal?)null), await planOffice.ActualsAsync(2022));
 
         using (var scope = app.Services.CreateScope())
@@ -683,7 +686,8 @@ public sealed class RpaImportTests
         var planOffice = await app.SignedInAsync("PlanOffice");
         await app.ImportSampleCasesAsync();
         await app.ImportSampleRunsAsync();
-        Assert.Equal((3m, 1796.1m), await planOffice.ActualsAsync(2023));
+        Assert.Equal((3m, 1796.1m), await planOffice.ActualsAsync(2022));
+        Assert.Equal((3m, (decimal?)null), await planOffice.ActualsAsync(2023));   // begun, in production, but no run yet: hours not measured
         Assert.Equal(((decimal?)null, (decimal?)null), await planOffice.ActualsAsync(2024));
     }
 
@@ -695,7 +699,7 @@ public sealed class RpaImportTests
         await app.ImportSampleCasesAsync();
         await app.ImportSampleRunsAsync();
         await app.SendAsync(new Intranet.Modules.Rpa.UseCases.SaveMapping(RpaDemoSeeder.SampleMapping, "シナリオ名", "実行ID", "開始日時", "終了日時", "実行結果", "処理件数", "正常終了"));
-        var hoursBefore = (await planOffice.ActualsAsync(2023)).Hours!.Value;
+        var hoursBefore = (await planOffice.ActualsAsync(2023)).Hours;      // null: no run in FY2023 yet
 
         var folder = Directory.CreateTempSubdirectory("rpa-drop-").FullName;
         try

@@ -168,9 +168,13 @@ internal static class RpaTest
         public int Processes(int fiscalYear) => Cases.Count(c => c.Status == "本番稼働" && c.StatusDate is { } d
                                                                  && d >= new DateOnly(2021, 4, 1) && d <= new DateOnly(fiscalYear + 1, 3, 31));
 
-        /// <summary>Hours saved by successful runs from 2021-04-01 to the end of <paramref name="fiscalYear"/>, rounded to 0.1.</summary>
-        public decimal Hours(int fiscalYear)
+        /// <summary>
+        /// Hours saved by successful runs from 2021-04-01 to the end of <paramref name="fiscalYear"/>, rounded to 0.1; null (not
+        /// measured, issue #9) when no run at all is dated in the fiscal year.
+        /// </summary>
+        public decimal? Hours(int fiscalYear)
         {
+            if (!Runs.Any(r => r.Date >= new DateOnly(fiscalYear, 4, 1) && r.Date <= new DateOnly(fiscalYear + 1, 3, 31))) return null;
             var total = 0m;
             foreach (var r in Runs)
             {

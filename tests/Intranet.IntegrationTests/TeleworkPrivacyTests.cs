@@ -175,14 +175,15 @@ public sealed partial class TeleworkPrivacyTests
         Assert.DoesNotMatch(@"[PSJKLN]\d{3}", csv);
         var rows = SummaryRows(csv);
         var city = rows.Summary(2025);
-        Assert.Equal(("24", "9", "37.5", ""), (city["対象職員数"], city["実施者数"], city["実施率(%)"], city["管理職トライアル実施者"]));
+        Assert.Equal(("24", "9", "37.5", "—"), (city["対象職員数"], city["実施者数"], city["実施率(%)"], city["管理職トライアル実施者"]));
         Assert.Equal(1m, decimal.Parse(city["1人あたり日数"], System.Globalization.CultureInfo.InvariantCulture));
         var hrDept = rows.Summary(2025, "人事課");
-        Assert.Equal(("", "", ""), (hrDept["対象職員数"], hrDept["実施者数"], hrDept["実施率(%)"]));
+        Assert.Equal(("—", "—", "—"), (hrDept["対象職員数"], hrDept["実施者数"], hrDept["実施率(%)"]));
         var planning = rows.Summary(2025, "企画課");   // hidden too (secondary suppression), so 人事課 cannot be derived
-        Assert.Equal(("", "", ""), (planning["対象職員数"], planning["実施者数"], planning["実施率(%)"]));
+        Assert.Equal(("—", "—", "—"), (planning["対象職員数"], planning["実施者数"], planning["実施率(%)"]));
         var general = rows.Summary(2025, "総務課");
-        Assert.Equal(("11", "4", "36.4"), (general["対象職員数"], general["実施者数"], general["実施率(%)"]));   // S001–S010 and L001
+        // S001–S010 and L001: 11 shown; its 4 participants are a small group (issue #9), so they and the rate are 「—」.
+        Assert.Equal(("11", "—", "—"), (general["対象職員数"], general["実施者数"], general["実施率(%)"]));
         Assert.DoesNotContain(rows, r => r["所属"] == "保育こども園課");
 
         var html = await viewer.GetStringAsync("/telework?fy=2025");
@@ -196,10 +197,15 @@ public sealed partial class TeleworkPrivacyTests
         // Months: May 9 people (shown), the others none (0).
         Assert.Contains("<th scope=\"row\">実施者</th><td class=\"num\">0</td><td class=\"num\">9</td><td class=\"num\">0</td>", html);
 
-        // A minimum group of 3 (HR's setting) shows 人事課.
+        Assert.Contains("<tr><td>総務課</td><td class=\"num\">11</td><td class=\"num\">—</td><td class=\"num\">—</td></tr>", html);
+
+        // A minimum group of 3 (HR's setting) shows 人事課's headcount; its 2 participants stay hidden, and so do 企画課's 3
+        // (the smallest shown count), else 9 − 3 − 4 would give 人事課's two. 総務課's 4 are shown.
         await app.TeleworkSendAsync(new SaveTeleworkSettings("04-01", 3));
-        var three = SummaryRows(await viewer.SummaryCsvAsync()).Summary(2025, "人事課");
-        Assert.Equal(("3", "2", "66.7"), (three["対象職員数"], three["実施者数"], three["実施率(%)"]));
+        var three = SummaryRows(await viewer.SummaryCsvAsync());
+        Assert.Equal(("3", "—", "—"), (three.Summary(2025, "人事課")["対象職員数"], three.Summary(2025, "人事課")["実施者数"], three.Summary(2025, "人事課")["実施率(%)"]));
+        Assert.Equal(("10", "—", "—"), (three.Summary(2025, "企画課")["対象職員数"], three.Summary(2025, "企画課")["実施者数"], three.Summary(2025, "企画課")["実施率(%)"]));
+        Assert.Equal(("11", "4", "36.4"), (three.Summary(2025, "総務課")["対象職員数"], three.Summary(2025, "総務課")["実施者数"], three.Summary(2025, "総務課")["実施率(%)"]));
     }
 
     [Fact]
@@ -227,10 +233,10 @@ public sealed partial class TeleworkPrivacyTests
         var viewer = await app.SignedInAsync("Viewer");
         var rows = SummaryRows(await viewer.SummaryCsvAsync()).Where(r => r["年度"] == "2025").ToList();
         var city = rows.Single(r => r["所属"] == "全体");
-        var shown = rows.Where(r => r["所属"] != "全体" && r["対象職員数"].Length > 0).ToList();
-        Assert.Equal(["人事課", "企画課"], rows.Where(r => r["所属"] != "全体" && r["対象職員数"].Length == 0).Select(r => r["所属"]));
+        var shown = rows.Where(r => r["所属"] != "全体" && r["対象職員数"] != "—").ToList();
+        Assert.Equal(["人事課", "企画課"], rows.Where(r => r["所属"] != "全体" && r["対象職員数"] == "—").Select(r => r["所属"]));
         var recovered = (int.Parse(city["対象職員数"]) - shown.Sum(r => int.Parse(r["対象職員数"])),
-            int.Parse(city["実施者数"]) - shown.Sum(r => int.Parse(r["実施者数"])));
+            int.Parse(city["実施者数"]) - shown.Where(r => r["実施者数"] != "—").Sum(r => int.Parse(r["実施者数"])));
         Assert.True(recovered != (3, 2), $"人事課 (suppressed) recovered from the export by subtraction: {recovered.Item1} staff, {recovered.Item2} participants");
     }
 }

@@ -282,11 +282,14 @@ internal static class TeleworkTest
                 .Select(k => k.Number).ToHashSet();
         }
 
-        /// <summary>Participants ÷ headcount × 100, rounded to 0.1 half away from zero; null without a headcount.</summary>
+        /// <summary>Whether any telework day (of anyone) is recorded in the fiscal year (issue #9: else not measured).</summary>
+        public bool Measured(int fiscalYear) => Days.Keys.Any(k => k.Date >= new DateOnly(fiscalYear, 4, 1) && k.Date <= new DateOnly(fiscalYear + 1, 3, 31));
+
+        /// <summary>Participants ÷ headcount × 100, rounded to 0.1 half away from zero; null without a headcount or without any day in the year.</summary>
         public decimal? Rate(int fiscalYear)
         {
             var heads = Headcount(fiscalYear).Count;
-            return heads == 0 ? null : Math.Round(100m * Participants(fiscalYear).Count / heads, 1, MidpointRounding.AwayFromZero);
+            return heads == 0 || !Measured(fiscalYear) ? null : Math.Round(100m * Participants(fiscalYear).Count / heads, 1, MidpointRounding.AwayFromZero);
         }
 
         public decimal?[] Rates() => PlanYears.Select(Rate).ToArray();

@@ -54,8 +54,10 @@ public sealed class TeleworkTests
         Assert.Equal(new decimal?[] { null, null, null, null, null }, await planOffice.TeleworkActualsAsync());
 
         Assert.Equal(new ImportResult(1000, 1000, 0, 0, "UTF-8", false), await app.ImportSampleStaffAsync());
-        // The roster alone: 800 eligible staff and nobody teleworked yet.
-        Assert.Equal(new decimal?[] { 0, 0, 0, 0, 0 }, await planOffice.TeleworkActualsAsync());
+        // The roster alone: 800 eligible staff, but no telework day recorded in any year: not measured, never 0 % (issue #9).
+        Assert.Equal(new decimal?[] { null, null, null, null, null }, await planOffice.TeleworkActualsAsync());
+        var rosterOnly = SummaryRows(await planOffice.SummaryCsvAsync()).Summary(2021);
+        Assert.Equal(("800", "未計測", "未計測"), (rosterOnly["対象職員数"], rosterOnly["実施者数"], rosterOnly["実施率(%)"]));
 
         // 1,117 lines, six of which repeat a person and date already in the file: 1,111 days.
         Assert.Equal(new ImportResult(1117, 1111, 0, 6, "UTF-8", false), await app.ImportSampleDaysAsync());
@@ -64,16 +66,16 @@ public sealed class TeleworkTests
 
         var model = Model.FromSamples();
         // Hand check of the independent model: FY2021 58 of 800 (7.25 → 7.3), FY2022 83 of 774 after the March 2022
-        // leavers, FY2023 124, FY2024 147 of 774; FY2025 has no days in these files.
+        // leavers, FY2023 124, FY2024 147 of 774; FY2025 has no days in these files, so it is not measured.
         Assert.Equal([800, 774, 774, 774, 774], PlanYears.Select(y => model.Headcount(y).Count));
         Assert.Equal([58, 83, 124, 147, 0], PlanYears.Select(y => model.Participants(y).Count));
-        Assert.Equal(new decimal?[] { 7.3m, 10.7m, 16.0m, 19.0m, 0.0m }, model.Rates());
+        Assert.Equal(new decimal?[] { 7.3m, 10.7m, 16.0m, 19.0m, null }, model.Rates());
         Assert.Equal(model.Rates(), await planOffice.TeleworkActualsAsync());
 
         var fy2024 = await planOffice.IndicatorRowAsync(2024);
         Assert.Equal(("テレワーク勤務を行った職員の割合", "%", ""), (fy2024["indicator_name"], fy2024["unit"], fy2024["target_value"]));
         var fy2025 = await planOffice.IndicatorRowAsync(2025);
-        Assert.Equal(("25", "0", "0", "behind"), (fy2025["target_value"], fy2025["actual_value"], fy2025["achievement_rate"], fy2025["status"]));
+        Assert.Equal(("25", "", "", "not_measured"), (fy2025["target_value"], fy2025["actual_value"], fy2025["achievement_rate"], fy2025["status"]));
 
         // The later of two lines for the same person and date wins.
         Assert.Equal(1m, (await app.DayAsync("H10764", new DateOnly(2022, 5, 9)))!.DayFraction);        // 0.5, then 1
@@ -83,14 +85,15 @@ public sealed class TeleworkTests
 
         // The aggregate download shows the same figures.
         var summary = SummaryRows(await planOffice.SummaryCsvAsync());
-        foreach (var year in PlanYears)
+        foreach (var year in PlanYears.Where(y => y <= 2024))
         {
             var row = summary.Summary(year);
             Assert.Equal(model.Headcount(year).Count.ToString(), row["対象職員数"]);
             Assert.Equal(model.Participants(year).Count.ToString(), row["実施者数"]);
             Assert.Equal(model.Rate(year), decimal.Parse(row["実施率(%)"], System.Globalization.CultureInfo.InvariantCulture));
         }
-        Assert.Equal(("774", "0"), (summary.Summary(2026)["対象職員数"], summary.Summary(2026)["実施者数"]));   // the current fiscal year
+        foreach (var year in new[] { 2025, 2026 })   // no telework day in these files; 2026 is the current fiscal year
+            Assert.Equal(("774", "未計測", "未計測"), (summary.Summary(year)["対象職員数"], summary.Summary(year)["実施者数"], summary.Summary(year)["実施率(%)"]));
         // Departments of the eligible staff (保育こども園課 and 消防総務課 have none), sorted by name.
         Assert.Equal(new[] { "上下水道総務課", "人事課", "企画課", "図書館", "市民税課", "情報システム課", "戸籍住民課", "福祉総務課", "総務課", "道路管理課" }
                 .Order(StringComparer.Ordinal),
@@ -354,7 +357,7 @@ public sealed class TeleworkTests
             e.Errors.Select(x => x.ToString()));
         Assert.StartsWith("days.csv: 2件の誤りがあるため取り込みませんでした。", e.Message);
         Assert.Equal(0, (await app.TeleworkCountsAsync()).Days);
-        Assert.Equal(0m, await planOffice.TeleworkActualAsync(2025));
+        Assert.Null(await planOffice.TeleworkActualAsync(2025));                  // still no telework day: not measured
 
         // By hand too.
         var refused = await Assert.ThrowsAsync<RequestValidationException>(() =>
@@ -501,7 +504,7 @@ public sealed class TeleworkTests
         var withStaff = await app.TeleworkCountsAsync();
         Assert.Equal(new ImportResult(1117, 1111, 0, 6, "UTF-8", true), await app.ImportDaysAsync(Sample("telework-days.csv"), dryRun: true));
         Assert.Equal(withStaff, await app.TeleworkCountsAsync());
-        Assert.Equal(0m, await planOffice.TeleworkActualAsync(2021));
+        Assert.Null(await planOffice.TeleworkActualAsync(2021));                  // the roster alone measures nothing
 
         // A dry run of a roster without H10005 flags nobody; a dry run of a re-import shows the unchanged rows.
         var without = SampleLines("staff.csv").Where(l => !l.StartsWith("H10005,")).ToArray();
@@ -523,7 +526,7 @@ public sealed class TeleworkTests
         var planOffice = await app.SignedInAsync("PlanOffice");
         var viewer = await app.SignedInAsync("Viewer");
         await app.ImportStaffAsync(Utf8(SmallRoster()));
-        Assert.Equal(0m, await planOffice.TeleworkActualAsync(2025));
+        Assert.Null(await planOffice.TeleworkActualAsync(2025));                  // no telework day yet: not measured
 
         // Four of 企画課, the leaver L001, and K001 at こども園 (not counted): 5 of 24.
         await app.ImportDaysAsync(Utf8(DaysHeader, DayLine("P001", "2025-05-12"), DayLine("P002", "2025-05-12"), DayLine("P003", "2025-05-13"),
@@ -571,10 +574,10 @@ public sealed class TeleworkTests
         await app.ImportSampleStaffAsync();
         await app.ImportSampleDaysAsync();
         var expected = await planOffice.TeleworkActualsAsync();
-        Assert.Equal(new decimal?[] { 7.3m, 10.7m, 16.0m, 19.0m, 0m }, expected);
+        Assert.Equal(new decimal?[] { 7.3m, 10.7m, 16.0m, 19.0m, null }, expected);   // FY2025: no day in these files
 
         var deleted = await app.PlanKpiAsync(d => d.MetricValues.Where(v => v.Key == MetricKeys.TeleworkParticipationRate).ExecuteDeleteAsync());
-        Assert.Equal(5, deleted);
+        Assert.Equal(4, deleted);
         Assert.Equal(new decimal?[] { null, null, null, null, null }, await planOffice.TeleworkActualsAsync());
 
         using (var scope = app.Services.CreateScope())

@@ -251,4 +251,65 @@ public class PaperlessRulesTests
         foreach (var f in Enum.GetValues<MeetingFormat>()) Assert.Equal(f, PaperlessRules.ParseFormat(PaperlessRules.Label(f)));
         foreach (var m in Enum.GetValues<MaterialsDistribution>()) Assert.Equal(m, PaperlessRules.ParseMaterials(PaperlessRules.Label(m)));
     }
+
+    // ---- 2-2-(2)-1 紙の削減量 against FY2019 (issue #9) -------------------------------------------------
+
+    [Fact]
+    public void The_baseline_year_of_the_paper_reduction_is_FY2019() => Assert.Equal(2019, PaperlessRules.PaperUseBaselineYear);
+
+    [Theory]
+    [InlineData(9_850_000L, 9_380_000L, 470_000L)]     // less paper: the reduction
+    [InlineData(9_850_000L, 9_850_000L, 0L)]           // the same: nothing reduced (a measured 0)
+    [InlineData(9_850_000L, 9_900_000L, 0L)]           // more paper: nothing reduced, never negative
+    [InlineData(0L, 0L, 0L)]
+    public void The_reduction_is_the_baseline_use_minus_the_years_use_never_negative(long baseline, long year, long expected) =>
+        Assert.Equal(expected, PaperlessRules.PaperReduction(baseline, year));
+
+    [Fact]
+    public void Without_the_baseline_or_the_years_use_the_reduction_is_not_measured()
+    {
+        Assert.Null(PaperlessRules.PaperReduction(null, 9_000_000));
+        Assert.Null(PaperlessRules.PaperReduction(9_000_000, null));
+        Assert.Null(PaperlessRules.PaperReduction(null, null));
+        Assert.Equal(50_000, PaperlessRules.PaperUseChange(9_850_000, 9_900_000));   // the signed change shows an increase
+        Assert.Null(PaperlessRules.PaperUseChange(null, 9_900_000));
+    }
+
+    private static readonly DateOnly Today = new(2026, 11, 21);   // FY2026 runs; FY2025 ended on 2026-03-31
+
+    [Theory]
+    [InlineData(2019, 9_850_000L)]
+    [InlineData(2025, 0L)]                 // an ended year, nothing used: fine
+    [InlineData(2000, 1_000_000_000L)]     // the bounds
+    public void A_years_paper_use_that_passes_the_check(int year, long sheets) =>
+        Assert.Empty(PaperlessRules.CheckPaperUse(year, sheets, "用紙購入実績", Today));
+
+    [Theory]
+    [InlineData(2026, 100L, "FiscalYear", "年度の途中")]           // the current fiscal year has not ended
+    [InlineData(2027, 100L, "FiscalYear", "年度の途中")]
+    [InlineData(1999, 100L, "FiscalYear", "2000年度から")]
+    [InlineData(2024, -1L, "SheetsUsed", "0以上")]
+    [InlineData(2024, 1_000_000_001L, "SheetsUsed", "1,000,000,000以下")]
+    public void A_bad_years_paper_use_names_the_field_in_japanese(int year, long sheets, string field, string words)
+    {
+        var error = Assert.Single(PaperlessRules.CheckPaperUse(year, sheets, null, Today));
+        Assert.Equal(field, error.Field);
+        Assert.Contains(words, error.Message);
+    }
+
+    [Fact]
+    public void Every_error_of_a_paper_use_is_reported_at_once()
+    {
+        var errors = PaperlessRules.CheckPaperUse(2026, -5, new string('あ', 201), Today);
+        Assert.Equal(["FiscalYear", "SheetsUsed", "SourceNote"], errors.Select(e => e.Field));
+        Assert.Contains("出典は200文字以内", errors[2].Message);
+        Assert.Empty(PaperlessRules.CheckPaperUse(2025, 5, new string('あ', 200), Today));
+    }
+
+    [Fact]
+    public void The_last_day_of_a_fiscal_year_is_still_inside_it()
+    {
+        Assert.Single(PaperlessRules.CheckPaperUse(2025, 5, null, new DateOnly(2026, 3, 31)));   // FY2025's last day: not ended
+        Assert.Empty(PaperlessRules.CheckPaperUse(2025, 5, null, new DateOnly(2026, 4, 1)));
+    }
 }

@@ -233,6 +233,34 @@ public class RpaRulesTests
         Assert.Equal(5, SavingsRules.AutomatedProcessCount(since, PlanStart, new FiscalYear(2025)));
     }
 
+    // ---- issue #9: a year without source data is not measured ------------------------------------------
+
+    [Fact]
+    public void The_process_count_is_measured_once_a_case_is_in_production_even_before_the_plan()
+    {
+        Assert.False(SavingsRules.ProcessCountMeasured([], new FiscalYear(2021)));                          // empty registry
+        Assert.False(SavingsRules.ProcessCountMeasured([null, null], new FiscalYear(2025)));                // ideas only
+        DateOnly?[] beforePlan = [new DateOnly(2020, 10, 1), null];
+        Assert.True(SavingsRules.ProcessCountMeasured(beforePlan, new FiscalYear(2021)));                   // 0 new since the plan start is real
+        Assert.Equal(0, SavingsRules.AutomatedProcessCount(beforePlan, PlanStart, new FiscalYear(2021)));
+        DateOnly?[] later = [new DateOnly(2022, 6, 1)];
+        Assert.False(SavingsRules.ProcessCountMeasured(later, new FiscalYear(2021)));                       // nothing in production yet
+        Assert.True(SavingsRules.ProcessCountMeasured(later, new FiscalYear(2022)));
+        Assert.True(SavingsRules.ProcessCountMeasured([new DateOnly(2023, 3, 31)], new FiscalYear(2022)));   // the year's last day
+    }
+
+    [Fact]
+    public void The_hours_of_a_year_are_measured_only_with_a_run_dated_in_it()
+    {
+        DateOnly[] runs = [new DateOnly(2021, 7, 1), new DateOnly(2023, 3, 31), new DateOnly(2025, 4, 1)];
+        Assert.True(SavingsRules.HoursMeasured(runs, new FiscalYear(2021)));
+        Assert.True(SavingsRules.HoursMeasured(runs, new FiscalYear(2022)));    // March 31 closes FY2022
+        Assert.False(SavingsRules.HoursMeasured(runs, new FiscalYear(2023)));   // no run: not 0 h more, not measured
+        Assert.False(SavingsRules.HoursMeasured(runs, new FiscalYear(2024)));
+        Assert.True(SavingsRules.HoursMeasured(runs, new FiscalYear(2025)));
+        Assert.False(SavingsRules.HoursMeasured([], new FiscalYear(2021)));
+    }
+
     [Fact]
     public void AutomatedProcessCount_of_the_sample_cases()
     {

@@ -70,8 +70,9 @@ public class TeleworkRulesTests
 
         Assert.Equal(new DateOnly(2025, 4, 1), y.ReferenceDate);
         Assert.Equal(4, y.Headcount);
-        Assert.Equal(0, y.Participants);
-        Assert.Equal(0.0m, y.Rate);
+        Assert.False(y.Measured);                        // no telework day at all: not measured, not 0 %
+        Assert.Null(y.Participants);
+        Assert.Null(y.Rate);
         Assert.Null(y.DaysPerParticipant);
         var dept = Assert.Single(y.Departments);
         Assert.Equal(("総務課", 4), (dept.Department, dept.Headcount));
@@ -368,11 +369,91 @@ public class TeleworkRulesTests
         Assert.True(planning.Suppressed);
         Assert.Equal((5, (int?)null, (decimal?)null), (planning.Headcount, planning.Participants, planning.Rate));
         var general = y.Departments.Single(d => d.Department == "総務課");
-        Assert.Equal((12, 2, 16.7m), (general.Headcount, general.Participants, general.Rate));
+        Assert.False(general.Suppressed);
+        Assert.Equal((12, (int?)null, (decimal?)null), (general.Headcount, general.Participants, general.Rate));   // 2 participants: a small group
 
-        // With a minimum group of 4, 人事課 is shown.
+        // With a minimum group of 4, 人事課's headcount is shown; its one participant is not (nor anyone's: 1, 1 and 2 people).
         var four = Compute(staff, days, minimumGroup: 4).Departments.Single(d => d.Department == "人事課");
-        Assert.Equal((false, 4, 1, 25.0m), (four.Suppressed, four.Headcount, four.Participants, four.Rate));
+        Assert.Equal((false, 4, (int?)null, (decimal?)null), (four.Suppressed, four.Headcount, four.Participants, four.Rate));
+        // With a minimum of 1 everything is shown.
+        var one = Compute(staff, days, minimumGroup: 1).Departments.Single(d => d.Department == "人事課");
+        Assert.Equal((false, 4, (int?)1, (decimal?)25.0m), (one.Suppressed, one.Headcount, one.Participants, one.Rate));
+    }
+
+    // ---- issue #9: a year without source data is not measured --------------------------------------------
+
+    [Fact]
+    public void A_fiscal_year_without_any_telework_day_is_not_measured_and_has_no_rate()
+    {
+        var staff = Crowd(20);
+        var days = new[] { Day(staff[0], "2024-06-03"), Day(staff[1], "2026-04-01") };   // FY2024 and FY2026, nothing in FY2025
+
+        var y = Compute(staff, days);
+
+        Assert.False(y.Measured);
+        Assert.Equal(20, y.Headcount);                   // the roster is known
+        Assert.Null(y.Participants);
+        Assert.Null(y.Rate);                             // not 0.0 %
+        Assert.Null(y.DaysPerParticipant);
+        Assert.Null(y.ManagerTrialParticipants);
+        Assert.All(y.Months, m => Assert.Equal(((int?)null, (decimal?)null), (m.Participants, m.Rate)));
+        var dept = Assert.Single(y.Departments);
+        Assert.Equal(((int?)20, (int?)null, (decimal?)null), (dept.ShownHeadcount, dept.Participants, dept.Rate));
+        Assert.False(TeleworkRules.IsMeasured(Fy2025, days.Select(d => d.Date)));
+        Assert.True(TeleworkRules.IsMeasured(new FiscalYear(2024), days.Select(d => d.Date)));
+    }
+
+    [Fact]
+    public void A_year_whose_only_days_do_not_count_is_measured_and_its_rate_is_zero()
+    {
+        var staff = Crowd(20);
+        var kodomoen = Person("K1", assignments: new A("2020-04-01", "保育こども園課", "こども園"));
+        // Telework is recorded in FY2025, but only by someone out of scope: the year has data, and 0 of 20 teleworked.
+        var y = Compute([.. staff, kodomoen], [Day(kodomoen, "2025-05-01")]);
+
+        Assert.True(y.Measured);
+        Assert.Equal((20, (int?)0, (decimal?)0.0m), (y.Headcount, y.Participants, y.Rate));
+        Assert.Equal(((int?)0, (decimal?)0.0m), (y.Departments.Single().Participants, y.Departments.Single().Rate));
+    }
+
+    [Fact]
+    public void A_department_with_one_to_four_participants_shows_a_dash_and_zero_is_shown()
+    {
+        var staff = new List<StaffMember>();
+        staff.AddRange(Crowd(10, "人事課", 1));       // 1 participant: hidden
+        staff.AddRange(Crowd(10, "企画課", 100));     // 0 participants: shown (names nobody)
+        staff.AddRange(Crowd(10, "総務課", 200));     // 6 participants: shown … unless needed to protect 人事課
+        staff.AddRange(Crowd(10, "財政課", 300));     // 5 participants
+        var days = new List<TeleworkDay> { Day(staff[0], "2025-05-01") };
+        days.AddRange(staff.Skip(20).Take(6).Select(s => Day(s, "2025-05-02")));
+        days.AddRange(staff.Skip(30).Take(5).Select(s => Day(s, "2025-05-03")));
+
+        var y = Compute(staff, days);
+
+        Assert.Equal(((int?)12, (decimal?)30.0m), (y.Participants, y.Rate));   // the whole city is always shown
+        var byName = y.Departments.ToDictionary(d => d.Department);
+        Assert.All(byName.Values, d => Assert.False(d.Suppressed));        // every headcount (10) is shown
+        Assert.Equal(((int?)null, (decimal?)null), (byName["人事課"].Participants, byName["人事課"].Rate));
+        Assert.Equal(((int?)0, (decimal?)0.0m), (byName["企画課"].Participants, byName["企画課"].Rate));
+        // Secondary: 12 − 0 − 6 − 5 would give 人事課's one participant, so the smallest shown non-zero count (財政課, 5) is hidden too.
+        Assert.Equal(((int?)null, (decimal?)null), (byName["財政課"].Participants, byName["財政課"].Rate));
+        Assert.Equal(((int?)6, (decimal?)60.0m), (byName["総務課"].Participants, byName["総務課"].Rate));
+        var shownSum = y.Departments.Sum(d => d.Participants ?? 0);
+        Assert.True(y.Participants - shownSum >= 5, "the hidden participants together are at least the minimum group");
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 6, 5 }, 5, new[] { true, false, true })]     // 1 hidden, then 5 (smallest non-zero) joins: 6 hidden
+    [InlineData(new[] { 5, 6, 7 }, 5, new[] { false, false, false })]   // nothing small
+    [InlineData(new[] { 2, 3, 9 }, 5, new[] { true, true, false })]     // 2 + 3 = 5: enough together
+    [InlineData(new[] { 0, 0, 9 }, 5, new[] { false, false, false })]   // zeros name nobody
+    [InlineData(new[] { 4, 0, 0 }, 5, new[] { true, false, false })]    // nothing else to hide: the city total is shown anyway
+    public void Participant_counts_are_suppressed_below_the_minimum_with_secondary_suppression(int[] participants, int minimum, bool[] hidden)
+    {
+        var groups = participants.Select((p, i) => new TeleworkRules.Group($"課{i}", 20, p)).ToList();
+        var (heads, parts) = TeleworkRules.SuppressDepartments(groups, minimum);
+        Assert.Empty(heads);
+        Assert.Equal(hidden, groups.Select(g => parts.Contains(g.Department)));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public static class MetricKeys
     public const string PaperlessAssemblyMeetingRate = "paperless.assembly-meeting-rate";
     /// <summary>Paperless: share of assembly sessions run with tablets (%). Hadano 2-2-(7).</summary>
     public const string PaperlessAssemblyTabletRate = "paperless.assembly-tablet-rate";
-    /// <summary>Paperless: sheets of paper avoided in the fiscal year (枚). Hadano 2-2-(2).</summary>
+    /// <summary>Paperless: sheets of paper saved in the fiscal year against FY2019's office-wide paper use (枚). Hadano 2-2-(2)-1.</summary>
     public const string PaperlessSheetsSaved = "paperless.sheets-saved";
     /// <summary>Telework: eligible staff with at least one telework day in the fiscal year ÷ eligible headcount (%). Hadano 2-3-(1).</summary>
     public const string TeleworkParticipationRate = "telework.participation-rate";

@@ -11,6 +11,7 @@ using Intranet.Shared.Modules;
 using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
 using Intranet.Shared.Time;
+using Intranet.Shared.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -78,9 +79,12 @@ public sealed class TeleworkModule : IModule
             var rows = new List<IReadOnlyList<object?>>();
             foreach (var y in await feed.ComputeAsync(years, ct))
             {
-                rows.Add([y.Year.StartYear, "全体", y.Headcount, y.Participants, y.Rate, y.DaysPerParticipant, y.ManagerTrialParticipants]);
+                // A value not shown is 「—」 (small group, TeleworkRules.SuppressDepartments) or 「未計測」 (a year without telework days).
+                object Shown(object? value) => value ?? (y.Measured ? Fmt.Empty : TeleworkRules.NotMeasuredLabel);
+                rows.Add([y.Year.StartYear, "全体", y.Headcount, Shown(y.Participants), Shown(y.Rate), Shown(y.DaysPerParticipant), Shown(y.ManagerTrialParticipants)]);
                 foreach (var d in y.Departments)
-                    rows.Add([y.Year.StartYear, d.Department, d.Suppressed ? null : d.Headcount, d.Participants, d.Rate, null, null]);
+                    rows.Add([y.Year.StartYear, d.Department, d.ShownHeadcount ?? (object)Fmt.Empty, d.Suppressed ? Fmt.Empty : Shown(d.Participants),
+                        d.Suppressed ? Fmt.Empty : Shown(d.Rate), null, null]);
             }
             return TableExport.Download(new ExportTable("テレワーク", ["年度", "所属", "対象職員数", "実施者数", "実施率(%)", "1人あたり日数", "管理職トライアル実施者"], rows),
                 format, $"telework-summary-{today:yyyyMMdd}");

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Intranet.Modules.Paperless.Data;
 
-/// <summary>Meeting bodies, baselines and sessions: schema <c>paperless</c> (PostgreSQL) or prefix <c>paperless_</c> (SQLite).</summary>
+/// <summary>Meeting bodies, baselines, sessions and office-wide paper use: schema <c>paperless</c> (PostgreSQL) or prefix <c>paperless_</c> (SQLite).</summary>
 public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> options, ICurrentUser currentUser, TimeProvider clock)
     : ModuleDbContext(options, currentUser, clock)
 {
@@ -19,6 +19,8 @@ public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> opti
     public DbSet<PaperBaseline> Baselines => Set<PaperBaseline>();
     public DbSet<MeetingSession> Sessions => Set<MeetingSession>();
     public DbSet<SessionMapping> Mappings => Set<SessionMapping>();
+    /// <summary>Office-wide paper use per fiscal year (2-2-(2)-1 紙の削減量).</summary>
+    public DbSet<OfficePaperUse> PaperUse => Set<OfficePaperUse>();
 
     /// <inheritdoc />
     protected override void ConfigureModel(ModelBuilder b)
@@ -56,6 +58,12 @@ public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> opti
             e.HasIndex(x => x.Name).IsUnique();
             e.Property(x => x.Name).IsRequired();
             e.Property(x => x.ColumnsJson).IsRequired();
+        });
+        b.Entity<OfficePaperUse>(e =>
+        {
+            e.ToTable("OfficePaperUse");
+            e.HasIndex(x => x.FiscalYear).IsUnique();
+            e.Property(x => x.RecordedBy).IsRequired();
         });
     }
 }

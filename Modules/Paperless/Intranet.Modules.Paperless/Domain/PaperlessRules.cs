@@ -12,11 +12,59 @@ namespace Intranet.Modules.Paperless.Domain;
 /// sessions, no rate (null, never 0 % or 100 %);</item>
 /// <item>sheets saved by a session = baseline (sheets per attendee, valid on the session date) × attendees −
 /// sheets printed, never negative; no baseline, nothing saved;</item>
-/// <item>tablet usage rate (%) of assembly meetings = sessions run with tablets ÷ sessions × 100.</item>
+/// <item>tablet usage rate (%) of assembly meetings = sessions run with tablets ÷ sessions × 100;</item>
+/// <item>紙の削減量 (Hadano 2-2-(2)-1) of a fiscal year = office-wide paper use of the baseline year FY2019 − the year's use
+/// (<see cref="PaperReduction"/>), only when both are recorded; the sheets meetings avoided are a part of it, shown as a
+/// breakdown.</item>
 /// </list>
 /// </summary>
 public static class PaperlessRules
 {
+    /// <summary>
+    /// The baseline year of 2-2-(2)-1 紙の削減量: FY2019 (令和元年度). Hadano's plan (seed 001, 2-2-(2) 文書管理システム及び電子決裁の導入,
+    /// 指標の考え方) sets the target of 45万枚 「令和元年度における印刷用紙等の使用実績を基に」.
+    /// </summary>
+    public const int PaperUseBaselineYear = 2019;
+
+    /// <summary>Upper bound of a year's office-wide paper use (枚): larger values are input errors.</summary>
+    public const long MaxSheetsPerYear = 1_000_000_000;
+
+    /// <summary>Longest source note (characters).</summary>
+    public const int MaxSourceNoteLength = 200;
+
+    /// <summary>
+    /// 紙の削減量 of a fiscal year (枚) = <paramref name="baselineUse"/> (FY2019's office-wide use) − <paramref name="yearUse"/>;
+    /// null (not measured, never 0) when either is not recorded. A year that used more paper than the baseline reduced
+    /// nothing: 0, not a negative reduction (the plan's figures are never negative); <see cref="PaperUseChange"/> gives the signed change.
+    /// </summary>
+    public static long? PaperReduction(long? baselineUse, long? yearUse) =>
+        baselineUse is { } b && yearUse is { } y ? Math.Max(0, b - y) : null;
+
+    /// <summary>The year's use minus the baseline's (枚, negative = less paper); null when either is missing.</summary>
+    public static long? PaperUseChange(long? baselineUse, long? yearUse) => baselineUse is { } b && yearUse is { } y ? y - b : null;
+
+    /// <summary>
+    /// Checks one year's office-wide paper use before it is recorded — by the form (<c>RecordOfficePaperUse</c>) and by any import
+    /// of purchase records — and returns every error by field (empty when fine):
+    /// <list type="bullet">
+    /// <item><c>FiscalYear</c>: from 2000 and a fiscal year that has ended on <paramref name="today"/> (a year's total is known
+    /// only after its March 31; a partial year would feed an inflated reduction);</item>
+    /// <item><c>SheetsUsed</c>: a whole number from 0 to <see cref="MaxSheetsPerYear"/>;</item>
+    /// <item><c>SourceNote</c>: at most <see cref="MaxSourceNoteLength"/> characters.</item>
+    /// </list>
+    /// </summary>
+    public static IReadOnlyList<(string Field, string Message)> CheckPaperUse(int fiscalYear, long sheetsUsed, string? sourceNote, DateOnly today)
+    {
+        var errors = new List<(string, string)>();
+        if (fiscalYear < 2000 || new FiscalYear(fiscalYear).End >= today)
+            errors.Add(("FiscalYear", $"年度は2000年度から終わった年度 ({FiscalYear.Of(today).StartYear - 1}年度) までで指定してください。年度の途中の使用量は記録できません。"));
+        if (sheetsUsed < 0 || sheetsUsed > MaxSheetsPerYear)
+            errors.Add(("SheetsUsed", $"用紙の使用枚数は0以上{MaxSheetsPerYear:#,0}以下の整数(枚)で入力してください。"));
+        if (sourceNote is { Length: > MaxSourceNoteLength })
+            errors.Add(("SourceNote", $"出典は{MaxSourceNoteLength}文字以内で入力してください。"));
+        return errors;
+    }
+
     /// <summary>Whether the session counts as paperless.</summary>
     public static bool IsPaperless(MeetingFormat format, MaterialsDistribution materials) =>
         format == MeetingFormat.Web || materials == MaterialsDistribution.DigitalOnly;

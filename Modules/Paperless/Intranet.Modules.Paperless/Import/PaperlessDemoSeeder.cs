@@ -38,6 +38,7 @@ internal sealed class PaperlessDemoSeeder(PaperlessImporter importer, PaperlessD
             });
             await db.SaveChangesAsync(ct);
         }
+        await UseCases.PaperUseDemoData.SeedAsync(db, TimeProvider.System, ct);   // issue #9: office-wide paper use, reported by the next import
         var calendar = await importer.ImportSessionsAsync(Sample("calendar-export-sjis.csv"), "calendar-export-sjis.csv", SampleMapping, dryRun: false, ct);
         return $"ペーパーレス会議: 会議体 {bodies.Added}件追加、開催記録 {sessions.Added + calendar.Added}件追加 (うち Shift_JIS のカレンダー出力 {calendar.Added}件)。";
     }

@@ -8,14 +8,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Intranet.Modules.Paperless.UseCases;
 
-/// <summary>One fiscal year's figures (rates in %, null when no session was held).</summary>
+/// <summary>
+/// One fiscal year's meeting figures (rates in %, null when no session was held). <c>SheetsSaved</c>: the sheets the year's
+/// sessions avoided (枚), the meetings' share of 紙の削減量 (<see cref="PaperUseYear.Reduction"/>), no longer reported on its own.
+/// </summary>
 public sealed record PaperlessYear(FiscalYear Year, int ExecutiveSessions, decimal? ExecutiveRate, int ManagerSessions, decimal? ManagerRate,
     int AssemblySessions, decimal? AssemblyRate, decimal? AssemblyTabletRate, decimal SheetsSaved, int Sessions);
 
 /// <summary>
+/// 紙の削減量 of a fiscal year (Hadano 2-2-(2)-1, <see cref="PaperlessRules.PaperReduction"/>).
+/// </summary>
+/// <param name="Year">The fiscal year.</param>
+/// <param name="SheetsUsed">Office-wide paper use recorded for the year (枚), null when not recorded.</param>
+/// <param name="BaselineUse">FY2019's recorded use (枚), null when not recorded.</param>
+/// <param name="Reduction">BaselineUse − SheetsUsed, never negative (枚); null (未計測) unless both are recorded.</param>
+/// <param name="Change">SheetsUsed − BaselineUse (枚, negative = less paper); null unless both are recorded.</param>
+/// <param name="MeetingSheetsSaved">Of which avoided by paperless meetings (Σ sessions' sheets saved, 枚); null without sessions.</param>
+/// <param name="Record">The recorded row (source note, who, when, version), null when none.</param>
+public sealed record PaperUseYear(FiscalYear Year, long? SheetsUsed, long? BaselineUse, long? Reduction, long? Change, decimal? MeetingSheetsSaved,
+    PaperUseRecord? Record);
+
+/// <summary>A recorded year's office-wide paper use: sheets (枚), source note, who recorded it in words, when, version.</summary>
+public sealed record PaperUseRecord(int FiscalYear, long SheetsUsed, string? SourceNote, string RecordedBy, DateTimeOffset RecordedAt, Guid Version);
+
+/// <summary>
 /// Computes the module's figures per fiscal year (<see cref="PaperlessRules"/>) and reports them to the plan
 /// through <see cref="ReportMetrics"/> under the five paperless keys. Rates are reported only for years with
-/// sessions of that category; sheets saved for years with any session. Called after every change and nightly.
+/// sessions of that category; <see cref="MetricKeys.PaperlessSheetsSaved"/> (2-2-(2)-1 紙の削減量) only for years whose
+/// office-wide paper use and FY2019's are both recorded (<see cref="PaperUseAsync"/>). A full recompute: a value reported
+/// earlier for a year no longer measured is withdrawn. Called after every change and nightly.
 /// </summary>
 public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, TimeProvider clock)
 {
@@ -48,6 +69,32 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
     }
 
     /// <summary>
+    /// 紙の削減量 per fiscal year, oldest first: every year with recorded paper use or sessions, and always the baseline year
+    /// FY2019. Reduction = FY2019's use − the year's (<see cref="PaperlessRules.PaperReduction"/>); the meetings' sheets saved
+    /// are its breakdown (「うち会議のペーパーレス化による削減」).
+    /// </summary>
+    public async Task<IReadOnlyList<PaperUseYear>> PaperUseAsync(CancellationToken ct) => PaperUse(await ComputeAsync(ct),
+        await db.PaperUse.AsNoTracking().ToListAsync(ct));
+
+    private static IReadOnlyList<PaperUseYear> PaperUse(IReadOnlyList<PaperlessYear> meetings, IReadOnlyList<OfficePaperUse> records)
+    {
+        var byYear = records.ToDictionary(r => r.FiscalYear);
+        long? baseline = byYear.TryGetValue(PaperlessRules.PaperUseBaselineYear, out var b) ? b.SheetsUsed : null;
+        return records.Select(r => r.FiscalYear).Concat(meetings.Select(m => m.Year.StartYear)).Append(PaperlessRules.PaperUseBaselineYear)
+            .Distinct().Order().Select(y =>
+            {
+                var record = byYear.GetValueOrDefault(y);
+                long? used = record?.SheetsUsed;
+                return new PaperUseYear(new FiscalYear(y), used, baseline,
+                    y == PaperlessRules.PaperUseBaselineYear ? null : PaperlessRules.PaperReduction(baseline, used),
+                    y == PaperlessRules.PaperUseBaselineYear ? null : PaperlessRules.PaperUseChange(baseline, used),
+                    meetings.FirstOrDefault(m => m.Year.StartYear == y)?.SheetsSaved,
+                    record is null ? null : new PaperUseRecord(record.FiscalYear, record.SheetsUsed, record.SourceNote,
+                        Intranet.Shared.Web.Fmt.Actor(record.RecordedBy), record.RecordedAt, record.Version));
+            }).ToList();
+    }
+
+    /// <summary>
     /// The plan period of the plans bound to any paperless key (earliest first year to latest last year of the
     /// indicators, via <see cref="ListMetricConsumers"/>); null when no indicator is bound.
     /// </summary>
@@ -68,7 +115,8 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
         var last = consumers.Max(c => c.LastFiscalYear);
         var now = clock.GetUtcNow();
         var values = new List<MetricValue>();
-        foreach (var y in (await ComputeAsync(ct)).Where(y => y.Year.StartYear >= first && y.Year.StartYear <= last))
+        var meetings = await ComputeAsync(ct);
+        foreach (var y in meetings.Where(y => y.Year.StartYear >= first && y.Year.StartYear <= last))
         {
             void Add(string key, decimal? value, string unit)
             {
@@ -78,7 +126,12 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
             Add(MetricKeys.PaperlessManagerMeetingRate, y.ManagerRate, "%");
             Add(MetricKeys.PaperlessAssemblyMeetingRate, y.AssemblyRate, "%");
             Add(MetricKeys.PaperlessAssemblyTabletRate, y.AssemblyTabletRate, "%");
-            Add(MetricKeys.PaperlessSheetsSaved, y.SheetsSaved, "枚");
+        }
+        // 2-2-(2)-1 紙の削減量: FY2019's office-wide use − the year's, only where both are recorded (never the meetings' share alone).
+        foreach (var y in PaperUse(meetings, await db.PaperUse.AsNoTracking().ToListAsync(ct)))
+        {
+            if (y.Reduction is { } reduction && y.Year.StartYear >= first && y.Year.StartYear <= last)
+                values.Add(new MetricValue(MetricKeys.PaperlessSheetsSaved, y.Year.StartYear, reduction, "枚", now));
         }
         // A full recompute: a category left without sessions in a year has its old rate withdrawn.
         return await mediator.Send(new ReportMetrics(PaperlessModuleInfo.DisplayName, values, Definitions.Select(d => d.Key).ToList()), ct);

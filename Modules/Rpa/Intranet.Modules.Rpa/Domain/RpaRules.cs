@@ -108,4 +108,20 @@ public static class SavingsRules
     /// </summary>
     public static int AutomatedProcessCount(IEnumerable<DateOnly?> productionSince, FiscalYear planStart, FiscalYear year) =>
         productionSince.Count(d => d is { } since && since >= planStart.Start && since <= year.End);
+
+    /// <summary>
+    /// Whether the automated process count of <paramref name="year"/> is measured (issue #9: a year without source data is not
+    /// measured, never 0): at least one case of the registry had entered production (本番稼働) on or before the year's March 31,
+    /// before the plan start included. A registry without any case in production yet — e.g. only ideas, or nothing — measures
+    /// nothing; once one is, a count of 0 new processes since the plan start is a real figure.
+    /// </summary>
+    public static bool ProcessCountMeasured(IEnumerable<DateOnly?> productionSince, FiscalYear year) =>
+        productionSince.Any(d => d is { } since && since <= year.End);
+
+    /// <summary>
+    /// Whether the hours saved of <paramref name="year"/> are measured (issue #9): at least one run — any outcome, a monthly
+    /// entry included — is dated in the fiscal year. Without any, the robots' logs of that year are not in the registry (not
+    /// imported yet), so the cumulative figure is not reported rather than repeated from the year before.
+    /// </summary>
+    public static bool HoursMeasured(IEnumerable<DateOnly> runDates, FiscalYear year) => runDates.Any(year.Contains);
 }

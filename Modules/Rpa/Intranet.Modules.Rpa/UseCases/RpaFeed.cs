@@ -25,7 +25,10 @@ public sealed record ReportingPeriod(FiscalYear Start, FiscalYear End)
 /// <see cref="ReportMetrics"/>: <see cref="MetricKeys.RpaAutomatedProcessCount"/> (業務, cumulative since the
 /// plan start, <see cref="SavingsRules.AutomatedProcessCount"/>) and <see cref="MetricKeys.RpaHoursSaved"/>
 /// (時間, cumulative sum of <see cref="SavingsRules.HoursSaved"/> over runs from the plan start to the
-/// year's end). Called after every change and nightly (<c>RpaRecomputeJob</c>).
+/// year's end). A year is reported only where it is measured (issue #9, never 0 for want of data): the process count once a
+/// case is in production (<see cref="SavingsRules.ProcessCountMeasured"/>), the hours for years with runs
+/// (<see cref="SavingsRules.HoursMeasured"/>); a value reported earlier for a year no longer measured is withdrawn.
+/// Called after every change and nightly (<c>RpaRecomputeJob</c>).
 /// </summary>
 public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider clock)
 {
@@ -45,8 +48,11 @@ public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider cl
         return new ReportingPeriod(new FiscalYear(consumers.Min(c => c.FirstFiscalYear)), new FiscalYear(consumers.Max(c => c.LastFiscalYear)));
     }
 
-    /// <summary>Figures per fiscal year of the period: (year, automated process count, hours saved), both cumulative.</summary>
-    public async Task<IReadOnlyList<(FiscalYear Year, int Processes, decimal Hours)>> ComputeAsync(ReportingPeriod period, CancellationToken ct)
+    /// <summary>
+    /// Figures per fiscal year of the period: (year, automated process count, hours saved), both cumulative; each null when the
+    /// year is not measured (<see cref="SavingsRules.ProcessCountMeasured"/>, <see cref="SavingsRules.HoursMeasured"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<(FiscalYear Year, int? Processes, decimal? Hours)>> ComputeAsync(ReportingPeriod period, CancellationToken ct)
     {
         var since = await db.Cases.AsNoTracking().Select(c => c.ProductionSince).ToListAsync(ct);
         var assessments = (await db.Assessments.AsNoTracking().ToListAsync(ct)).ToLookup(a => a.CaseId);
@@ -58,12 +64,15 @@ public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider cl
             .GroupBy(r => FiscalYear.Of(r.RunDate).StartYear)
             .ToDictionary(g => g.Key, g => g.Sum(r => SavingsRules.HoursSaved(r.Outcome, r.ItemsProcessed,
                 SavingsRules.ValidOn(assessments[r.CaseId], r.RunDate))));
-        var result = new List<(FiscalYear, int, decimal)>();
+        var runDates = runs.Select(r => r.RunDate).ToList();
+        var result = new List<(FiscalYear, int?, decimal?)>();
         var cumulative = 0m;
         foreach (var year in period.Years)
         {
             cumulative += hoursByYear.GetValueOrDefault(year.StartYear);
-            result.Add((year, SavingsRules.AutomatedProcessCount(since, period.Start, year), Math.Round(cumulative, 1, MidpointRounding.AwayFromZero)));
+            result.Add((year,
+                SavingsRules.ProcessCountMeasured(since, year) ? SavingsRules.AutomatedProcessCount(since, period.Start, year) : null,
+                SavingsRules.HoursMeasured(runDates, year) ? Math.Round(cumulative, 1, MidpointRounding.AwayFromZero) : null));
         }
         return result;
     }
@@ -79,8 +88,8 @@ public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider cl
         {
             // Future years stay empty: a cumulative figure for a year that has not begun is not a measurement.
             if (year.Start > clock.TodayInJapan()) continue;
-            values.Add(new MetricValue(MetricKeys.RpaAutomatedProcessCount, year.StartYear, processes, "業務", now));
-            values.Add(new MetricValue(MetricKeys.RpaHoursSaved, year.StartYear, hours, "時間", now));
+            if (processes is { } p) values.Add(new MetricValue(MetricKeys.RpaAutomatedProcessCount, year.StartYear, p, "業務", now));
+            if (hours is { } h) values.Add(new MetricValue(MetricKeys.RpaHoursSaved, year.StartYear, h, "時間", now));
         }
         var result = await mediator.Send(new ReportMetrics(RpaModuleInfo.DisplayName, values, Definitions.Select(d => d.Key).ToList()), ct);
         await mediator.Publish(new RpaFiguresReported(values.Select(v => v.FiscalYear).Distinct().ToList()), ct);

@@ -2,8 +2,23 @@ using Intranet.Shared.Time;
 
 namespace Intranet.Modules.Telework.Domain;
 
-/// <summary>One department's figures; <see cref="Suppressed"/> when the group is smaller than the minimum.</summary>
-public sealed record DepartmentFigure(string Department, int Headcount, int? Participants, decimal? Rate, bool Suppressed);
+/// <summary>
+/// One department's figures. <see cref="Suppressed"/>: the department's headcount is hidden (smaller than the minimum, or
+/// hidden so the others cannot be subtracted from the city total); then its participants and rate are hidden too.
+/// <see cref="Participants"/> and <see cref="Rate"/> are null (「—」) when hidden — headcount suppressed, fewer participants
+/// than the minimum (but not 0), hidden so the hidden counts cannot be recovered by subtraction — or when the fiscal year is
+/// not measured (<see cref="TeleworkYear.Measured"/>).
+/// </summary>
+/// <param name="Department">所属 on the reference date.</param>
+/// <param name="Headcount">Eligible staff of the department on the reference date (人), always the true count; show <see cref="ShownHeadcount"/>.</param>
+/// <param name="Participants">Staff of the department who teleworked (人), null when not shown.</param>
+/// <param name="Rate">Participants ÷ headcount × 100 (%, 0.1), null when not shown.</param>
+/// <param name="Suppressed">Whether the headcount is hidden.</param>
+public sealed record DepartmentFigure(string Department, int Headcount, int? Participants, decimal? Rate, bool Suppressed)
+{
+    /// <summary>The headcount as shown: null (「—」) when <see cref="Suppressed"/>.</summary>
+    public int? ShownHeadcount => Suppressed ? null : Headcount;
+}
 
 /// <summary>One month's figures: staff of the headcount who teleworked that month, and their share.</summary>
 public sealed record MonthFigure(int Year, int Month, int? Participants, decimal? Rate, decimal Days)
@@ -18,13 +33,18 @@ public sealed record MonthFigure(int Year, int Month, int? Participants, decimal
 /// <param name="Year">The fiscal year.</param>
 /// <param name="ReferenceDate">The headcount's reference date.</param>
 /// <param name="Headcount">Eligible staff active on the reference date (人).</param>
-/// <param name="Participants">Of those, staff with at least one telework day in the year on a day they were eligible and employed.</param>
-/// <param name="Rate">Participants ÷ headcount × 100 (%, 0.1), null when the headcount is 0.</param>
+/// <param name="Measured">
+/// Whether the year is measured: at least one telework day (of anyone) is recorded in the fiscal year. A year without any
+/// telework day has no source data (e.g. only a roster was imported): its participants, rates, days and manager-trial count
+/// are null (「未計測」), never 0, and it is not reported to the plan.
+/// </param>
+/// <param name="Participants">Of those, staff with at least one telework day in the year on a day they were eligible and employed (null when not measured).</param>
+/// <param name="Rate">Participants ÷ headcount × 100 (%, 0.1), null when the headcount is 0 or the year is not measured.</param>
 /// <param name="DaysPerParticipant">Telework days (day fractions summed) per participant.</param>
 /// <param name="ManagerTrialParticipants">Managers with at least one 管理職トライアル day (null when suppressed).</param>
 /// <param name="Months">April to March.</param>
 /// <param name="Departments">By department of the reference date, sorted by name.</param>
-public sealed record TeleworkYear(FiscalYear Year, DateOnly ReferenceDate, int Headcount, int Participants, decimal? Rate, decimal? DaysPerParticipant,
+public sealed record TeleworkYear(FiscalYear Year, DateOnly ReferenceDate, bool Measured, int Headcount, int? Participants, decimal? Rate, decimal? DaysPerParticipant,
     int? ManagerTrialParticipants, IReadOnlyList<MonthFigure> Months, IReadOnlyList<DepartmentFigure> Departments);
 
 /// <summary>
@@ -37,10 +57,12 @@ public sealed record TeleworkYear(FiscalYear Year, DateOnly ReferenceDate, int H
 /// <item><b>Participants</b>: staff in the headcount with at least one telework day in the fiscal year on a day
 /// they were employed and eligible (a day worked after moving to an ineligible workplace does not count).</item>
 /// <item><b>Participation rate</b> = participants ÷ headcount × 100, rounded to 0.1 %.</item>
-/// <item><b>Privacy</b>: any group (a department, a month's participants, the manager-trial count) with fewer
-/// than the minimum group size (default 5) people is shown as 「—」; when the hidden departments together are still
-/// fewer than the minimum, the smallest shown departments are hidden too, so the city total minus the shown
-/// departments cannot single anyone out. The whole-city rate is always shown.</item>
+/// <item><b>Not measured</b>: a fiscal year without any telework day recorded has no source data; its participants and
+/// rates are null (「未計測」), never 0 %, and the feed does not report it to the plan (issue #9).</item>
+/// <item><b>Privacy</b>: any group (a department's headcount, a department's participants, a month's participants, the
+/// manager-trial count) with fewer than the minimum group size (default 5) people, but not 0, is shown as 「—」; when the
+/// hidden departments (or hidden participant counts) together are still fewer than the minimum, the smallest shown ones are
+/// hidden too, so the city total minus the shown departments cannot single anyone out. The whole-city rate is always shown.</item>
 /// </list>
 /// </summary>
 public static class TeleworkRules
@@ -80,41 +102,78 @@ public static class TeleworkRules
     /// <summary>Shown value of a count: null (「—」) when 0 &lt; count &lt; <paramref name="minimumGroup"/>.</summary>
     public static int? Suppress(int count, int minimumGroup) => count > 0 && count < minimumGroup ? null : count;
 
-    /// <summary>Computes a fiscal year's figures from the roster, the telework days and the rules.</summary>
+    /// <summary>
+    /// Computes a fiscal year's figures from the roster, the telework days and the rules. <paramref name="days"/> may hold
+    /// days of other years (ignored). A year without any telework day in <paramref name="days"/> is not measured
+    /// (<see cref="TeleworkYear.Measured"/> false; participants and rates null).
+    /// </summary>
     public static TeleworkYear Compute(FiscalYear year, IReadOnlyList<StaffMember> staff, IReadOnlyList<TeleworkDay> days,
         IReadOnlyList<EligibilityRule> rules, string? referenceMonthDay, int minimumGroup)
     {
         var reference = ReferenceDate(year, referenceMonthDay);
+        var measured = IsMeasured(year, days.Select(d => d.Date));
         var headcount = staff.Where(s => EligibleOn(s, reference, rules)).ToDictionary(s => s.Id);
         var counted = days.Where(d => year.Contains(d.Date) && headcount.TryGetValue(d.StaffId, out var s) && EligibleOn(s, d.Date, rules)).ToList();
         var participants = counted.Select(d => d.StaffId).ToHashSet();
-        decimal? Rate(int part, int whole) => whole == 0 ? null : Math.Round(100m * part / whole, 1, MidpointRounding.AwayFromZero);
+        decimal? Rate(int part, int whole) => whole == 0 || !measured ? null : Math.Round(100m * part / whole, 1, MidpointRounding.AwayFromZero);
 
         var months = Enumerable.Range(0, 12).Select(i => year.Start.AddMonths(i)).Select(m =>
         {
             var inMonth = counted.Where(d => d.Date.Year == m.Year && d.Date.Month == m.Month).ToList();
             var people = inMonth.Select(d => d.StaffId).Distinct().Count();
-            var shown = Suppress(people, minimumGroup);
+            var shown = measured ? Suppress(people, minimumGroup) : null;
             return new MonthFigure(m.Year, m.Month, shown, shown is null ? null : Rate(people, headcount.Count), inMonth.Sum(d => d.DayFraction));
         }).ToList();
 
         var groups = headcount.Values.GroupBy(s => s.AssignmentOn(reference)!.Department)
-            .Select(g => (Department: g.Key, Heads: g.Count(), Part: g.Count(s => participants.Contains(s.Id)))).ToList();
-        // Primary suppression: groups under the minimum. Secondary: while the suppressed groups together are fewer
-        // than the minimum (one could subtract the shown departments from the city total), also hide the smallest shown group.
-        var hidden = groups.Where(g => g.Heads < minimumGroup).Select(g => g.Department).ToHashSet();
-        while (hidden.Count > 0 && groups.Where(g => hidden.Contains(g.Department)).Sum(g => g.Heads) < minimumGroup && hidden.Count < groups.Count)
-            hidden.Add(groups.Where(g => !hidden.Contains(g.Department)).MinBy(g => g.Heads).Department);
+            .Select(g => new Group(g.Key, g.Count(), g.Count(s => participants.Contains(s.Id)))).ToList();
+        var (hiddenHeads, hiddenParticipants) = SuppressDepartments(groups, minimumGroup);
         var departments = groups.OrderBy(g => g.Department, StringComparer.Ordinal).Select(g =>
         {
-            var suppressed = hidden.Contains(g.Department);
-            return new DepartmentFigure(g.Department, g.Heads, suppressed ? null : g.Part, suppressed ? null : Rate(g.Part, g.Heads), suppressed);
+            var shownPart = measured && !hiddenParticipants.Contains(g.Department);
+            return new DepartmentFigure(g.Department, g.Headcount, shownPart ? g.Participants : null, shownPart ? Rate(g.Participants, g.Headcount) : null,
+                hiddenHeads.Contains(g.Department));
         }).ToList();
 
         var managers = counted.Where(d => d.ManagerTrial && headcount[d.StaffId].AssignmentOn(d.Date)?.IsManager == true).Select(d => d.StaffId).Distinct().Count();
-        return new TeleworkYear(year, reference, headcount.Count, participants.Count, Rate(participants.Count, headcount.Count),
+        return new TeleworkYear(year, reference, measured, headcount.Count, measured ? participants.Count : null, Rate(participants.Count, headcount.Count),
             participants.Count == 0 ? null : Math.Round(counted.Sum(d => d.DayFraction) / participants.Count, 1, MidpointRounding.AwayFromZero),
-            Suppress(managers, minimumGroup), months, departments);
+            measured ? Suppress(managers, minimumGroup) : null, months, departments);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="year"/> is measured: at least one telework day (of anyone, eligible or not) falls in it.
+    /// Without any, the year has no source data and is 「未計測」, never 0 %.
+    /// </summary>
+    public static bool IsMeasured(FiscalYear year, IEnumerable<DateOnly> teleworkDays) => teleworkDays.Any(year.Contains);
+
+    /// <summary>A department of the reference date: name, eligible headcount, participants (people).</summary>
+    public sealed record Group(string Department, int Headcount, int Participants);
+
+    /// <summary>
+    /// The departments whose headcount, and those whose participant count, are not shown (the privacy rule of
+    /// <see cref="TeleworkRules"/>): the page, the summary export and the use cases all take it from here through
+    /// <see cref="Compute"/>.
+    /// <list type="number">
+    /// <item>Headcount: hidden below <paramref name="minimumGroup"/>; while the hidden departments together have fewer
+    /// people than the minimum (the city total minus the shown departments would give them), the smallest shown department
+    /// is hidden too.</item>
+    /// <item>Participants: hidden for every department whose headcount is hidden, and for 1 … minimum − 1 participants (0 is
+    /// shown: it names nobody); while the hidden participants together are 1 … minimum − 1, the shown department with the
+    /// fewest participants (but at least one) is hidden too.</item>
+    /// </list>
+    /// </summary>
+    public static (HashSet<string> Headcount, HashSet<string> Participants) SuppressDepartments(IReadOnlyList<Group> groups, int minimumGroup)
+    {
+        var hidden = groups.Where(g => g.Headcount < minimumGroup).Select(g => g.Department).ToHashSet();
+        while (hidden.Count > 0 && groups.Where(g => hidden.Contains(g.Department)).Sum(g => g.Headcount) < minimumGroup && hidden.Count < groups.Count)
+            hidden.Add(groups.Where(g => !hidden.Contains(g.Department)).MinBy(g => g.Headcount)!.Department);
+
+        var hiddenPart = groups.Where(g => hidden.Contains(g.Department) || Suppress(g.Participants, minimumGroup) is null).Select(g => g.Department).ToHashSet();
+        while (groups.Where(g => hiddenPart.Contains(g.Department)).Sum(g => g.Participants) is var sum && sum > 0 && sum < minimumGroup
+               && groups.Where(g => !hiddenPart.Contains(g.Department) && g.Participants > 0).MinBy(g => g.Participants) is { } next)
+            hiddenPart.Add(next.Department);
+        return (hidden, hiddenPart);
     }
 
     /// <summary>Japanese label of a telework type.</summary>
@@ -128,6 +187,9 @@ public static class TeleworkRules
         "Mobile" or "mobile" or "モバイル" or "モバイルワーク" => TeleworkType.Mobile,
         _ => null,
     };
+
+    /// <summary>Shown instead of a figure of a fiscal year without any telework day recorded (not 0 %).</summary>
+    public const string NotMeasuredLabel = "未計測";
 
     /// <summary>Standard working hours per day used to turn hours into a day fraction (7.75 時間).</summary>
     public const decimal HoursPerDay = 7.75m;

@@ -11,7 +11,8 @@ namespace Intranet.Modules.Telework.UseCases;
 
 /// <summary>
 /// Computes the figures (<see cref="TeleworkRules.Compute"/>) and reports the participation rate to the plan
-/// (<see cref="MetricKeys.TeleworkParticipationRate"/>, %, per fiscal year of the bound plans that has begun).
+/// (<see cref="MetricKeys.TeleworkParticipationRate"/>, %, per fiscal year of the bound plans that has begun and is measured:
+/// a year without any telework day is not reported, and a value reported earlier for it is withdrawn, never 0 %).
 /// </summary>
 public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeProvider clock)
 {
