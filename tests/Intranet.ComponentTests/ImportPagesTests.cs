@@ -167,12 +167,12 @@ public sealed class ImportPagesTests : BunitContext
         var answers = new Queue<ImportJobView>([
             Job(id, ImportJobState.Queued), Job(id, ImportJobState.Running, 500, 1102),
             Job(id, ImportJobState.Succeeded, summary: "取り込み完了: 1102行 (追加 1100、更新 2、変更なし 0)、文字コード Shift_JIS")]);
-        _useCases.Answer = r => r is GetImportJob ? (answers.Count > 1 ? answers.Dequeue() : answers.Peek()) : null;
+        _useCases.Answer = r => r is GetImportJob ? (answers.Count > 1 ? answers.Dequeue() : answers.Peek()) : r is GetImportKind ? View() : null;
         var cut = Render<ImportJobPage>(p => p.Add(c => c.Id, id));
 
         cut.WaitForAssertion(() => Assert.Contains("取り込み完了", cut.Find(".message-ok").TextContent), TimeSpan.FromSeconds(5));
         Assert.Equal("完了", cut.Find(".import-job-state").TextContent);
-        Assert.Equal("/telework", cut.Find("a:contains('ページへ戻る')").GetAttribute("href"));
+        Assert.Equal("/telework", cut.Find("a:contains('テレワークのページへ戻る')").GetAttribute("href"));
         Assert.Equal("/imports/telework-days", cut.Find("a:contains('取込のページへ')").GetAttribute("href"));
         Assert.True(_useCases.Sent.OfType<GetImportJob>().Count() >= 3);
     }
