@@ -224,6 +224,19 @@ public sealed class ImportPagesTests : BunitContext
     }
 
     [Fact]
+    public void A_sample_that_is_not_a_table_says_why()
+    {
+        var cut = RenderNewMapping(r => r is PreviewImportFile p
+            ? new ImportFilePreview("", [], null, 0, [], [], p.Mapping!, new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>>(), null,
+                [new ImportError(0, "ファイル", "CSVまたはExcelのファイルとして読めません。")], 1)
+            : null);
+        cut.FindComponent<InputFile>().UploadFiles(Sample());
+        cut.WaitForAssertion(() => Assert.Contains("CSVまたはExcelのファイルとして読めません。", cut.Find(".import-errors").TextContent));
+        Assert.Empty(cut.FindAll(".mapping-sample-table"));
+        Assert.Equal("(列なし)", cut.Find("#col-employee_number option").TextContent);   // nothing suggested
+    }
+
+    [Fact]
     public void Three_translations_and_a_name_save_the_mapping()
     {
         var cut = RenderNewMapping();
