@@ -88,12 +88,12 @@ public sealed class TeleworkCommandLineTests : IDisposable
 
         var unknown = await RunAsync("import", "telework-days", export, "--mapping", AttendanceMapping);
         Assert.Equal(1, unknown.Exit);
-        Assert.Contains($"列の対応付け「{AttendanceMapping}」は登録されていません", unknown.Err);
+        Assert.Contains($"の対応付け「{AttendanceMapping}」は登録されていません", unknown.Err);
 
         // seed-demo loads the sample roster, days and Shift_JIS export, and saves the mapping attendance-sample.
         var demo = await RunAsync("seed-demo");
         Assert.True(demo.Exit == 0, demo.Err);
-        Assert.Contains("テレワーク管理: 職員 1000人追加、テレワーク勤務 1223日追加 (うち Shift_JIS の勤怠出力 112日)。", demo.Out);
+        Assert.Contains("テレワーク管理: 職員 1000人追加、テレワーク勤務 1223日追加 (人事・勤怠システムの出力を対応付けで取込)。", demo.Out);
         Assert.Equal("14.5", await ActualAsync(2025));
 
         var mapped = await RunAsync("import", "telework-days", export, "--mapping", AttendanceMapping);

@@ -26,7 +26,7 @@ public sealed partial class TeleworkPrivacyTests
     [
         "/telework/staff", "/telework/staff?missing=true", "/telework/staff?q=H10001", "/telework/staff?sort=name&desc=true",
         "/telework/staff/H10001", "/telework/staff/H10001?saved=true", "/telework/staff/H99999", "/telework/rules", "/telework/rules?saved=true",
-        "/telework/import", "/telework/imports/" + Guid.NewGuid(),
+        "/telework/import",
     ];
 
     [GeneratedRegex(@"H1\d{4}")]
@@ -119,7 +119,7 @@ public sealed partial class TeleworkPrivacyTests
         Assert.Contains("職員名簿 (人事担当のみ)", list);
         Assert.Contains("H10001", list);
         Assert.Contains("木村 太郎", list);
-        Assert.Contains("href=\"/telework/import\"", list);
+        Assert.Contains("href=\"/imports/telework-days\"", list);
         var person = await hr.GetStringAsync("/telework/staff/H10002");
         Assert.Contains("H10002 渡辺 花子", person);
         Assert.Contains("テレワーク勤務日 (", person);
@@ -127,8 +127,9 @@ public sealed partial class TeleworkPrivacyTests
         var rules = await hr.GetStringAsync("/telework/rules");
         Assert.Contains("こども園に勤務する職員はテレワークの対象外", rules);
         Assert.Contains("消防署", rules);
-        var import = await hr.GetStringAsync("/telework/import");
-        Assert.Contains("id=\"file\"", import);
+        var import = await hr.GetAsync("/telework/import");   // the old upload page's address leads to the shared import page
+        Assert.Equal(HttpStatusCode.Redirect, import.StatusCode);
+        Assert.Equal("/imports/telework-days", import.LocationPath());
         Assert.Equal(HttpStatusCode.NotFound, (await hr.GetAsync("/telework/staff/H99999")).StatusCode);
 
         // Uploads run as use cases from the interactive page: TeleworkUseCaseTests.Hr_uploads_days_checked_first_then_imported_in_the_background.

@@ -93,11 +93,11 @@ internal static class TeleworkTest
         app.TeleworkAsAsync(role, sp => sp.GetRequiredService<IMediator>().Send(request));
 
     public static Task<ImportResult> ImportStaffAsync(this IntranetApp app, byte[] content, string fileName = "staff.csv", bool dryRun = false) =>
-        app.TeleworkAsAsync(null, sp => sp.GetRequiredService<TeleworkImporter>().ImportStaffAsync(content, fileName, dryRun, CancellationToken.None));
+        app.ImportAsync(TeleworkImports.Staff, content, fileName, null, dryRun);
 
     public static Task<ImportResult> ImportDaysAsync(this IntranetApp app, byte[] content, string fileName = "days.csv", string? mapping = null,
         bool dryRun = false) =>
-        app.TeleworkAsAsync(null, sp => sp.GetRequiredService<TeleworkImporter>().ImportDaysAsync(content, fileName, mapping, dryRun, null, CancellationToken.None));
+        app.ImportAsync(TeleworkImports.Days, content, fileName, mapping, dryRun);
 
     public static Task<ImportResult> ImportSampleStaffAsync(this IntranetApp app) => app.ImportStaffAsync(Sample("staff.csv"), "staff.csv");
 
@@ -109,27 +109,32 @@ internal static class TeleworkTest
         return await read(scope.ServiceProvider.GetRequiredService<TeleworkDbContext>());
     }
 
-    /// <summary>Saves the attendance export's mapping, as <c>TeleworkDemoSeeder</c> does.</summary>
-    public static Task<int> SaveAttendanceMappingAsync(this IntranetApp app, string name = AttendanceMapping,
-        Dictionary<string, string>? columns = null, Dictionary<string, string>? defaults = null) => app.TeleworkAsync(d =>
+    /// <summary>Saves the attendance export's mapping (columns: field → header; defaults: field → fixed value), as <c>TeleworkDemoSeeder</c> does.</summary>
+    public static async Task<int> SaveAttendanceMappingAsync(this IntranetApp app, string name = AttendanceMapping,
+        Dictionary<string, string>? columns = null, Dictionary<string, string>? defaults = null)
     {
-        d.Mappings.Add(new DayMapping
+        columns ??= new Dictionary<string, string> { ["employee_number"] = "職員番号", ["date"] = "勤務日", ["type"] = "勤務形態", ["hours"] = "テレワーク時間" };
+        var fields = columns.Keys.Union(defaults?.Keys.ToList() ?? []).ToDictionary(f => f, f => new FieldMapping
         {
-            Name = name,
-            ColumnsJson = JsonSerializer.Serialize(columns ?? new Dictionary<string, string>
-            {
-                ["employee_number"] = "職員番号", ["date"] = "勤務日", ["type"] = "勤務形態", ["hours"] = "テレワーク時間",
-            }),
-            DefaultsJson = defaults is null ? null : JsonSerializer.Serialize(defaults),
+            Column = columns.GetValueOrDefault(f), Fixed = defaults?.GetValueOrDefault(f),
         });
-        return d.SaveChangesAsync();
-    });
+        await app.SaveMappingAsync(new ImportMapping { Kind = TeleworkImports.Days, Name = name, Fields = fields });
+        return 1;
+    }
 
     public record Counts(int Staff, int Assignments, int Days, int Missing, int Mappings, int Rules, int Settings, int Audits);
 
-    public static Task<Counts> TeleworkCountsAsync(this IntranetApp app) => app.TeleworkAsync(async d => new Counts(
+    /// <summary>Counts of the module's tables; <c>Mappings</c>: saved mappings of the telework import kinds.</summary>
+    public static async Task<Counts> TeleworkCountsAsync(this IntranetApp app)
+    {
+        int mappings;
+        using (var scope = app.Services.CreateScope())
+            mappings = await scope.ServiceProvider.GetRequiredService<Intranet.Shared.Import.Data.ImportDbContext>().Mappings
+                .CountAsync(m => m.Kind == TeleworkImports.Staff || m.Kind == TeleworkImports.Days);
+        return await app.TeleworkAsync(async d => new Counts(
         await d.Staff.CountAsync(), await d.Assignments.CountAsync(), await d.Days.CountAsync(), await d.Staff.CountAsync(s => s.MissingFromLastImport),
-        await d.Mappings.CountAsync(), await d.Rules.CountAsync(), await d.Settings.CountAsync(), await d.AuditEntries.CountAsync()));
+        mappings, await d.Rules.CountAsync(), await d.Settings.CountAsync(), await d.AuditEntries.CountAsync()));
+    }
 
     public static Task<StaffMember> StaffAsync(this IntranetApp app, string number) =>
         app.TeleworkAsync(d => d.Staff.AsNoTracking().Include(s => s.Assignments).SingleAsync(s => s.EmployeeNumber == number));

@@ -2,6 +2,7 @@ using Intranet.IntegrationTests.Infrastructure;
 using Intranet.Modules.Telework.Home;
 using Intranet.Modules.Telework.UseCases;
 using Intranet.Shared.Import;
+using Intranet.Shared.Import.Data;
 using Intranet.Shared.Messaging;
 using Intranet.Shared.Security;
 using Microsoft.EntityFrameworkCore;
@@ -151,15 +152,15 @@ public sealed class TeleworkUseCaseTests
             await Refused(new ListStaff(false));
             await Refused(new GetStaffMember("P001"));
             await Refused(new GetTeleworkRules());
-            await Refused(new ListDayMappings());
             await Refused(new EndDateStaff("P001", new DateOnly(2025, 6, 30), version));
             await Refused(new UndoEndEmployment(ended));
             await Refused(new DeleteTeleworkDay("P001", new DateOnly(2025, 5, 12)));
             await Refused(new RecordTeleworkDay("P001", new DateOnly(2025, 6, 2), Modules.Telework.Domain.TeleworkType.Home, 1, false));
             await Refused(new SaveEligibilityRule(Modules.Telework.Domain.EligibilityField.Department, "企画課", "不正", null));
             await Refused(new SaveTeleworkSettings("10-01", 1));
-            await Refused(new UploadTeleworkFile(TeleworkImportKind.Staff, Utf8(StaffHeader, StaffLine("H19999", "不正 登録", "企画課")), "staff.csv", null, false));
-            await Refused(new GetTeleworkImportStatus(Guid.NewGuid()));
+            await Refused(new StartImport("staff", Utf8(StaffHeader, StaffLine("H19999", "不正 登録", "企画課")), "staff.csv", null, false));
+            await Refused(new SaveMapping(new ImportMapping { Kind = "telework-days", Name = "x" }));
+            Assert.False((await app.SendAsAsync(new GetImportKind("telework-days"), role, department))!.CanImport);
             // Aggregates are for everyone.
             Assert.Equal(24, (await app.SendAsAsync(new GetTeleworkOverview("2025"), role, department)).Figures.Headcount);
         }
@@ -176,32 +177,35 @@ public sealed class TeleworkUseCaseTests
         using var app = new IntranetApp(db);
         await app.ImportSampleStaffAsync();
         await app.ImportSampleDaysAsync();
-        Assert.Empty(await AsHr(app, new ListDayMappings()));
+        static IEnumerable<string> Names(ImportKindView? k) => k!.Mappings.Select(m => m.Name);
+        Assert.Equal([ImportMapping.NativeName], Names(await AsHr(app, new GetImportKind("telework-days"))));
         await app.SaveAttendanceMappingAsync();
-        Assert.Equal([AttendanceMapping], await AsHr(app, new ListDayMappings()));
+        Assert.Equal([ImportMapping.NativeName, AttendanceMapping], Names(await AsHr(app, new GetImportKind("telework-days"))));
         var before = await app.TeleworkCountsAsync();
         var good = Utf8(DaysHeader, DayLine("H10001", "2025-06-02"), DayLine("H10003", "2025-06-02", fraction: "0.5"));
 
-        var dry = await AsHr(app, new UploadTeleworkFile(TeleworkImportKind.Days, good, "days.csv", "", DryRun: true));
+        var dry = await AsHr(app, new StartImport("telework-days", good, "days.csv", "", CheckOnly: true));
         Assert.Null(dry.JobId);
-        Assert.Equal("確認のみ (書き込みなし): 2行 (追加 2、更新 0、変更なし 0)、文字コード UTF-8", dry.Checked.ToString());
+        Assert.Equal("確認のみ (書き込みなし): 2行 (追加 2、更新 0、変更なし 0)、文字コード UTF-8", dry.Check!.ToString());
         Assert.Equal(before, await app.TeleworkCountsAsync());
 
-        var bad = await Assert.ThrowsAsync<ImportRejectedException>(() => AsHr(app, new UploadTeleworkFile(TeleworkImportKind.Days,
-            Utf8(DaysHeader, DayLine("H10001", "2025-06-02"), DayLine("H10012", "2025-06-02")), "days.csv", null, DryRun: false)));
+        var bad = await AsHr(app, new StartImport("telework-days",
+            Utf8(DaysHeader, DayLine("H10001", "2025-06-02"), DayLine("H10012", "2025-06-02")), "days.csv", null, CheckOnly: false));
+        Assert.Null(bad.JobId);
+        Assert.Equal(1, bad.ErrorTotal);
         Assert.Contains("在職期間外", Assert.Single(bad.Errors).Message);
         Assert.Equal(before, await app.TeleworkCountsAsync());
 
-        var started = await AsHr(app, new UploadTeleworkFile(TeleworkImportKind.Days, good, "days.csv", null, DryRun: false));
+        var started = await AsHr(app, new StartImport("telework-days", good, "days.csv", null, CheckOnly: false));
         Assert.NotNull(started.JobId);
-        TeleworkImportState? status = null;
-        for (var i = 0; i < 200 && status is not { Finished: true }; i++)
+        ImportJobView? status = null;
+        for (var i = 0; i < 200 && status?.State is not (ImportJobState.Succeeded or ImportJobState.Failed); i++)
         {
             await Task.Delay(100);
-            status = await AsHr(app, new GetTeleworkImportStatus(started.JobId!.Value));
+            status = await AsHr(app, new GetImportJob(started.JobId!.Value));
         }
         Assert.NotNull(status);
-        Assert.Equal(("Succeeded", "完了", Hr), (status.State, status.StateLabel, status.UploadedBy));
+        Assert.Equal((ImportJobState.Succeeded, Hr), (status.State, status.CreatedBy));
         Assert.StartsWith("取り込み完了: 2行 (追加 2、更新 0、変更なし 0)", status.Summary);
         Assert.Equal(before.Days + 2, (await app.TeleworkCountsAsync()).Days);
         // Stored as done for the uploader; shown as the person and 「一括取込」, never as an internal actor.
@@ -210,7 +214,7 @@ public sealed class TeleworkUseCaseTests
         Assert.Equal($"{Hr} (一括取込)", shown.RecordedBy);
         Assert.DoesNotContain((await AsHr(app, new GetStaffMember("H10001"))).Days, d => d.RecordedBy.StartsWith("system", StringComparison.Ordinal));
 
-        Assert.Null(await AsHr(app, new GetTeleworkImportStatus(Guid.NewGuid())));
+        Assert.Null(await AsHr(app, new GetImportJob(Guid.NewGuid())));
         await Assert.ThrowsAsync<NotFoundException>(() => AsHr(app, new GetStaffMember("H99999")));
     }
 }

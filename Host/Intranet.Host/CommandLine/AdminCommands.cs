@@ -4,6 +4,7 @@ using Intranet.Host.Infrastructure;
 using Intranet.Modules.PlanKpi.Export;
 using Intranet.Modules.PlanKpi.Import;
 using Intranet.Modules.PlanKpi.UseCases;
+using Intranet.Shared.Import;
 using Intranet.Shared.Messaging;
 using Intranet.Shared.Modules;
 using MediatR;
@@ -32,12 +33,16 @@ public static partial class AdminCommands
           list-users                                利用者の一覧 (メールアドレス・表示名・所属・ロール・状態・最終ログイン) をタブ区切りで書き出します
           export-kpis [--plan CODE] [--format csv|json]
                                                     指標と年度ごとの目標・実績・達成率・状況を標準出力に書き出します
-          import KIND FILE [--mapping NAME] [--dry-run]
-                                                    モジュールのデータを取り込みます (KIND: rpa-cases, rpa-runs, meeting-bodies, meeting-sessions, staff, telework-days)。誤りが1行でもあれば何も書き込みません
+          import KIND FILE [--mapping NAME | --mapping-file MAPPING.json] [--sheet シート名] [--dry-run]
+                                                    CSV (UTF-8 / Shift_JIS) または Excel (.xlsx) を取り込みます (KIND は mappings list で確認)。
+                                                    誤りが1行でもあれば何も書き込みません (誤りはすべて数え、先頭から行・列・理由を表示します)
+          mappings list [KIND]                      取込の種類と保存済みの対応付けを一覧します
+          mappings export KIND NAME [--output FILE] 対応付けを JSON で書き出します (既定は標準出力)
+          mappings import FILE [FILE …]             JSON の対応付けを登録します (同じ種類・名前は置き換え。1つでも誤りがあれば何も登録しません)
           seed-demo                                 各モジュールのデモ用サンプルデータを読み込みます
         """;
 
-    private static readonly string[] Verbs = ["migrate", "import-plan", "import", "create-user", "export-kpis", "seed-demo", "help", "--help",
+    private static readonly string[] Verbs = ["migrate", "import-plan", "import", "mappings", "create-user", "export-kpis", "seed-demo", "help", "--help",
         "set-user", "disable-user", "enable-user", "reset-password", "list-users"];
 
     /// <summary>Whether <paramref name="args"/> starts with an admin verb (anything else starts the web host).</summary>
@@ -87,6 +92,8 @@ public static partial class AdminCommands
                     return await ImportPlanAsync(sp, parsed);
                 case "import":
                     return await ImportAsync(sp, parsed);
+                case "mappings":
+                    return await MappingsAsync(sp, parsed);
                 case "create-user":
                     return await CreateUserAsync(sp, parsed);
                 case var v when UserVerbs.Contains(v):
@@ -103,6 +110,11 @@ public static partial class AdminCommands
         {
             await Console.Error.WriteLineAsync(e.Message + "\n" + Usage);
             return 2;
+        }
+        catch (ImportRejectedException e)
+        {
+            await Console.Error.WriteLineAsync("エラー: " + e.Message);
+            return 1;
         }
         catch (Exception e) when (e is PlanFileException or InvalidOperationException or NotFoundException or RequestValidationException
                                       or ForbiddenException or IOException or UnauthorizedAccessException)
@@ -126,19 +138,94 @@ public static partial class AdminCommands
 
     private static async Task<int> ImportAsync(IServiceProvider sp, ParsedArgs a)
     {
-        var importers = sp.GetServices<IFileImporter>().ToList();
-        if (a.Positional.Count != 2)
-            throw new UsageException($"import には種類とファイルを指定してください (種類: {string.Join(", ", importers.Select(i => i.Kind))})。");
-        var (kind, path) = (a.Positional[0], a.Positional[1]);
-        var importer = importers.SingleOrDefault(i => i.Kind == kind)
-            ?? throw new UsageException($"取込の種類 {kind} は不明です (種類: {string.Join(", ", importers.Select(i => i.Kind))})。");
+        var pipeline = sp.GetRequiredService<ImportPipeline>();
+        var kinds = string.Join(", ", pipeline.Kinds.Select(k => k.Info.Kind));
+        if (a.Positional.Count != 2) throw new UsageException($"import には種類とファイルを指定してください (種類: {kinds})。");
+        var (name, path) = (a.Positional[0], a.Positional[1]);
+        var kind = pipeline.Find(name) ?? throw new UsageException($"取込の種類 {name} は不明です (種類: {kinds})。");
         if (!File.Exists(path)) throw new IOException($"ファイル {path} が見つかりません。");
-        var options = importer.Options.Where(o => a.Single(o) is not null).ToDictionary(o => o, o => a.Single(o)!);
-        var summary = await importer.ImportAsync(await File.ReadAllBytesAsync(path), Path.GetFileName(path), options, a.Flag("dry-run"),
-            (done, total) => Console.Error.Write($"\r書き込み中: {done:N0} / {total:N0} 行"), CancellationToken.None);
+        if (a.Single("mapping") is not null && a.Single("mapping-file") is not null) throw new UsageException("--mapping と --mapping-file はどちらか一方を指定してください。");
+        ImportMapping mapping;
+        if (a.Single("mapping-file") is { } mappingFile)
+        {
+            if (!File.Exists(mappingFile)) throw new IOException($"ファイル {mappingFile} が見つかりません。");
+            mapping = ImportMapping.FromJson(await File.ReadAllTextAsync(mappingFile), Path.GetFileName(mappingFile));
+        }
+        else
+        {
+            mapping = await pipeline.MappingAsync(kind.Info, a.Single("mapping"), Path.GetFileName(path), CancellationToken.None);
+        }
+        if (a.Single("sheet") is { } sheet) mapping = mapping with { Sheet = sheet };
+        var result = await pipeline.RunAsync(kind, await File.ReadAllBytesAsync(path), Path.GetFileName(path), mapping, a.Flag("dry-run"),
+            (done, total) =>
+            {
+                Console.Error.Write($"\r書き込み中: {done:N0} / {total:N0} 行");
+                return Task.CompletedTask;
+            }, CancellationToken.None);
         Console.Error.WriteLine();
-        Console.WriteLine(summary);
+        Console.WriteLine(result);
         return 0;
+    }
+
+    private static async Task<int> MappingsAsync(IServiceProvider sp, ParsedArgs a)
+    {
+        var pipeline = sp.GetRequiredService<ImportPipeline>();
+        var mediator = sp.GetRequiredService<IMediator>();
+        var sub = a.Positional.FirstOrDefault() ?? throw new UsageException("mappings には list / export / import を指定してください。");
+        switch (sub)
+        {
+            case "list":
+            {
+                var only = a.Positional.ElementAtOrDefault(1);
+                if (only is not null && pipeline.Find(only) is null)
+                    throw new UsageException($"取込の種類 {only} は不明です (種類: {string.Join(", ", pipeline.Kinds.Select(k => k.Info.Kind))})。");
+                foreach (var kind in await mediator.Send(new ListImportKinds()))
+                {
+                    if (only is not null && kind.Info.Kind != only) continue;
+                    Console.WriteLine($"{kind.Info.Kind}\t{kind.Info.Label}\t{kind.Info.Module}");
+                    foreach (var m in kind.Mappings) Console.WriteLine($"  {m.Name}\t{m.Description}");
+                }
+                return 0;
+            }
+            case "export":
+            {
+                if (a.Positional.Count != 3) throw new UsageException("mappings export には種類と名前を指定してください (例: mappings export telework-days kintai-monthly)。");
+                var kind = pipeline.Find(a.Positional[1]) ?? throw new UsageException($"取込の種類 {a.Positional[1]} は不明です。");
+                var json = (await pipeline.MappingAsync(kind.Info, a.Positional[2], a.Positional[2], CancellationToken.None)).ToJson();
+                if (a.Single("output") is { } output)
+                {
+                    await File.WriteAllTextAsync(output, json + "\n", new UTF8Encoding(false));
+                    Console.Error.WriteLine($"{output} に書き出しました。");
+                }
+                else Console.WriteLine(json);
+                return 0;
+            }
+            case "import":
+            {
+                var files = a.Positional.Skip(1).ToList();
+                if (files.Count == 0) throw new UsageException("mappings import には JSON ファイルを1つ以上指定してください。");
+                var mappings = new List<ImportMapping>();
+                var errors = new List<ImportError>();
+                foreach (var file in files)
+                {
+                    if (!File.Exists(file)) throw new IOException($"ファイル {file} が見つかりません。");
+                    var mapping = ImportMapping.FromJson(await File.ReadAllTextAsync(file), Path.GetFileName(file));
+                    var kind = pipeline.Find(mapping.Kind);
+                    if (kind is null) errors.Add(new ImportError(0, Path.GetFileName(file), $"取込の種類「{mapping.Kind}」はありません。"));
+                    else errors.AddRange(mapping.Check(kind.Info.Fields).Select(p => new ImportError(0, Path.GetFileName(file), p)));
+                    mappings.Add(mapping);
+                }
+                if (errors.Count > 0) throw new ImportRejectedException(string.Join(", ", files.Select(Path.GetFileName)), errors);
+                foreach (var mapping in mappings)
+                {
+                    await pipeline.SaveMappingAsync(mapping, CancellationToken.None);
+                    Console.WriteLine($"登録しました: {mapping.Kind} / {mapping.Name}");
+                }
+                return 0;
+            }
+            default:
+                throw new UsageException($"mappings {sub} は不明です (list / export / import)。");
+        }
     }
 
     private static async Task<int> CreateUserAsync(IServiceProvider sp, ParsedArgs a)

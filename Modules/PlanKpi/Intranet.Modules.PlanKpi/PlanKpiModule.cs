@@ -4,6 +4,7 @@ using Intranet.Modules.PlanKpi.Export;
 using Intranet.Modules.PlanKpi.Import;
 using Intranet.Modules.PlanKpi.UseCases;
 using Intranet.Shared.Export;
+using Intranet.Shared.Import;
 using Intranet.Shared.Modules;
 using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
@@ -43,6 +44,8 @@ public sealed class PlanKpiModule : IModule
     {
         services.AddModuleDbContext<PlanKpiDbContext>(PlanKpiDbContext.SchemaName);
         services.AddScoped<PlanImporter>();
+        services.AddScoped<UseCases.ActualRecorder>();
+        services.AddImportKind<Import.PlanActualsImportKind>();
         services.AddScoped<IInitialDataSeeder, BundledPlansSeeder>();
         services.AddScoped<IDemoDataSeeder, DemoActualsSeeder>();
         services.AddAuthorizationBuilder()

@@ -39,7 +39,7 @@ public sealed class TeleworkModule : IModule
     [
         new("テレワーク", "telework", TeleworkPolicies.Read, 60),
         new("職員名簿", "telework/staff", TeleworkPolicies.HumanResources, 61),
-        new("テレワーク取込", "telework/import", TeleworkPolicies.HumanResources, 62),
+        new("テレワーク取込", "imports/telework-days", TeleworkPolicies.HumanResources, 62),
     ];
 
     /// <inheritdoc />
@@ -48,11 +48,9 @@ public sealed class TeleworkModule : IModule
         services.AddModuleDbContext<TeleworkDbContext>(TeleworkDbContext.SchemaName);
         services.AddSingleton(TeleworkFeed.Definition);
         services.AddScoped<TeleworkFeed>();
-        services.AddScoped<TeleworkImporter>();
-        ModuleFileImporter.Register(services, "staff", "職員名簿 (人事システムの出力)", [],
-            (r, ct) => r.Services.GetRequiredService<TeleworkImporter>().ImportStaffAsync(r.Content, r.FileName, r.DryRun, ct));
-        ModuleFileImporter.Register(services, "telework-days", "テレワーク勤務日 (勤怠システムの出力、--mapping で列の対応付け)", ["mapping"],
-            (r, ct) => r.Services.GetRequiredService<TeleworkImporter>().ImportDaysAsync(r.Content, r.FileName, r.Options.GetValueOrDefault("mapping"), r.DryRun, r.Progress, ct));
+        services.AddImportKind<StaffImportKind>();
+        services.AddImportKind<TeleworkDayImportKind>();
+        services.AddModuleFeed(TeleworkImports.Feed, (sp, ct) => sp.GetRequiredService<TeleworkFeed>().PublishAsync(ct));
         services.AddScoped<IDemoDataSeeder, TeleworkDemoSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(TeleworkPolicies.Read, p => p.RequireRole(Roles.All))
@@ -70,6 +68,8 @@ public sealed class TeleworkModule : IModule
     /// <inheritdoc />
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        // The old upload page's address (bookmarks, the README of earlier versions): the shared import page now.
+        endpoints.MapGet("/telework/import", () => Results.Redirect("/imports/telework-days")).RequireAuthorization(TeleworkPolicies.HumanResources);
         // Aggregates only (small groups suppressed): the export anyone may download. Individual records are never exported.
         endpoints.MapGet("/telework/export/summary.{format}", async (string format, TeleworkFeed feed, TimeProvider clock, CancellationToken ct) =>
         {
@@ -108,32 +108,31 @@ public sealed class TeleworkRecomputeJob(TeleworkFeed feed, ILogger<TeleworkReco
 /// FY2021–FY2024, and an attendance export in Shift_JIS (hours, FY2025) through the saved mapping
 /// <c>attendance-sample</c>. Re-running it changes nothing.
 /// </summary>
-internal sealed class TeleworkDemoSeeder(TeleworkImporter importer, TeleworkDbContext db) : IDemoDataSeeder
+internal sealed class TeleworkDemoSeeder(ImportPipeline pipeline) : IDemoDataSeeder
 {
     public int Order => 30;
 
-    /// <summary>Name of the sample mapping.</summary>
-    public const string SampleMapping = "attendance-sample";
+    /// <summary>The sample exports and the preset each is imported through (SampleData/, README).</summary>
+    public static readonly (string Kind, string File, string Preset)[] Samples =
+    [
+        (TeleworkImports.Staff, "hr-roster-export.csv", "hr-roster-export.mapping.json"),
+        (TeleworkImports.Days, "kintai-export-sjis.csv", "kintai-export.mapping.json"),
+        (TeleworkImports.Days, "attendance-export-sjis.csv", "attendance-export.mapping.json"),
+    ];
 
     public static byte[] Sample(string name) => EmbeddedFiles.Read(typeof(TeleworkDemoSeeder).Assembly, "TeleworkSampleData." + name);
 
+    /// <summary>Installs the presets and imports the samples through them, the way a city's own exports come in.</summary>
     public async Task<string> SeedAsync(CancellationToken ct)
     {
-        var staff = await importer.ImportStaffAsync(Sample("staff.csv"), "staff.csv", dryRun: false, ct);
-        var days = await importer.ImportDaysAsync(Sample("telework-days.csv"), "telework-days.csv", null, dryRun: false, null, ct);
-        if (!await db.Mappings.AnyAsync(m => m.Name == SampleMapping, ct))
+        var added = new List<int>();
+        foreach (var (kind, file, preset) in Samples)
         {
-            db.Mappings.Add(new DayMapping
-            {
-                Name = SampleMapping,
-                ColumnsJson = JsonSerializer.Serialize(new Dictionary<string, string>
-                {
-                    ["employee_number"] = "職員番号", ["date"] = "勤務日", ["type"] = "勤務形態", ["hours"] = "テレワーク時間",
-                }),
-            });
-            await db.SaveChangesAsync(ct);
+            var mapping = ImportMapping.FromJson(System.Text.Encoding.UTF8.GetString(Sample(preset)), preset);
+            await pipeline.SaveMappingAsync(mapping, ct);
+            var result = await pipeline.RunAsync(pipeline.Find(kind)!, Sample(file), file, mapping, dryRun: false, null, ct);
+            added.Add(result.Added);
         }
-        var export = await importer.ImportDaysAsync(Sample("attendance-export-sjis.csv"), "attendance-export-sjis.csv", SampleMapping, dryRun: false, null, ct);
-        return $"テレワーク管理: 職員 {staff.Added}人追加、テレワーク勤務 {days.Added + export.Added}日追加 (うち Shift_JIS の勤怠出力 {export.Added}日)。";
+        return $"テレワーク管理: 職員 {added[0]}人追加、テレワーク勤務 {added[1] + added[2]}日追加 (人事・勤怠システムの出力を対応付けで取込)。";
     }
 }

@@ -94,7 +94,8 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
                 counts = await WriteAsync(session, progress, ct);
                 if (kind.Info.Feed is { } done) await outbox.PublishAsync(done, ct);
             }
-            return new ImportResult(rows, counts.Added, counts.Updated, counts.Unchanged, file.EncodingName, dryRun);
+            // Rows that changed nothing: already stored as they are, or repeated in the file.
+            return new ImportResult(rows, counts.Added, counts.Updated, Math.Max(0, rows - counts.Added - counts.Updated), file.EncodingName, dryRun);
         }
         finally
         {
@@ -153,14 +154,19 @@ public sealed class FeedOutbox(ImportDbContext store, IEnumerable<ModuleFeed> fe
     public async Task MarkAsync(string feed, CancellationToken ct)
     {
         if (await store.PendingFeeds.AnyAsync(f => f.Feed == feed, ct)) return;
-        store.PendingFeeds.Add(new PendingFeed { Feed = feed, Since = clock.GetUtcNow() });
+        var mark = new PendingFeed { Feed = feed, Since = clock.GetUtcNow() };
+        store.PendingFeeds.Add(mark);
         try
         {
             await store.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
-            store.ChangeTracker.Clear();   // another import marked it meanwhile
+            // another import marked it meanwhile
+        }
+        finally
+        {
+            store.Entry(mark).State = EntityState.Detached;   // removed by a bulk delete after the report
         }
     }
 

@@ -291,14 +291,14 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
     {
         var job = await store.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == request.Id, ct);
         if (job is null) return null;
-        // Users see their own jobs; administrators and the plan office see all.
-        if (!user.IsSystem && job.CreatedBy != user.Name && !user.IsInRole(Roles.Administrator) && !user.IsInRole(Roles.PlanOffice)) return null;
+        // Users see their own jobs (errors may name staff: telework records are HR's only); administrators see all.
+        if (!user.IsSystem && job.CreatedBy != user.Name && !user.IsInRole(Roles.Administrator)) return null;
         return View(job);
     }
 
     public async Task<IReadOnlyList<ImportJobView>> Handle(ListImportJobs request, CancellationToken ct)
     {
-        var all = user.IsSystem || user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.PlanOffice);
+        var all = user.IsSystem || user.IsInRole(Roles.Administrator);
         var jobs = await store.Jobs.AsNoTracking()
             .Where(j => (request.Kind == null || j.Kind == request.Kind) && (all || j.CreatedBy == user.Name))
             .Select(j => new ImportJob

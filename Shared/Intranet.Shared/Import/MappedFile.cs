@@ -94,7 +94,7 @@ public sealed class MappedFile
         var found = string.Join("、", headers.Where(h => !string.IsNullOrWhiteSpace(h)).Take(30));
         foreach (var field in fields)
         {
-            var explicitMapping = mapping.Fields.TryGetValue(field.Name, out var given);
+            var explicitMapping = mapping.Fields.TryGetValue(field.Name, out var given) && mapping.Name != ImportMapping.NativeName;
             var m = given ?? new FieldMapping { Column = field.Name };
             var column = string.IsNullOrWhiteSpace(m.Column) || !index.TryGetValue(HeaderKey(m.Column), out var at) ? -1 : at;
             if (column < 0 && !string.IsNullOrWhiteSpace(m.Column) && (explicitMapping || field.Required && m.Fixed is null))
@@ -129,6 +129,8 @@ public sealed class MappedFile
     }
 
     internal string Header(string field) => _resolved.TryGetValue(field, out var r) ? r.Header : field;
+
+    internal string Label(string field) => _resolved.TryGetValue(field, out var r) ? r.Field.Label : field;
 
     internal ImportErrors Errors => _errors;
 
@@ -199,7 +201,7 @@ public sealed class ImportRow
         if (error is not null) { Error(field, error); return ""; }
         value ??= "";
         if (value.Length > maxLength) { Error(field, $"{maxLength:N0}文字以内で入力してください ({value.Length:N0}文字)。"); return ""; }
-        if (required && value.Length == 0 && !IsShort) Error(field, "必須です。");
+        if (required && value.Length == 0 && !IsShort) Error(field, $"{_file.Label(field)}は必須です。");
         return value;
     }
 
@@ -207,9 +209,9 @@ public sealed class ImportRow
     public DateOnly? Date(string field, bool required = true)
     {
         var text = Text(field);
-        if (text.Length == 0) { if (required && !IsShort) Error(field, "日付は必須です。"); return null; }
+        if (text.Length == 0) { if (required && !IsShort) Error(field, $"{_file.Label(field)}は必須です。"); return null; }
         if (ImportValues.TryParseDate(text, out var d, out var error)) return d;
-        Error(field, error);
+        Error(field, $"{_file.Label(field)}: {error}");
         return null;
     }
 
@@ -218,20 +220,25 @@ public sealed class ImportRow
     {
         var (value, time, rawError) = _file.Raw(field, _row);
         if (rawError is not null) { Error(field, rawError); return null; }
-        if (string.IsNullOrEmpty(value)) { if (required && !IsShort) Error(field, "日時は必須です。"); return null; }
+        if (string.IsNullOrEmpty(value)) { if (required && !IsShort) Error(field, $"{_file.Label(field)}は必須です。"); return null; }
         var text = string.IsNullOrEmpty(time) ? value : value + " " + time;
         if (ImportValues.TryParseDateTime(text, out var dt, out var error)) return dt;
-        Error(field, error);
+        Error(field, $"{_file.Label(field)}: {error}");
         return null;
     }
 
     /// <summary>A number in [<paramref name="min"/>, <paramref name="max"/>]; null when empty (error when required) or bad.</summary>
-    public decimal? Decimal(string field, decimal min, decimal max, bool required = true)
+    /// <param name="field">The field.</param>
+    /// <param name="min">Smallest allowed.</param>
+    /// <param name="max">Largest allowed.</param>
+    /// <param name="required">Whether empty is an error.</param>
+    /// <param name="rangeMessage">The domain's own message for a value out of range (e.g. 「0より大きく1以下」).</param>
+    public decimal? Decimal(string field, decimal min, decimal max, bool required = true, string? rangeMessage = null)
     {
         var text = Text(field);
-        if (text.Length == 0) { if (required && !IsShort) Error(field, "数値は必須です。"); return null; }
-        if (!ImportValues.TryParseDecimal(text, out var v)) { Error(field, $"数値として読めません: {ImportValues.Shorten(text)}"); return null; }
-        if (v < min || v > max) { Error(field, $"{min:#,0.##}〜{max:#,0.##}の範囲で入力してください (値: {ImportValues.Shorten(text)})。"); return null; }
+        if (text.Length == 0) { if (required && !IsShort) Error(field, $"{_file.Label(field)}は必須です。"); return null; }
+        if (!ImportValues.TryParseDecimal(text, out var v)) { Error(field, $"{_file.Label(field)}: 数値として読めません: {ImportValues.Shorten(text)}"); return null; }
+        if (v < min || v > max) { Error(field, rangeMessage ?? $"{_file.Label(field)}は{min:#,0.##}〜{max:#,0.##}の範囲で入力してください (値: {ImportValues.Shorten(text)})。"); return null; }
         return v;
     }
 
@@ -239,19 +246,19 @@ public sealed class ImportRow
     public long? Integer(string field, long min, long max, bool required = true)
     {
         var text = Text(field);
-        if (text.Length == 0) { if (required && !IsShort) Error(field, "数値は必須です。"); return null; }
+        if (text.Length == 0) { if (required && !IsShort) Error(field, $"{_file.Label(field)}は必須です。"); return null; }
         if (ImportValues.TryParseInteger(text, min, max, out var v, out var error)) return v;
-        Error(field, error);
+        Error(field, $"{_file.Label(field)}: {error}");
         return null;
     }
 
-    /// <summary>A duration in hours (7.75 or 7:45) in [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public decimal? Hours(string field, decimal min, decimal max, bool required = true)
+    /// <summary>A duration in hours (7.75 or 7:45) in [<paramref name="min"/>, <paramref name="max"/>]; <paramref name="rangeMessage"/> as for <see cref="Decimal"/>.</summary>
+    public decimal? Hours(string field, decimal min, decimal max, bool required = true, string? rangeMessage = null)
     {
         var text = Text(field);
-        if (text.Length == 0) { if (required && !IsShort) Error(field, "時間は必須です。"); return null; }
-        if (!ImportValues.TryParseHours(text, out var h, out var error)) { Error(field, error); return null; }
-        if (h < min || h > max) { Error(field, $"時間は{min:0.##}〜{max:0.##}時間の範囲で入力してください (値: {text})。"); return null; }
+        if (text.Length == 0) { if (required && !IsShort) Error(field, $"{_file.Label(field)}は必須です。"); return null; }
+        if (!ImportValues.TryParseHours(text, out var h, out var error)) { Error(field, $"{_file.Label(field)}: {error}"); return null; }
+        if (h < min || h > max) { Error(field, rangeMessage ?? $"{_file.Label(field)}は{min:0.##}〜{max:0.##}時間の範囲で入力してください (値: {text})。"); return null; }
         return h;
     }
 
@@ -261,7 +268,7 @@ public sealed class ImportRow
         var text = Text(field);
         if (text.Length == 0) return fallback;
         var flag = ImportValues.ParseFlag(text);
-        if (flag is null) Error(field, $"「{ImportValues.Shorten(text)}」は はい/いいえ (1/0) として読めません。値の変換で 1 か 0 に対応付けてください。");
+        if (flag is null) Error(field, $"{_file.Label(field)}: 「{ImportValues.Shorten(text)}」は はい/いいえ (1/0) として読めません。値の変換で 1 か 0 に対応付けてください。");
         return flag;
     }
 
@@ -272,9 +279,9 @@ public sealed class ImportRow
     public T? Choice<T>(string field, Func<string, T?> parse, IEnumerable<string> known, bool required = true) where T : struct
     {
         var text = Text(field);
-        if (text.Length == 0) { if (required && !IsShort) Error(field, $"必須です ({string.Join("、", known)})。"); return null; }
+        if (text.Length == 0) { if (required && !IsShort) Error(field, $"{_file.Label(field)}は必須です ({string.Join("、", known)})。"); return null; }
         var value = parse(text);
-        if (value is null) Error(field, $"「{ImportValues.Shorten(text)}」は不明な値です。使える値: {string.Join("、", known)}。別の書き方なら対応付けの「値の変換」に登録してください。");
+        if (value is null) Error(field, $"{_file.Label(field)}「{ImportValues.Shorten(text)}」は不明な値です。使える値: {string.Join("、", known)}。別の書き方なら対応付けの「値の変換」に登録してください。");
         return value;
     }
 }

@@ -90,8 +90,7 @@ public sealed record RecordActuals(string PlanCode, int FiscalYear, IReadOnlyLis
 [RequiresRole(Roles.Administrator, Roles.PlanOffice, Roles.Department)]
 public sealed record ImportEntrySheet(string PlanCode, int FiscalYear, byte[] Content, bool Save) : IRequest<EntrySaveResult>;
 
-internal sealed class RecordActualsHandlers(PlanKpiDbContext db, ICurrentUser user, TimeProvider clock, IMediator mediator,
-        IEnumerable<MetricDefinition> definitions)
+internal sealed class RecordActualsHandlers(ActualRecorder recorder)
     : IRequestHandler<RecordActuals, EntrySaveResult>, IRequestHandler<ImportEntrySheet, EntrySaveResult>
 {
     public Task<EntrySaveResult> Handle(RecordActuals request, CancellationToken ct)
@@ -117,7 +116,26 @@ internal sealed class RecordActualsHandlers(PlanKpiDbContext db, ICurrentUser us
         return new EntrySaveResult(false, result.Changes, errors.Concat(result.Errors).OrderBy(e => e.SheetRow).ToList());
     }
 
-    private async Task<EntrySaveResult> RunAsync(string planCode, int fiscalYear, IReadOnlyList<(ActualInput Input, int? SheetRow)> rows,
+    private Task<EntrySaveResult> RunAsync(string planCode, int fiscalYear, IReadOnlyList<(ActualInput Input, int? SheetRow)> rows,
+        bool save, CancellationToken ct, bool onlyChanged = false) =>
+        recorder.RecordAsync(planCode, fiscalYear, rows, save, ct, onlyChanged);
+}
+
+/// <summary>
+/// The one implementation of the actual-entry rules (<see cref="RecordActuals"/>), used by the entry grid, the Excel entry
+/// sheet and the <c>plan-actuals</c> file import.
+/// </summary>
+public sealed class ActualRecorder(PlanKpiDbContext db, ICurrentUser user, TimeProvider clock, IMediator mediator,
+    IEnumerable<MetricDefinition> definitions)
+{
+    /// <summary>
+    /// Checks (and when <paramref name="save"/>, stores in one SaveChanges) the rows of one plan and fiscal year; see
+    /// <see cref="RecordActuals"/> for the rules. <paramref name="onlyChanged"/>: rows equal to what is stored are skipped
+    /// without checks (sheets and files list every indicator). A row's <c>SheetRow</c> is its line in a sheet or file.
+    /// </summary>
+    /// <exception cref="NotFoundException">Unknown plan.</exception>
+    /// <exception cref="RequestValidationException">The year is outside the plan.</exception>
+    public async Task<EntrySaveResult> RecordAsync(string planCode, int fiscalYear, IReadOnlyList<(ActualInput Input, int? SheetRow)> rows,
         bool save, CancellationToken ct, bool onlyChanged = false)
     {
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == planCode, ct)

@@ -1,0 +1,247 @@
+using Intranet.Modules.Telework.Contracts;
+using Intranet.Modules.Telework.Data;
+using Intranet.Modules.Telework.Domain;
+using Intranet.Shared.Import;
+using Intranet.Shared.Security;
+using Intranet.Shared.Time;
+using Microsoft.EntityFrameworkCore;
+
+namespace Intranet.Modules.Telework.Import;
+
+/// <summary>Names of the module's import kinds and its feed.</summary>
+public static class TeleworkImports
+{
+    /// <summary>The HR system's roster.</summary>
+    public const string Staff = "staff";
+    /// <summary>Attendance exports: telework days.</summary>
+    public const string Days = "telework-days";
+    /// <summary>The module's feed (<see cref="UseCases.TeleworkFeed"/>).</summary>
+    public const string Feed = "telework";
+}
+
+/// <summary>
+/// <c>staff</c>: the HR system's roster, upserted by employee number. New numbers are added; a changed department,
+/// workplace, manager flag or category starts a new assignment from <c>effective_from</c> (default: today), so
+/// eligibility is known for every date; staff missing from the file are kept and flagged for HR to end-date.
+/// A roster with 職位 instead of a manager flag maps it with a value translation (課長, 部長 → 1, otherwise 0).
+/// </summary>
+public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : IImportKind
+{
+    /// <summary>The roster's fields (module format headers).</summary>
+    public static readonly IReadOnlyList<ImportField> Fields =
+    [
+        new("employee_number", "職員番号", ImportFieldType.Text, true, "人事システムの職員番号 (名簿の行の照合に使います)", Synonyms: ["職員番号", "職員コード", "社員番号", "個人番号"], Example: "H10001"),
+        new("name", "氏名", ImportFieldType.Text, true, "氏名", Synonyms: ["氏名", "職員氏名", "名前"], Example: "秦野 太郎"),
+        new("department", "所属", ImportFieldType.Text, true, "所属課 (例: 情報政策課)", Synonyms: ["所属", "所属名", "課名", "所属課"], Example: "情報政策課"),
+        new("workplace", "勤務場所", ImportFieldType.Text, true, "勤務場所 (例: 本庁舎)", Synonyms: ["勤務場所", "勤務地", "勤務先"], Example: "本庁舎"),
+        new("workplace_type", "勤務場所区分", ImportFieldType.Text, true, "勤務場所の種類 (こども園・幼稚園・消防署はテレワーク対象外)", Synonyms: ["勤務場所区分", "勤務場所種別", "施設区分"], Example: "本庁"),
+        new("employment_category", "雇用区分", ImportFieldType.Text, true, "雇用区分 (例: 正規職員, 会計年度任用職員)", Synonyms: ["雇用区分", "職員区分", "任用区分"], Example: "正規職員"),
+        new("active_from", "在職開始日", ImportFieldType.Date, true, "採用日 (例: 2015-04-01, 平成27年4月1日)", Synonyms: ["採用日", "在職開始日", "採用年月日"], Example: "2015-04-01"),
+        new("manager", "管理職", ImportFieldType.Flag, false, "管理職なら 1。職位の列なら値の変換で 課長・部長 → 1、その他 → 0", Synonyms: ["管理職", "管理職区分", "職位", "役職"], Example: "0"),
+        new("active_to", "退職日", ImportFieldType.Date, false, "退職日 (在職中は空欄)", Synonyms: ["退職日", "退職年月日"], Example: ""),
+        new("effective_from", "異動日", ImportFieldType.Date, false, "所属・勤務場所などの変更の発令日 (空欄なら取込日)", Synonyms: ["異動日", "発令日", "発令年月日"], Example: ""),
+    ];
+
+    /// <inheritdoc />
+    public ImportKindInfo Info { get; } = new(TeleworkImports.Staff, "職員名簿", TeleworkModuleInfo.DisplayName,
+        "人事システムが出力する職員名簿。職員番号で照合し、新しい職員は追加、所属などの変更は異動日から反映します。ファイルにない職員は削除せず、退職日の確認待ちにします。",
+        Fields, TeleworkImports.Feed, [Roles.HumanResources], "/telework/staff");
+
+    /// <inheritdoc />
+    public async Task<IImportSession> BeginAsync(ImportContext context, CancellationToken ct) =>
+        new Session(db, context, clock.TodayInJapan(), await db.Staff.Include(s => s.Assignments).AsNoTracking().ToDictionaryAsync(s => s.EmployeeNumber, ct));
+
+    private sealed record Row(string Number, string Name, DateOnly ActiveFrom, DateOnly? ActiveTo, DateOnly? Effective, StaffAssignment Assignment);
+
+    private sealed class Session(TeleworkDbContext db, ImportContext context, DateOnly today, Dictionary<string, StaffMember> stored) : IImportSession
+    {
+        private readonly Dictionary<string, int> _seen = [];
+        private readonly List<Row> _rows = [];
+
+        public Microsoft.EntityFrameworkCore.DbContext Database => db;
+
+        public void Check(ImportRow row)
+        {
+            var number = row.Text("employee_number", required: true, maxLength: 50);
+            if (number.Length > 0 && !_seen.TryAdd(number, row.Line)) row.Error("employee_number", $"職員番号 {number} がファイル内で重複しています ({_seen[number]}行目)。");
+            var name = row.Text("name", required: true, maxLength: 100);
+            var department = row.Text("department", required: true, maxLength: 100);
+            var workplace = row.Text("workplace", required: true, maxLength: 100);
+            var workplaceType = row.Text("workplace_type", required: true, maxLength: 100);
+            var category = row.Text("employment_category", required: true, maxLength: 100);
+            var activeFrom = row.Date("active_from");
+            var activeTo = row.Date("active_to", required: false);
+            if (activeTo is { } to && activeFrom is { } from && to < from) row.Error("active_to", "退職日が在職開始日より前です。");
+            var manager = row.Flag("manager");
+            var effective = row.Date("effective_from", required: false);
+            if (number.Length == 0 || name.Length == 0 || department.Length == 0 || workplace.Length == 0 || workplaceType.Length == 0 || category.Length == 0
+                || activeFrom is null || manager is null || context.Errors.Total > 0) return;
+            _rows.Add(new Row(number, name, activeFrom.Value, activeTo, effective, new StaffAssignment
+            {
+                Department = department, Workplace = workplace, WorkplaceType = workplaceType, EmploymentCategory = category, IsManager = manager.Value,
+            }));
+        }
+
+        public async Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken ct)
+        {
+            // Fresh tracked copies each attempt (the pipeline retries once after a conflicting write).
+            var existing = dryRun ? stored : await db.Staff.Include(s => s.Assignments).ToDictionaryAsync(s => s.EmployeeNumber, ct);
+            int added = 0, updated = 0, unchanged = 0;
+            foreach (var r in _rows)
+            {
+                var assignment = new StaffAssignment
+                {
+                    Department = r.Assignment.Department, Workplace = r.Assignment.Workplace, WorkplaceType = r.Assignment.WorkplaceType,
+                    EmploymentCategory = r.Assignment.EmploymentCategory, IsManager = r.Assignment.IsManager,
+                };
+                if (!existing.TryGetValue(r.Number, out var staff))
+                {
+                    staff = new StaffMember { EmployeeNumber = r.Number, Name = r.Name, ActiveFrom = r.ActiveFrom, ActiveTo = r.ActiveTo };
+                    assignment.StaffId = staff.Id;
+                    assignment.From = r.Effective ?? r.ActiveFrom;
+                    staff.Assignments.Add(assignment);
+                    if (!dryRun) db.Staff.Add(staff);
+                    added++;
+                    continue;
+                }
+                var changed = staff.Name != r.Name || staff.ActiveFrom != r.ActiveFrom || (r.ActiveTo is not null && staff.ActiveTo != r.ActiveTo) || staff.MissingFromLastImport;
+                var current = staff.Assignments.MaxBy(a => a.From);
+                var moved = current is null || current.Department != assignment.Department || current.Workplace != assignment.Workplace
+                            || current.WorkplaceType != assignment.WorkplaceType || current.EmploymentCategory != assignment.EmploymentCategory || current.IsManager != assignment.IsManager;
+                if (!dryRun)
+                {
+                    (staff.Name, staff.ActiveFrom, staff.MissingFromLastImport) = (r.Name, r.ActiveFrom, false);
+                    if (r.ActiveTo is not null) staff.ActiveTo = r.ActiveTo;
+                    if (moved)
+                    {
+                        var effective = r.Effective ?? today;
+                        var same = staff.Assignments.FirstOrDefault(a => a.From == effective);
+                        if (same is not null) db.Assignments.Remove(same);
+                        assignment.StaffId = staff.Id;
+                        assignment.From = effective;
+                        staff.Assignments.Add(assignment);
+                    }
+                }
+                if (changed || moved) updated++; else unchanged++;
+            }
+            if (!dryRun)
+            {
+                var inFile = _rows.Select(r => r.Number).ToHashSet();
+                foreach (var missing in existing.Values.Where(s => !inFile.Contains(s.EmployeeNumber) && s.ActiveTo is null && !s.MissingFromLastImport))
+                    missing.MissingFromLastImport = true;
+            }
+            return new ImportCounts(added, updated, unchanged);
+        }
+    }
+}
+
+/// <summary>
+/// <c>telework-days</c>: telework days from attendance exports. A person and date recorded twice (in the file or already
+/// stored) is one day, the latest values winning. A date outside the person's employment is an error. The share of a
+/// day comes from <c>day_fraction</c> or from <c>hours</c> (7.75 or 7:45) over <see cref="TeleworkRules.HoursPerDay"/>.
+/// </summary>
+public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clock) : IImportKind
+{
+    /// <summary>Rows written per batch inside the import's transaction.</summary>
+    public const int BatchSize = 5000;
+
+    /// <summary>The telework-day fields (module format headers); employee_number, date and type are required, plus hours or day_fraction.</summary>
+    public static readonly IReadOnlyList<ImportField> Fields =
+    [
+        new("employee_number", "職員番号", ImportFieldType.Text, true, "職員名簿の職員番号", Synonyms: ["職員番号", "職員コード", "社員番号", "個人番号"], Example: "H10001"),
+        new("date", "日付", ImportFieldType.Date, true, "テレワークをした日 (例: 2025-05-12, 令和7年5月12日)", Synonyms: ["日付", "勤務日", "年月日", "出勤日"], Example: "2025-05-12"),
+        new("type", "種類", ImportFieldType.Choice, true, "在宅 / サテライト / モバイル。勤怠の「在宅勤務」などは値の変換で対応付けます", ["在宅", "サテライト", "モバイル"],
+            ["種類", "勤務区分", "勤務形態", "テレワーク区分"], "在宅"),
+        new("hours", "時間", ImportFieldType.Hours, false, "テレワークの時間 (7.75 または 7:45)。日数がなければ必須", Synonyms: ["時間", "在宅勤務時間", "テレワーク時間", "勤務時間"], Example: "7:45"),
+        new("day_fraction", "日数", ImportFieldType.Decimal, false, "その日のうちテレワークの割合 (0より大きく1以下、例: 0.5)", Synonyms: ["日数", "勤務日数"], Example: ""),
+        new("manager_trial", "管理職トライアル", ImportFieldType.Flag, false, "管理職のテレワークトライアルなら 1", Synonyms: ["管理職トライアル", "トライアル"], Example: "0"),
+    ];
+
+    /// <inheritdoc />
+    public ImportKindInfo Info { get; } = new(TeleworkImports.Days, "テレワーク実施日", TeleworkModuleInfo.DisplayName,
+        "勤怠システムが出力するテレワーク実施日。同じ職員・同じ日は1日として数え、後の値で更新します。",
+        Fields, TeleworkImports.Feed, [Roles.HumanResources], "/telework");
+
+    private static readonly string[] TypeNames = ["在宅", "サテライト", "モバイル"];
+
+    /// <inheritdoc />
+    public async Task<IImportSession> BeginAsync(ImportContext context, CancellationToken ct) =>
+        new Session(db, context, clock.GetUtcNow(), await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.EmployeeNumber, ct));
+
+    private sealed class Session(TeleworkDbContext db, ImportContext context, DateTimeOffset now, Dictionary<string, StaffMember> staff) : IImportSession
+    {
+        private readonly Dictionary<(Guid, DateOnly), TeleworkDay> _days = [];
+
+        public Microsoft.EntityFrameworkCore.DbContext Database => db;
+
+        public void Check(ImportRow row)
+        {
+            var number = row.Text("employee_number");
+            if (!staff.TryGetValue(number, out var person)) row.Error("employee_number", number.Length == 0 ? "職員番号は必須です。" : $"職員番号 {number} は名簿にありません。");
+            var date = row.Date("date");
+            if (person is not null && date is { } d && !person.IsActiveOn(d)) row.Error("date", $"{d:yyyy-MM-dd} は職員 {number} の在職期間外です。");
+            var type = row.Choice("type", TeleworkRules.ParseType, TypeNames);
+            decimal? fraction = null;
+            if (row.Text("day_fraction").Length > 0)
+            {
+                const string range = "日数は0より大きく1以下で入力してください (例: 0.5)。";
+                fraction = row.Decimal("day_fraction", 0, 1, rangeMessage: range);
+                if (fraction == 0) { row.Error("day_fraction", range); fraction = null; }
+            }
+            else if (row.Text("hours").Length > 0)
+            {
+                const string range = "時間は0より大きく24以下で入力してください (例: 7:45, 7.75)。";
+                var hours = row.Hours("hours", 0, 24, rangeMessage: range);
+                if (hours == 0) row.Error("hours", range);
+                else if (hours is { } h) fraction = Math.Min(1, Math.Round(h / TeleworkRules.HoursPerDay, 4));
+            }
+            else
+            {
+                row.Error("hours", "テレワークの時間 (hours) か日数 (day_fraction) のどちらかを入力してください。");
+            }
+            var trial = row.Flag("manager_trial");
+            if (person is null || date is null || type is null || trial is null || fraction is null) return;
+            _days[(person.Id, date.Value)] = new TeleworkDay
+            {
+                StaffId = person.Id, Date = date.Value, Type = type.Value, DayFraction = fraction.Value, ManagerTrial = trial.Value,
+                RecordedBy = context.User.Name, RecordedAt = now,
+            };
+        }
+
+        public async Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken ct)
+        {
+            if (_days.Count == 0) return new ImportCounts(0, 0, 0);
+            var ids = _days.Keys.Select(k => k.Item1).Distinct().ToList();
+            var (from, to) = (_days.Keys.Min(k => k.Item2), _days.Keys.Max(k => k.Item2));
+            var stored = await db.Days.Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to).ToDictionaryAsync(d => (d.StaffId, d.Date), ct);
+            var fresh = new List<TeleworkDay>();
+            int updated = 0, unchanged = 0;
+            foreach (var (key, t) in _days)
+            {
+                if (!stored.TryGetValue(key, out var old))
+                {
+                    fresh.Add(new TeleworkDay
+                    {
+                        StaffId = t.StaffId, Date = t.Date, Type = t.Type, DayFraction = t.DayFraction, ManagerTrial = t.ManagerTrial,
+                        RecordedBy = t.RecordedBy, RecordedAt = t.RecordedAt,
+                    });
+                    continue;
+                }
+                if (old.Type == t.Type && old.DayFraction == t.DayFraction && old.ManagerTrial == t.ManagerTrial) { unchanged++; continue; }
+                if (!dryRun) (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (t.Type, t.DayFraction, t.ManagerTrial, t.RecordedBy, t.RecordedAt);
+                updated++;
+            }
+            if (dryRun) return new ImportCounts(fresh.Count, updated, unchanged);
+            await db.SaveChangesAsync(ct);   // the updates
+            db.ChangeTracker.Clear();
+            for (var i = 0; i < fresh.Count; i += BatchSize)
+            {
+                db.Days.AddRange(fresh.Skip(i).Take(BatchSize));
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+                if (progress is not null) await progress(Math.Min(i + BatchSize, fresh.Count), fresh.Count);
+            }
+            return new ImportCounts(fresh.Count, updated, unchanged);
+        }
+    }
+}
