@@ -34,6 +34,18 @@ public sealed class ImportMappingBrowserTests(IntranetHostFixture host, ITestOut
         return Encoding.GetEncoding(932).GetBytes(text);
     }
 
+    /// <summary>T001–T020 at city hall, T021–T023 at a こども園; all employed since 2020-04-01 (the module's standard format).</summary>
+    private static string Roster()
+    {
+        var csv = new StringBuilder().AppendLine("employee_number,name,department,workplace,workplace_type,employment_category,active_from,manager,active_to,effective_from");
+        for (var i = 1; i <= 23; i++)
+        {
+            var (dept, place, type) = i <= 10 ? ("企画課", "本庁舎", "本庁") : i <= 20 ? ("総務課", "本庁舎", "本庁") : ("保育こども園課", "南こども園", "こども園");
+            csv.AppendLine($"T{i:000},職員 {i}号,{dept},{place},{type},正規,2020-04-01,{(i is 1 or 11 ? 1 : 0)},,");
+        }
+        return csv.ToString();
+    }
+
     [Fact]
     public async Task Hr_creates_a_mapping_for_an_attendance_export_on_the_mapping_page_and_imports_it()
     {
@@ -61,6 +73,13 @@ public sealed class ImportMappingBrowserTests(IntranetHostFixture host, ITestOut
         {
             var export = Path.Combine(folder, "kintai-202505.csv");
             await File.WriteAllBytesAsync(export, AttendanceExport());
+            var roster = Path.Combine(folder, "staff.csv");
+            await File.WriteAllTextAsync(roster, Roster(), new UTF8Encoding(false));
+
+            // The roster first, in the standard format (the attendance rows must name staff on it).
+            var rosterImport = await Pages.ImportFileAsync(page, "staff", roster);
+            output.WriteLine("roster: " + rosterImport);
+            Assert.Contains("23行 (追加 23", rosterImport);
 
             // The menu leads to the import pages.
             await Pages.GotoInteractiveAsync(page, "/");
@@ -73,14 +92,14 @@ public sealed class ImportMappingBrowserTests(IntranetHostFixture host, ITestOut
             await Axe.AssertNoSeriousViolationsAsync(page, "imports", output.WriteLine);
 
             // The kind's page: fields and templates; 「対応付けを作成」.
-            await card.GetByRole(AriaRole.Link).First.ClickAsync();
-            await page.WaitForURLAsync(new Regex($"/imports/{Kind}$"));
-            await Pages.WaitForInteractiveAsync(page);
+            // (Links are followed with a full load: after an enhanced navigation the previous page's readiness marker can
+            // still be attached for a moment, and a file chosen before the new page is interactive would be lost.)
+            await Expect(card.GetByRole(AriaRole.Link).First).ToHaveAttributeAsync("href", $"/imports/{Kind}");
+            await Pages.GotoInteractiveAsync(page, $"/imports/{Kind}");
             await Expect(page.Locator("table.import-fields tbody tr[data-field=employee_number]")).ToContainTextAsync("職員番号");
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "テンプレート (Excel)" })).ToHaveAttributeAsync("href", $"/imports/{Kind}/template.xlsx");
-            await page.Locator("#upload-heading ~ .form a", new() { HasText = "対応付けを作成" }).ClickAsync();
-            await page.WaitForURLAsync(new Regex($"/imports/{Kind}/mappings/new$"));
-            await Pages.WaitForInteractiveAsync(page);
+            await Expect(page.Locator("#upload-heading ~ .form a", new() { HasText = "対応付けを作成" })).ToHaveAttributeAsync("href", $"/imports/{Kind}/mappings/new");
+            await Pages.GotoInteractiveAsync(page, $"/imports/{Kind}/mappings/new");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("対応付けを作成");
 
             // Upload: encoding, the header found below the title line, the suggested columns, the values to translate.
@@ -112,9 +131,8 @@ public sealed class ImportMappingBrowserTests(IntranetHostFixture host, ITestOut
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "JSONで書き出す" })).ToBeVisibleAsync();
 
             // Import with it: 確認のみ first, then 取り込む → the job page follows the job to its end.
-            await page.GetByRole(AriaRole.Link, new() { Name = "この対応付けで取り込む" }).ClickAsync();
-            await page.WaitForURLAsync(new Regex($"/imports/{Kind}\\?mapping=kintai-monthly$"));
-            await Pages.WaitForInteractiveAsync(page);
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "この対応付けで取り込む" })).ToHaveAttributeAsync("href", $"/imports/{Kind}?mapping=kintai-monthly");
+            await Pages.GotoInteractiveAsync(page, $"/imports/{Kind}?mapping=kintai-monthly");
             await Expect(page.Locator("#mapping")).ToHaveValueAsync("kintai-monthly");
             await page.Locator("#file").SetInputFilesAsync(export);
             await Expect(page.Locator("#check-only")).ToBeEnabledAsync();
