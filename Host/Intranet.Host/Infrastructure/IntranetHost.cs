@@ -72,6 +72,7 @@ public static class IntranetHost
         services.AddDataProtection().SetApplicationName("Intranet")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
         services.AddScoped<UserAdministration>();
+        Imports.ImportEndpoints.AddImportPages(services);
         Intranet.Shared.Import.ImportPipelineRegistration.AddImportPipeline(services);
         services.AddSingleton<Intranet.Shared.Import.BackgroundImports>();
         services.AddHostedService(sp => sp.GetRequiredService<Intranet.Shared.Import.BackgroundImports>());
@@ -139,6 +140,7 @@ public static class IntranetHost
         }).RequireAuthorization();
 
         foreach (var module in modules) module.MapEndpoints(app);
+        Imports.ImportEndpoints.MapImportEndpoints(app);
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
             .AddAdditionalAssemblies(modules.Select(m => m.PagesAssembly).Distinct().ToArray());

@@ -164,4 +164,27 @@ public static class Pages
         }
         return written;
     }
+
+    /// <summary>
+    /// Imports <paramref name="file"/> on the import page of <paramref name="kind"/> (<c>/imports/{kind}</c>) with the saved
+    /// mapping <paramref name="mapping"/> (null: the standard format): 「確認のみ」 first (fails with the listed errors when the
+    /// file is refused), then 「取り込む」, and waits on the job page until the job has ended. Returns the job's summary
+    /// (「取り込み完了: 23行 (追加 23、更新 0、変更なし 0)、文字コード UTF-8」).
+    /// </summary>
+    public static async Task<string> ImportFileAsync(IPage page, string kind, string file, string? mapping = null)
+    {
+        await GotoInteractiveAsync(page, $"/imports/{kind}" + (mapping is null ? "" : $"?mapping={Uri.EscapeDataString(mapping)}"));
+        if (mapping is not null) await Expect(page.Locator("#mapping")).ToHaveValueAsync(mapping);
+        await page.Locator("#file").SetInputFilesAsync(file);
+        await Expect(page.Locator("#check-only")).ToBeEnabledAsync(new() { Timeout = 30_000 });   // the file has been read
+        await page.Locator("#check-only").ClickAsync();
+        await Expect(page.Locator(".import-result, .import-errors").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        if (await page.Locator(".import-errors").CountAsync() > 0) Assert.Fail($"{kind}: the check refused the file: " + await page.Locator(".import-errors").InnerTextAsync());
+        await page.Locator("#import").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/imports/jobs/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
+        var state = page.Locator("dd.import-job-state");
+        await Expect(state).ToHaveAttributeAsync("data-state", new Regex("^(Succeeded|Failed)$"), new() { Timeout = 90_000 });
+        if (await state.GetAttributeAsync("data-state") == "Failed") Assert.Fail($"{kind}: the import failed: " + await page.Locator("main .import-errors").InnerTextAsync());
+        return await page.Locator("main .message-ok").InnerTextAsync();
+    }
 }
