@@ -88,25 +88,25 @@ public sealed class PaperlessCommandLineTests : IDisposable
 
         var unknown = await RunAsync("import", "meeting-sessions", july, "--mapping", CalendarMapping);
         Assert.Equal(1, unknown.Exit);
-        Assert.Contains($"列の対応付け「{CalendarMapping}」は登録されていません", unknown.Err);
+        Assert.Contains($"対応付け「{CalendarMapping}」は登録されていません", unknown.Err);
 
-        // seed-demo loads the sample bodies, sessions and calendar export, and saves the mapping calendar-sample.
+        // seed-demo installs the presets calendar and organizer-list and loads the samples through them.
         var demo = await RunAsync("seed-demo");
         Assert.True(demo.Exit == 0, demo.Err);
-        Assert.Contains("ペーパーレス会議: 会議体 6件追加、開催記録 124件追加 (うち Shift_JIS のカレンダー出力 6件)。", demo.Out);
-        Assert.Equal(("2880", "0.6", "behind"), await KpiAsync(SheetsSaved, 2023));
+        Assert.Contains("ペーパーレス会議: 会議体 6件追加、開催記録 140件追加 (うち Shift_JIS のカレンダー出力 6件、Excel の会議開催一覧 16件)。", demo.Out);
+        Assert.Equal(("10640", "2.4", "behind"), await KpiAsync(SheetsSaved, 2023));
 
         var dry = await RunAsync("import", "meeting-sessions", july, "--mapping", CalendarMapping, "--dry-run");
         Assert.True(dry.Exit == 0, dry.Err);
         Assert.Contains("確認のみ (書き込みなし): 2行 (追加 2、更新 0、変更なし 0)、文字コード Shift_JIS", dry.Out);
-        Assert.Equal("2880", (await KpiAsync(SheetsSaved, 2023)).Actual);
+        Assert.Equal("10640", (await KpiAsync(SheetsSaved, 2023)).Actual);
 
         var mapped = await RunAsync("import", "meeting-sessions", july, "--mapping", CalendarMapping);
         Assert.True(mapped.Exit == 0, mapped.Err);
         Assert.Contains("取り込み完了: 2行 (追加 2、更新 0、変更なし 0)、文字コード Shift_JIS", mapped.Out);
-        // 部長会議 25 × 20 − 0 and 政策会議 40 × 12 − 100 more sheets; both digital only by the mapping's default: still 100 %.
-        Assert.Equal(("3760", "0.8", "behind"), await KpiAsync(SheetsSaved, 2023));
-        Assert.Equal(("100", "100", "achieved"), await KpiAsync(ExecutiveRate, 2023));
+        // 部長会議 25 × 20 − 0 and 政策会議 40 × 12 − 100 more sheets; both digital only by the mapping's fixed value: 21 of 24.
+        Assert.Equal(("11520", "2.6", "behind"), await KpiAsync(SheetsSaved, 2023));
+        Assert.Equal(("87.5", "87.5", "behind"), await KpiAsync(ExecutiveRate, 2023));
 
         var twice = await RunAsync("import", "meeting-sessions", july, $"--mapping={CalendarMapping}");
         Assert.Contains("取り込み完了: 2行 (追加 0、更新 0、変更なし 2)、文字コード Shift_JIS", twice.Out);
