@@ -132,6 +132,7 @@ public sealed class RpaImportTests
         yield return ("negative robot minutes", Cases(Case("RPA-102", "検討", "2023-04-01", "12,10,4,-0.5"), "robot_minutes_per_item", "負の値"));
         yield return ("manual minutes over 480", Cases(Case("RPA-102", "検討", "2023-04-01", "12,10,481,1"), "manual_minutes_per_item", "480"));
         yield return ("robot minutes over manual", Cases(Case("RPA-102", "検討", "2023-04-01", "12,10,4,5"), "robot_minutes_per_item", "手作業の時間を超えて"));
+        yield return ("absurd items per execution", Cases(Case("RPA-102", "検討", "2023-04-01", "12,99999999999999999999,4,1"), "items_per_execution", "0〜1,000,000の範囲"));
         yield return ("minutes not a number", Cases(Case("RPA-102", "検討", "2023-04-01", "12,10,四,1"), "manual_minutes_per_item", "数値"));
         yield return ("unknown status", Cases(Case("RPA-102", "稼働中", "2023-04-01", ""), "status", "稼働中"));
         yield return ("status without date", Cases(Case("RPA-102", "本番稼働", "", ""), "status_date", "状態の日付"));
@@ -181,7 +182,7 @@ public sealed class RpaImportTests
         var auditsBefore = await app.RpaAsync(d => d.AuditEntries.CountAsync());
 
         var files = BadFiles().ToList();
-        Assert.Equal(31, files.Count);
+        Assert.Equal(32, files.Count);
         foreach (var (name, file) in files)
         {
             foreach (var dryRun in new[] { true, false })

@@ -46,7 +46,7 @@ public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, 
             Synonyms: ["適用開始日", "効果の適用開始日"], Example: "2023-04-03"),
         new("executions_per_year", "年間実行回数", ImportFieldType.Integer, false, "1年に実行する回数 (0〜100,000、回/年)。効果の4項目は全部か、どれも書かないかです。",
             Synonyms: ["年間実行回数", "実行回数"], Example: "12"),
-        new("items_per_execution", "1回あたりの件数", ImportFieldType.Decimal, false, "1回の実行で処理する件数 (件/回)。", Synonyms: ["1回あたりの件数", "件数"], Example: "900"),
+        new("items_per_execution", "1回あたりの件数", ImportFieldType.Decimal, false, "1回の実行で処理する件数 (0〜1,000,000件/回)。", Synonyms: ["1回あたりの件数", "件数"], Example: "900"),
         new("manual_minutes_per_item", "手作業の時間 (分/件)", ImportFieldType.Decimal, false, $"自動化前に1件にかかった時間 (0〜{SavingsRules.MaxMinutesPerItem}分)。",
             Synonyms: ["手作業の時間", "手作業時間", "作業時間(分)"], Example: "4"),
         new("robot_minutes_per_item", "ロボット稼働時の人の時間 (分/件)", ImportFieldType.Decimal, false, "ロボットに任せた後も1件に残る人の作業時間 (手作業の時間以下)。",
@@ -120,7 +120,8 @@ public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, 
             if (Numbers.Any(n => row.Text(n).Length > 0))
             {
                 var executions = row.Integer("executions_per_year", 0, 100_000);
-                var items = NonNegative(row, "items_per_execution");
+                // Bounded like a run's items, so that the estimate (executions × items × minutes) can never overflow.
+                var items = row.Decimal("items_per_execution", 0, RunImportKind.MaxItems);
                 var manual = NonNegative(row, "manual_minutes_per_item");
                 var robot = NonNegative(row, "robot_minutes_per_item");
                 if (manual > SavingsRules.MaxMinutesPerItem)
