@@ -34,7 +34,7 @@ internal static class PaperlessTest
 
     public const string BodiesHeader = "code,name,category,department,usual_attendees,sheets_per_attendee,baseline_from";
     public const string SessionsHeader = "body,held_on,sequence,format,materials,attendees,sheets_printed,tablets,note";
-    public const string CalendarMapping = "calendar-sample";
+    public const string CalendarMapping = "calendar";
 
     public static readonly Encoding ShiftJis;
 
@@ -89,13 +89,31 @@ internal static class PaperlessTest
     public static Task<T> SendAsAsync<T>(this IntranetApp app, IRequest<T> request, string? role = null, string? department = null, string? name = null) =>
         app.AsAsync(role, department, sp => sp.GetRequiredService<IMediator>().Send(request), name);
 
+    /// <summary>
+    /// Runs a file through the shared <see cref="ImportPipeline"/> as <paramref name="kind"/>, as the system or as a signed-in
+    /// user (<paramref name="role"/>, <paramref name="department"/>), with the saved mapping <paramref name="mapping"/> (null:
+    /// the module's own format).
+    /// </summary>
+    public static Task<ImportResult> ImportPaperlessAsync(this IntranetApp app, string kind, byte[] content, string fileName, string? mapping = null,
+        bool dryRun = false, string? role = null, string? department = null) =>
+        app.AsAsync(role, department, async sp =>
+        {
+            var pipeline = sp.GetRequiredService<ImportPipeline>();
+            var k = pipeline.Find(kind) ?? throw new InvalidOperationException(kind + " is not registered");
+            var m = await pipeline.MappingAsync(k.Info, mapping, fileName, CancellationToken.None);
+            return await pipeline.RunAsync(k, content, fileName, m, dryRun, null, CancellationToken.None);
+        });
+
     public static Task<ImportResult> ImportBodiesAsync(this IntranetApp app, byte[] content, string fileName = "bodies.csv", bool dryRun = false,
         string? role = null, string? department = null) =>
-        app.AsAsync(role, department, sp => sp.GetRequiredService<PaperlessImporter>().ImportBodiesAsync(content, fileName, dryRun, CancellationToken.None));
+        app.ImportPaperlessAsync(PaperlessImportKinds.Bodies, content, fileName, null, dryRun, role, department);
 
     public static Task<ImportResult> ImportSessionsAsync(this IntranetApp app, byte[] content, string fileName = "sessions.csv", string? mapping = null,
         bool dryRun = false, string? role = null, string? department = null) =>
-        app.AsAsync(role, department, sp => sp.GetRequiredService<PaperlessImporter>().ImportSessionsAsync(content, fileName, mapping, dryRun, CancellationToken.None));
+        app.ImportPaperlessAsync(PaperlessImportKinds.Sessions, content, fileName, mapping, dryRun, role, department);
+
+    /// <summary>A mapping preset shipped next to the samples (<c>SampleData/NAME.mapping.json</c>), read from the repository.</summary>
+    public static ImportMapping Preset(string name) => ImportMapping.FromJson(File.ReadAllText(SamplePath(name + ".mapping.json")), name);
 
     public static Task<ImportResult> ImportSampleBodiesAsync(this IntranetApp app) => app.ImportBodiesAsync(Sample("meeting-bodies.csv"), "meeting-bodies.csv");
 
@@ -107,26 +125,23 @@ internal static class PaperlessTest
         return await read(scope.ServiceProvider.GetRequiredService<PaperlessDbContext>());
     }
 
-    /// <summary>Saves the calendar export's column mapping with a default, as <see cref="PaperlessDemoSeeder"/> does.</summary>
-    public static Task SaveCalendarMappingAsync(this IntranetApp app, string name = CalendarMapping) => app.PaperlessAsync(async d =>
+    /// <summary>Saves the calendar export's preset (<c>calendar.mapping.json</c>, as <see cref="PaperlessDemoSeeder"/> does) under <paramref name="name"/>.</summary>
+    public static async Task SaveCalendarMappingAsync(this IntranetApp app, string name = CalendarMapping)
     {
-        d.Mappings.Add(new SessionMapping
-        {
-            Name = name,
-            ColumnsJson = JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["body"] = "件名", ["held_on"] = "開始日", ["format"] = "会議形式", ["attendees"] = "参加人数", ["sheets_printed"] = "印刷枚数",
-            }),
-            DefaultsJson = JsonSerializer.Serialize(new Dictionary<string, string> { ["materials"] = "電子のみ" }),
-        });
-        return await d.SaveChangesAsync();
-    });
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ImportPipeline>().SaveMappingAsync(Preset("calendar") with { Name = name }, CancellationToken.None);
+    }
 
+    /// <summary>Record counts; <c>Mappings</c>: session mappings saved in the shared pipeline's table.</summary>
     public record Counts(int Bodies, int Baselines, int Sessions, int Mappings, int Audits);
 
-    public static Task<Counts> PaperlessCountsAsync(this IntranetApp app) => app.PaperlessAsync(async d => new Counts(
-        await d.Bodies.CountAsync(), await d.Baselines.CountAsync(), await d.Sessions.CountAsync(), await d.Mappings.CountAsync(),
-        await d.AuditEntries.CountAsync()));
+    public static async Task<Counts> PaperlessCountsAsync(this IntranetApp app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var d = scope.ServiceProvider.GetRequiredService<PaperlessDbContext>();
+        var mappings = await scope.ServiceProvider.GetRequiredService<Intranet.Shared.Import.Data.ImportDbContext>().Mappings.CountAsync(m => m.Kind == PaperlessImportKinds.Sessions);
+        return new Counts(await d.Bodies.CountAsync(), await d.Baselines.CountAsync(), await d.Sessions.CountAsync(), mappings, await d.AuditEntries.CountAsync());
+    }
 
     public static Task<Guid> SessionVersionAsync(this IntranetApp app, string bodyCode, DateOnly heldOn, int sequence = 1) => app.PaperlessAsync(async d =>
     {
@@ -178,13 +193,32 @@ internal static class PaperlessTest
         public Dictionary<string, List<(DateOnly From, decimal Sheets)>> Baselines { get; } = [];
         public Dictionary<(string Body, DateOnly HeldOn, int Sequence), SessionRow> Sessions { get; } = [];
 
-        public static Model FromSamples(bool withCalendar = false)
+        public static Model FromSamples(bool withCalendar = false, bool withOrganizerList = false)
         {
             var m = new Model();
             m.AddBodies(SampleLines("meeting-bodies.csv"));
             m.AddSessions(SampleLines("meeting-sessions.csv"));
             if (withCalendar) m.AddCalendar(SampleLines("calendar-export-sjis.csv"));
+            if (withOrganizerList) m.AddOrganizerList(PaperlessSampleWorkbook.Rows);
             return m;
+        }
+
+        /// <summary>
+        /// The organizer's Excel list as the preset organizer-list reads it: 会議名 (the body's name), 開催日 in 和暦 (令和N年 = 2018 + N),
+        /// 開催形式 対面 / オンライン → WEB / 対面・オンライン → ハイブリッド, 資料配布 タブレット → 電子のみ / 紙 / 紙・タブレット → 紙と電子の併用;
+        /// no tablets in the assembly's sense, first session of the day.
+        /// </summary>
+        public void AddOrganizerList(IEnumerable<PaperlessSampleWorkbook.Row> rows)
+        {
+            foreach (var r in rows)
+            {
+                var m = System.Text.RegularExpressions.Regex.Match(r.HeldOn, @"^令和(\d+)年(\d+)月(\d+)日$");
+                var date = new DateOnly(2018 + int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+                    int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
+                var format = r.Format switch { "オンライン" => "WEB", "対面・オンライン" => "ハイブリッド", var f => f };
+                var materials = r.Materials switch { "タブレット" => "電子のみ", "紙・タブレット" => "紙と電子の併用", var x => x };
+                Add(new SessionRow(Bodies.Values.Single(b => b.Name == r.Body).Code, date, 1, format, materials, r.Attendees, r.SheetsPrinted, false));
+            }
         }
 
         private static IEnumerable<Dictionary<string, string>> Records(IEnumerable<string> lines)

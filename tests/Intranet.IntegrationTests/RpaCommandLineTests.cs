@@ -63,7 +63,8 @@ public sealed class RpaCommandLineTests : IDisposable
         var rejected = await RunAsync("import", "rpa-runs", bad);
         Assert.Equal(1, rejected.Exit);
         Assert.Contains("bad-runs.csv: 1件の誤りがあるため取り込みませんでした。", rejected.Err);
-        Assert.Contains("3行目 [items]: 処理件数は整数で入力してください。", rejected.Err);
+        Assert.Contains("3行目 [items]:", rejected.Err);
+        Assert.Contains("整数として読めません: 多数", rejected.Err);
         Assert.EndsWith(",2023,3300,\"3,300時間\",,,not_measured", (await KpiLineAsync(HoursSaved, 2023)).TrimEnd('\r'));   // line 2's run is not there: FY2023 still has no run
 
         var badCases = Write("bad-cases.csv", Utf8(CasesHeader, "RPA-201,業務,内容,会計課,UiPath,,,,,検討,2023-04-01,2023-04-01,12,10,4,5"));
@@ -83,23 +84,23 @@ public sealed class RpaCommandLineTests : IDisposable
             "ふるさと納税登録,W20000,2023/04/05 10:00:00,2023/04/05 10:40:00,正常終了,150\r\n" +
             "ふるさと納税登録,W20001,2023/04/12 10:00:00,2023/04/12 10:40:00,異常終了,0\r\n"));
 
-        var unknown = await RunAsync("import", "rpa-runs", log, "--mapping", "winactor-sample");
+        var unknown = await RunAsync("import", "rpa-runs", log, "--mapping", "winactor");
         Assert.Equal(1, unknown.Exit);
-        Assert.Contains("列の対応付け「winactor-sample」は登録されていません", unknown.Err);
+        Assert.Contains("対応付け「winactor」は登録されていません", unknown.Err);
 
-        // seed-demo loads the sample cases and logs and saves the mapping winactor-sample.
+        // seed-demo installs the presets winactor and uipath and loads the sample cases and logs through them.
         var demo = await RunAsync("seed-demo");
         Assert.True(demo.Exit == 0, demo.Err);
-        Assert.Contains("RPA台帳: 業務 6件追加、実行ログ 425件追加 (うち Shift_JIS の WinActor ログ 44件)。", demo.Out);
+        Assert.Contains("RPA台帳: 業務 6件追加、実行ログ 473件追加 (うち WinActor のログ 44件、UiPath のジョブ一覧 48件)。", demo.Out);
         Assert.Contains(",2022,1500,\"1,500時間\",2189.2,", await KpiLineAsync(HoursSaved, 2022));
 
-        var mapped = await RunAsync("import", "rpa-runs", log, "--mapping", "winactor-sample");
+        var mapped = await RunAsync("import", "rpa-runs", log, "--mapping", "winactor");
         Assert.True(mapped.Exit == 0, mapped.Err);
         Assert.Contains("取り込み完了: 2行 (追加 2、更新 0、変更なし 0)、文字コード Shift_JIS", mapped.Out);
-        // 150 items × 4 minutes ÷ 60 = 10 h more in FY2023; the failed run saves nothing.
-        Assert.Contains(",2023,3300,\"3,300時間\",2199.2,", await KpiLineAsync(HoursSaved, 2023));
+        // 150 items × 4 minutes ÷ 60 = 10 h more in FY2023 (2,625.5 h with the UiPath sample); the failed run saves nothing.
+        Assert.Contains(",2023,3300,\"3,300時間\",2635.5,", await KpiLineAsync(HoursSaved, 2023));
 
-        var twice = await RunAsync("import", "rpa-runs", log, "--mapping=winactor-sample");
+        var twice = await RunAsync("import", "rpa-runs", log, "--mapping=winactor");
         Assert.Contains("取り込み完了: 2行 (追加 0、更新 0、変更なし 2)、文字コード Shift_JIS", twice.Out);
 
         // Without the mapping the file is read in the module's own format, whose columns it lacks.

@@ -134,15 +134,21 @@ public sealed class RpaImportTests
         yield return ("negative robot minutes", Cases(Case("RPA-102", "検討", "2023-04-01", "12,10,4,-0.5"), "robot_minutes_per_item", "負の値"));
         yield return ("manual minutes over 480", Cases(Case("RPA-102", "検討", "2023-04-01", "12,10,481,1"), "manual_minutes_per_item", "480"));
         yield return ("robot minutes over manual", Cases(Case("RPA-102", "検討", "2023-04-01", "12,10,4,5"), "robot_minutes_per_item", "手作業の時間を超えて"));
+        yield return ("absurd items per execution", Cases(Case("RPA-102", "検討", "2023-04-01", "12,99999999999999999999,4,1"), "items_per_execution", "0〜1,000,000の範囲"));
         yield return ("minutes not a number", Cases(Case("RPA-102", "検討", "2023-04-01", "12,10,四,1"), "manual_minutes_per_item", "数値"));
         yield return ("unknown status", Cases(Case("RPA-102", "稼働中", "2023-04-01", ""), "status", "稼働中"));
-        yield return ("status without date", Cases(Case("RPA-102", "本番稼働", "", ""), "status_date", "status_date"));
+        yield return ("status without date", Cases(Case("RPA-102", "本番稼働", "", ""), "status_date", "状態の日付"));
         yield return ("impossible status date", Cases(Case("RPA-102", "本番稼働", "2023-02-30", ""), "status_date", "日付"));
         yield return ("unknown tool", Cases(Case("RPA-102", "候補", "", "", tool: "Excelマクロ"), "tool", "Excelマクロ"));
         yield return ("unknown plan project", Cases(Case("RPA-102", "候補", "", "", project: $"{Plan},9-9-(9)"), "project_code", "9-9-(9)"));
         yield return ("duplicate code", Cases(GoodCase.Replace("新規業務", "別名"), "code", "重複"));
         yield return ("forbidden lifecycle move of a stored case",
-            Cases("RPA-006,研修受講者名簿の作成,研修申込メールから受講者名簿を作成する,人事課,その他,,人事課 研修担当,,,本番稼働,2023-04-01,,,,,", "status", "候補 から 本番稼働"));
+            // dated on the import day (RPA-006's 候補 step), so that the forbidden step is the only broken rule
+            Cases("RPA-006,研修受講者名簿の作成,研修申込メールから受講者名簿を作成する,人事課,その他,,人事課 研修担当,,,本番稼働,2026-11-21,,,,,", "status", "候補 から 本番稼働"));
+        // Issue #9: the form refuses a move dated in the future (CaseLifecycle.CheckMove); the import calls the same rule.
+        yield return ("future status date of a stored case",
+            Cases("RPA-004,児童手当の現況届チェック,提出された現況届の記載内容を住民記録と照合する,こども家庭支援課,Power Automate,現況届照合,情報システム課 RPA担当,hadano-ict-2021,2-1-(1),本番稼働,2031-04-01,,,,,", "status_date", "未来の日付"));
+        yield return ("future status date of a new case", Cases(Case("RPA-102", "検討", "2031-04-01", ""), "status_date", "未来の日付"));
         yield return ("cases file in Latin-1", new BadFile("cases", Encoding.Latin1.GetBytes(CasesHeader + "\r\nRPA-102,Café,crème,Comptabilité,UiPath,,,,,Idea,,,,,,\r\n"), 0, "文字コード", "判別できません"));
 
         yield return ("end before start", Runs(Run("2023-05-03 10:00:00", "2023-05-03 09:59:00"), "ended_at", "開始日時より前"));
@@ -151,11 +157,14 @@ public sealed class RpaImportTests
         yield return ("date before the plan", Runs(Run("2021-03-31 23:59:59"), "started_at", "計画期間"));
         yield return ("date before the plan in UTC", Runs(Run("2021-03-31T14:59:59Z"), "started_at", "2021-03-31"));
         yield return ("date after the plan", Runs(Run("2026-04-01 00:00:00"), "started_at", "計画期間"));
-        yield return ("unreadable date", Runs(Run("2023/13/01 10:00"), "started_at", "開始日時"));
+        yield return ("unreadable date", Runs(Run("2023/13/01 10:00"), "started_at", "存在しない日付です: 2023/13/01"));
         yield return ("unknown outcome", Runs(Run("2023-05-03 10:00:00", outcome: "maybe"), "outcome", "maybe"));
         yield return ("empty outcome", Runs(Run("2023-05-03 10:00:00", outcome: ""), "outcome", "必須"));
         yield return ("negative items", Runs(Run("2023-05-03 10:00:00", items: "-5"), "items", "範囲"));
         yield return ("fractional items", Runs(Run("2023-05-03 10:00:00", items: "1.5"), "items", "整数"));
+        // Issue #9: more items than an int holds crashed the import (CLI exit 134, HTTP 500); now a range error.
+        yield return ("item count above int.MaxValue", Runs(Run("2023-05-03 10:00:00", items: "2147483648"), "items", "0〜1,000,000の範囲"));
+        yield return ("item count beyond any integer type", Runs(Run("2023-05-03 10:00:00", items: "99999999999999999999999999999999"), "items", "範囲"));
         yield return ("missing items column", new BadFile("runs", Utf8("case,run_id,started_at,ended_at,outcome", "RPA-001,N-9,2023-05-03 10:00:00,,success"), 1, "items", "ありません"));
         yield return ("runs file in Latin-1", new BadFile("runs", Encoding.Latin1.GetBytes(RunsHeader + "\r\nRPA-001,é,2023-05-03 10:00:00,,success,1\r\n"), 0, "文字コード", "判別できません"));
         yield return ("runs file in UTF-16", new BadFile("runs", Encoding.Unicode.GetBytes(RunsHeader + "\r\n" + GoodRun2 + "\r\n"), 0, "文字コード", "NUL"));
@@ -175,7 +184,7 @@ public sealed class RpaImportTests
         var auditsBefore = await app.RpaAsync(d => d.AuditEntries.CountAsync());
 
         var files = BadFiles().ToList();
-        Assert.Equal(27, files.Count);
+        Assert.Equal(32, files.Count);
         foreach (var (name, file) in files)
         {
             foreach (var dryRun in new[] { true, false })
@@ -267,13 +276,14 @@ public sealed class RpaImportTests
         // Without a mapping the file is read in the module's own format: its headers are missing.
         var native = await Assert.ThrowsAsync<ImportRejectedException>(() => app.ImportRunsAsync(winactor, "winactor.csv"));
         Assert.All(native.Errors, x => Assert.Equal(1, x.Line));
-        Assert.Equal(["case", "started_at", "outcome", "items"], native.Errors.Select(x => x.Column));
+        // (the standard format names every column, optional ones included)
+        Assert.Equal(["case", "run_id", "started_at", "ended_at", "outcome", "items"], native.Errors.Select(x => x.Column));
 
         var unknown = await Assert.ThrowsAsync<ImportRejectedException>(() => app.ImportRunsAsync(winactor, "winactor.csv", "winactor-manager"));
         Assert.Equal("mapping", Assert.Single(unknown.Errors).Column);
         Assert.Contains("winactor-manager", unknown.Errors[0].Message);
 
-        await app.SendAsync(new Intranet.Modules.Rpa.UseCases.SaveMapping("winactor-manager", "シナリオ名", "実行ID", "開始日時", "終了日時", "実行結果", "処理件数", "正常終了, 成功"));
+        await app.SaveMappingAsync(Preset("winactor") with { Name = "winactor-manager" });
         var result = await app.ImportRunsAsync(winactor, "winactor.csv", "winactor-manager");
         Assert.Equal(new ImportResult(44, 44, 0, 0, "Shift_JIS", false), result);
 
@@ -308,16 +318,16 @@ public sealed class RpaImportTests
         using (var scope = app.Services.CreateScope())
         {
             var seeder = scope.ServiceProvider.GetServices<Intranet.Shared.Modules.IDemoDataSeeder>().OfType<RpaDemoSeeder>().Single();
-            Assert.Equal("RPA台帳: 業務 6件追加、実行ログ 425件追加 (うち Shift_JIS の WinActor ログ 44件)。", await seeder.SeedAsync(CancellationToken.None));
+            Assert.Equal("RPA台帳: 業務 6件追加、実行ログ 473件追加 (うち WinActor のログ 44件、UiPath のジョブ一覧 48件)。", await seeder.SeedAsync(CancellationToken.None));
         }
         using (var scope = app.Services.CreateScope())
         {
             var seeder = scope.ServiceProvider.GetServices<Intranet.Shared.Modules.IDemoDataSeeder>().OfType<RpaDemoSeeder>().Single();
-            Assert.Equal("RPA台帳: 業務 0件追加、実行ログ 0件追加 (うち Shift_JIS の WinActor ログ 0件)。", await seeder.SeedAsync(CancellationToken.None));
+            Assert.Equal("RPA台帳: 業務 0件追加、実行ログ 0件追加 (うち WinActor のログ 0件、UiPath のジョブ一覧 0件)。", await seeder.SeedAsync(CancellationToken.None));
         }
         var counts = await app.CountsAsync();
-        Assert.Equal((6, 425, 1), (counts.Cases, counts.Runs, counts.Mappings));
-        var model = Model.FromSamples(withWinActor: true);
+        Assert.Equal((6, 473, 2), (counts.Cases, counts.Runs, counts.Mappings));   // the presets winactor and uipath
+        var model = Model.FromSamples(withWinActor: true, withUiPath: true);
         Assert.Equal((3m, model.Hours(2025)), await planOffice.ActualsAsync(2025));
     }
 
@@ -518,14 +528,16 @@ public sealed class RpaImportTests
 
     // ---- uploads imported in the background ---------------------------------------------------------
 
-    private static async Task<ImportJob> WaitForAsync(IntranetApp app, Guid id)
+    private static async Task<Intranet.Shared.Import.Data.ImportJob> WaitForAsync(IntranetApp app, Guid id)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var job = await app.RpaAsync(d => d.ImportJobs.AsNoTracking().SingleAsync(j => j.Id == id));
-            if (job.State is ImportState.Succeeded or ImportState.Failed) return job;
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"import job still {job.State} after 60 s ({job.ProcessedRows}/{job.TotalRows} rows)");
+            Intranet.Shared.Import.Data.ImportJob job;
+            await using (var scope = app.Services.CreateAsyncScope())
+                job = await scope.ServiceProvider.GetRequiredService<Intranet.Shared.Import.Data.ImportDbContext>().Jobs.AsNoTracking().SingleAsync(j => j.Id == id);
+            if (job.State is Intranet.Shared.Import.Data.ImportJobState.Succeeded or Intranet.Shared.Import.Data.ImportJobState.Failed) return job;
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"import job still {job.State} after 60 s");
             await Task.Delay(100);
         }
     }
@@ -533,35 +545,34 @@ public sealed class RpaImportTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]
-    public async Task An_uploaded_file_is_imported_in_the_background_with_progress_and_the_uploader_recorded(Db db)
+    public async Task An_uploaded_file_is_imported_in_the_background_with_the_uploader_recorded(Db db)
     {
+        // The module's own queue is gone: uploads run through the shared job runner (ImportJobRunner) like every kind.
         using var app = new IntranetApp(db);
         var planOffice = await app.SignedInAsync("PlanOffice");
-        var queue = app.Services.GetRequiredService<ImportQueue>();
+        var runner = app.Services.GetRequiredService<ImportJobRunner>();
+        var native = (Kind: ImportMapping.Native(RpaImportKinds.Cases, CaseImportKind.Fields), Runs: ImportMapping.Native(RpaImportKinds.Runs, RunImportKind.Fields));
 
-        var casesJob = await WaitForAsync(app, await queue.EnqueueAsync(RpaImportKinds.Cases, Sample("rpa-cases.csv"), "rpa-cases.csv", null,
+        var casesJob = await WaitForAsync(app, await runner.EnqueueAsync(RpaImportKinds.Cases, Sample("rpa-cases.csv"), "rpa-cases.csv", native.Kind,
             "rpa@example.jp", CancellationToken.None));
-        Assert.Equal(ImportState.Succeeded, casesJob.State);
+        Assert.Equal(Intranet.Shared.Import.Data.ImportJobState.Succeeded, casesJob.State);
         Assert.Equal("取り込み完了: 6行 (追加 6、更新 0、変更なし 0)、文字コード UTF-8", casesJob.Summary);
         Assert.Equal(["system (for rpa@example.jp)"], await app.RpaAsync(d => d.Transitions.Select(t => t.By).Distinct().ToListAsync()));
 
-        var runsJob = await WaitForAsync(app, await queue.EnqueueAsync(RpaImportKinds.Runs, Sample("rpa-runs.csv"), "rpa-runs.csv", null,
+        var runsJob = await WaitForAsync(app, await runner.EnqueueAsync(RpaImportKinds.Runs, Sample("rpa-runs.csv"), "rpa-runs.csv", native.Runs,
             "rpa@example.jp", CancellationToken.None));
-        Assert.True(runsJob.State == ImportState.Succeeded, runsJob.Errors);
+        Assert.True(runsJob.State == Intranet.Shared.Import.Data.ImportJobState.Succeeded, runsJob.Errors);
         Assert.Equal("取り込み完了: 381行 (追加 381、更新 0、変更なし 0)、文字コード UTF-8", runsJob.Summary);
-        Assert.Equal((381, 381), (runsJob.TotalRows, runsJob.ProcessedRows));
+        Assert.Equal(381, runsJob.Rows);
         Assert.NotNull(runsJob.FinishedAt);
         Assert.Equal(381, (await app.CountsAsync()).Runs);
         Assert.Equal(1796.1m, (await planOffice.ActualsAsync(2022)).Hours);
 
-        var badJob = await WaitForAsync(app, await queue.EnqueueAsync(RpaImportKinds.Runs,
-            Utf8(RunsHeader, GoodRun2, Run("2023-05-03 10:00:00", @case: "RPA-999")), "bad.csv", null, "rpa@example.jp", CancellationToken.None));
-        Assert.Equal(ImportState.Failed, badJob.State);
+        var badJob = await WaitForAsync(app, await runner.EnqueueAsync(RpaImportKinds.Runs,
+            Utf8(RunsHeader, GoodRun2, Run("2023-05-03 10:00:00", @case: "RPA-999")), "bad.csv", native.Runs, "rpa@example.jp", CancellationToken.None));
+        Assert.Equal(Intranet.Shared.Import.Data.ImportJobState.Failed, badJob.State);
         Assert.StartsWith("3行目 [case]: ", badJob.Errors);
         Assert.Equal(381, (await app.CountsAsync()).Runs);
-
-        // The uploaded copies are deleted once imported.
-        Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDirectory, "rpa-imports")));
     }
 
     // ---- who may read the downloads -----------------------------------------------------------------
@@ -698,7 +709,7 @@ public sealed class RpaImportTests
         var planOffice = await app.SignedInAsync("PlanOffice");
         await app.ImportSampleCasesAsync();
         await app.ImportSampleRunsAsync();
-        await app.SendAsync(new Intranet.Modules.Rpa.UseCases.SaveMapping(RpaDemoSeeder.SampleMapping, "シナリオ名", "実行ID", "開始日時", "終了日時", "実行結果", "処理件数", "正常終了"));
+        await app.SaveMappingAsync(Preset(RpaDemoSeeder.SampleMapping));
         var hoursBefore = (await planOffice.ActualsAsync(2023)).Hours;      // null: no run in FY2023 yet
 
         var folder = Directory.CreateTempSubdirectory("rpa-drop-").FullName;
@@ -737,6 +748,14 @@ public sealed class RpaImportTests
             Assert.Equal((1, 0), await RpaDropFolderJob.ProcessFolderAsync(app.Services, folder, NullLogger.Instance, CancellationToken.None));
             Assert.Equal(6, Directory.GetFiles(Path.Combine(folder, "done")).Length);
             Assert.Equal(381 + 3, (await app.CountsAsync()).Runs);
+
+            // Rpa:DropFolderMapping names the mapping of files without a NAME__ prefix (here: the UiPath preset).
+            await app.SaveMappingAsync(Preset(RpaDemoSeeder.UiPathMapping));
+            File.Copy(SamplePath("uipath-jobs.csv"), Path.Combine(folder, "orchestrator-jobs.csv"));
+            Assert.Equal((1, 0), await RpaDropFolderJob.ProcessFolderAsync(app.Services, folder, NullLogger.Instance, CancellationToken.None, "uipath"));
+            Assert.Contains("取り込み完了: 48行 (追加 48、更新 0、変更なし 0)、文字コード UTF-8 (BOM付き)",
+                await File.ReadAllTextAsync(Path.Combine(folder, "done", "orchestrator-jobs.csv.report.txt")));
+            Assert.Equal(381 + 3 + 48, (await app.CountsAsync()).Runs);
         }
         finally
         {

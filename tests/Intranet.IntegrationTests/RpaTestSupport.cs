@@ -55,18 +55,37 @@ internal static class RpaTest
 
     // ---- the host's services -------------------------------------------------------------------------
 
-    public static async Task<ImportResult> ImportCasesAsync(this IntranetApp app, byte[] content, string fileName = "cases.csv", bool dryRun = false)
-    {
-        using var scope = app.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<CaseImporter>().ImportAsync(content, fileName, dryRun, CancellationToken.None);
-    }
-
-    public static async Task<ImportResult> ImportRunsAsync(this IntranetApp app, byte[] content, string fileName = "runs.csv", string? mapping = null,
+    /// <summary>
+    /// Runs <paramref name="content"/> through the shared <see cref="ImportPipeline"/> as <paramref name="kind"/> in a scope of
+    /// the host (as the system user, like the command line), with the saved mapping <paramref name="mapping"/> (null: the
+    /// module's own format).
+    /// </summary>
+    public static async Task<ImportResult> ImportAsync(this IntranetApp app, string kind, byte[] content, string fileName, string? mapping = null,
         bool dryRun = false)
     {
-        using var scope = app.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<RunImporter>().ImportAsync(content, fileName, mapping, dryRun, null, CancellationToken.None);
+        await using var scope = app.Services.CreateAsyncScope();
+        var pipeline = scope.ServiceProvider.GetRequiredService<ImportPipeline>();
+        var k = pipeline.Find(kind) ?? throw new InvalidOperationException(kind + " is not registered");
+        var m = await pipeline.MappingAsync(k.Info, mapping, fileName, CancellationToken.None);
+        return await pipeline.RunAsync(k, content, fileName, m, dryRun, null, CancellationToken.None);
     }
+
+    /// <summary>Saves <paramref name="mapping"/> through the pipeline (as the system user).</summary>
+    public static async Task SaveMappingAsync(this IntranetApp app, ImportMapping mapping)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ImportPipeline>().SaveMappingAsync(mapping, CancellationToken.None);
+    }
+
+    /// <summary>A mapping preset shipped next to the samples (<c>SampleData/NAME.mapping.json</c>), read from the repository.</summary>
+    public static ImportMapping Preset(string name) => ImportMapping.FromJson(File.ReadAllText(SamplePath(name + ".mapping.json")), name);
+
+    public static Task<ImportResult> ImportCasesAsync(this IntranetApp app, byte[] content, string fileName = "cases.csv", bool dryRun = false) =>
+        app.ImportAsync(RpaImportKinds.Cases, content, fileName, null, dryRun);
+
+    public static Task<ImportResult> ImportRunsAsync(this IntranetApp app, byte[] content, string fileName = "runs.csv", string? mapping = null,
+        bool dryRun = false) =>
+        app.ImportAsync(RpaImportKinds.Runs, content, fileName, mapping, dryRun);
 
     public static Task<ImportResult> ImportSampleCasesAsync(this IntranetApp app) => app.ImportCasesAsync(Sample("rpa-cases.csv"), "rpa-cases.csv");
 
@@ -84,11 +103,16 @@ internal static class RpaTest
         return await read(scope.ServiceProvider.GetRequiredService<RpaDbContext>());
     }
 
+    /// <summary>Record counts; <c>Mappings</c>: the run-log mappings saved in the shared pipeline's table.</summary>
     public record Counts(int Cases, int Runs, int Assessments, int Transitions, int Mappings);
 
-    public static Task<Counts> CountsAsync(this IntranetApp app) => app.RpaAsync(async d => new Counts(
-        await d.Cases.CountAsync(), await d.Runs.CountAsync(), await d.Assessments.CountAsync(), await d.Transitions.CountAsync(),
-        await d.Mappings.CountAsync()));
+    public static async Task<Counts> CountsAsync(this IntranetApp app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var d = scope.ServiceProvider.GetRequiredService<RpaDbContext>();
+        var mappings = await scope.ServiceProvider.GetRequiredService<Intranet.Shared.Import.Data.ImportDbContext>().Mappings.CountAsync(m => m.Kind == RpaImportKinds.Runs);
+        return new Counts(await d.Cases.CountAsync(), await d.Runs.CountAsync(), await d.Assessments.CountAsync(), await d.Transitions.CountAsync(), mappings);
+    }
 
     /// <summary>Actual values of the two RPA indicators in the plan's KPI export (null when empty).</summary>
     public static async Task<(decimal? Processes, decimal? Hours)> ActualsAsync(this HttpClient planOffice, int fiscalYear)
@@ -112,13 +136,28 @@ internal static class RpaTest
         public Dictionary<string, List<Baseline>> Baselines { get; } = [];
         public List<RunRow> Runs { get; } = [];
 
-        public static Model FromSamples(bool withWinActor = false)
+        public static Model FromSamples(bool withWinActor = false, bool withUiPath = false)
         {
             var m = new Model();
             m.AddCases(SampleLines("rpa-cases.csv"));
             m.AddNativeRuns(SampleLines("rpa-runs.csv"));
             if (withWinActor) m.AddWinActorRuns(ShiftJis.GetString(Sample("winactor-log-sjis.csv")));
+            if (withUiPath) m.AddUiPathRuns(SampleLines("uipath-jobs.csv"));
             return m;
+        }
+
+        /// <summary>
+        /// A UiPath Orchestrator jobs export: "Key","Process","Robot","Hostname","State","Source","Start Time","End Time","Transactions";
+        /// every process is RPA-003's (the preset translates its process name); only 「Successful」 saves time.
+        /// </summary>
+        public void AddUiPathRuns(IEnumerable<string> lines)
+        {
+            foreach (var line in lines.Skip(1))
+            {
+                var f = AppData.ParseLine(line);
+                var start = DateTimeOffset.Parse(f[6], CultureInfo.InvariantCulture).ToOffset(TimeSpan.FromHours(9));
+                Runs.Add(new RunRow("RPA-003", DateOnly.FromDateTime(start.DateTime), f[4] == "Successful", int.Parse(f[8], CultureInfo.InvariantCulture)));
+            }
         }
 
         public void AddCases(IEnumerable<string> lines)

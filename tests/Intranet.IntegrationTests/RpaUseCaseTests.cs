@@ -4,6 +4,7 @@ using Intranet.Modules.Rpa.Domain;
 using Intranet.Modules.Rpa.Home;
 using Intranet.Modules.Rpa.Import;
 using Intranet.Modules.Rpa.UseCases;
+using Intranet.Shared.Import;
 using Intranet.Shared.Messaging;
 using Intranet.Shared.Security;
 using Microsoft.EntityFrameworkCore;
@@ -194,7 +195,8 @@ public sealed class RpaUseCaseTests
         async Task<IReadOnlyList<Intranet.Shared.Modules.WorkItem>> ItemsAsync(string role)
         {
             using var scope = app.Services.CreateScope();
-            var source = new RpaWorkItems(scope.ServiceProvider.GetRequiredService<RpaDbContext>(), app.Clock);
+            var source = new RpaWorkItems(scope.ServiceProvider.GetRequiredService<RpaDbContext>(),
+                scope.ServiceProvider.GetRequiredService<Intranet.Shared.Import.Data.ImportDbContext>(), app.Clock);
             return await source.GetAsync(new User(role), CancellationToken.None);
         }
 
@@ -204,19 +206,26 @@ public sealed class RpaUseCaseTests
         Assert.Empty(await ItemsAsync(Roles.Viewer));
 
         // A failed upload appears until it is older than 30 days.
-        var queue = app.Services.GetRequiredService<ImportQueue>();
-        var id = await queue.EnqueueAsync(RpaImportKinds.Runs, Utf8(RunsHeader, "RPA-999,X-1,2023-05-03 10:00:00,,success,1"), "bad.csv", null, RpaEmail, CancellationToken.None);
+        // (uploads run through the shared job runner; its job table is what the work item counts)
+        var runner = app.Services.GetRequiredService<ImportJobRunner>();
+        var id = await runner.EnqueueAsync(RpaImportKinds.Runs, Utf8(RunsHeader, "RPA-999,X-1,2023-05-03 10:00:00,,success,1"), "bad.csv",
+            ImportMapping.Native(RpaImportKinds.Runs, RunImportKind.Fields), RpaEmail, CancellationToken.None);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (await app.RpaAsync(d => d.ImportJobs.Where(j => j.Id == id).Select(j => j.State).SingleAsync()) is ImportState.Queued or ImportState.Running)
+        while (await StateAsync(id) is Intranet.Shared.Import.Data.ImportJobState.Queued or Intranet.Shared.Import.Data.ImportJobState.Running)
         {
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60));
             await Task.Delay(100);
         }
+        async Task<Intranet.Shared.Import.Data.ImportJobState> StateAsync(Guid job)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Intranet.Shared.Import.Data.ImportDbContext>().Jobs.Where(j => j.Id == job).Select(j => j.State).SingleAsync();
+        }
         items = await ItemsAsync(Roles.RpaTeam);
         var failed = items.Single(i => i.Title == "失敗した取込");
         Assert.Equal((1, "/rpa/import?failed=true"), (failed.Count, failed.Href));
-        var overview = await AsRpa(app, new GetImportOverview(FailedOnly: true));
-        Assert.Equal([id], overview.Jobs.Select(j => j.Id));
+        var failedJobs = await AsRpa(app, new ListImportJobs(RpaImportKinds.Runs));
+        Assert.Equal([id], failedJobs.Where(j => j.State == Intranet.Shared.Import.Data.ImportJobState.Failed).Select(j => j.Id));
 
         // One fewer without an assessment once RPA-005 is assessed.
         await AsRpa(app, new SaveAssessment("RPA-005", new DateOnly(2026, 4, 1), 12, 40, 10, 1));

@@ -41,11 +41,9 @@ public sealed class PaperlessModule : IModule
         foreach (var d in PaperlessFeed.Definitions) services.AddSingleton(d);
         services.AddScoped<PaperlessFeed>();
         services.AddScoped<PaperlessQueries>();
-        services.AddScoped<PaperlessImporter>();
-        ModuleFileImporter.Register(services, "meeting-bodies", "会議体 (モジュールの形式)", [],
-            (r, ct) => r.Services.GetRequiredService<PaperlessImporter>().ImportBodiesAsync(r.Content, r.FileName, r.DryRun, ct));
-        ModuleFileImporter.Register(services, "meeting-sessions", "会議の開催記録 (モジュールの形式、または --mapping で保存した列の対応付け)", ["mapping"],
-            (r, ct) => r.Services.GetRequiredService<PaperlessImporter>().ImportSessionsAsync(r.Content, r.FileName, r.Options.GetValueOrDefault("mapping"), r.DryRun, ct));
+        services.AddImportKind<MeetingBodyImportKind>();
+        services.AddImportKind<MeetingSessionImportKind>();
+        services.AddModuleFeed(PaperlessImportKinds.Feed, (sp, ct) => sp.GetRequiredService<PaperlessFeed>().PublishAsync(ct));
         services.AddScoped<IDemoDataSeeder, PaperlessDemoSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(PaperlessPolicies.Read, p => p.RequireRole(Roles.All))

@@ -46,14 +46,9 @@ public sealed class RpaModule : IModule
         foreach (var definition in RpaFeed.Definitions) services.AddSingleton(definition);
         services.AddScoped<RpaFeed>();
         services.AddScoped<RpaQueries>();
-        services.AddScoped<CaseImporter>();
-        services.AddScoped<RunImporter>();
-        services.AddSingleton<ImportQueue>();
-        services.AddHostedService(sp => sp.GetRequiredService<ImportQueue>());
-        ModuleFileImporter.Register(services, RpaImportKinds.Cases, "RPA適用業務 (台帳の形式)", [],
-            (r, ct) => r.Services.GetRequiredService<CaseImporter>().ImportAsync(r.Content, r.FileName, r.DryRun, ct));
-        ModuleFileImporter.Register(services, RpaImportKinds.Runs, "RPAの実行ログ (台帳の形式、または --mapping で保存した列の対応付け)", ["mapping"],
-            (r, ct) => r.Services.GetRequiredService<RunImporter>().ImportAsync(r.Content, r.FileName, r.Options.GetValueOrDefault("mapping"), r.DryRun, r.Progress, ct));
+        services.AddImportKind<CaseImportKind>();
+        services.AddImportKind<RunImportKind>();
+        services.AddModuleFeed(RpaImportKinds.Feed, (sp, ct) => sp.GetRequiredService<RpaFeed>().PublishAsync(ct));
         services.AddScoped<IDemoDataSeeder, RpaDemoSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(RpaPolicies.Read, p => p.RequireRole(Roles.RpaTeam, Roles.Administrator, Roles.PlanOffice, Roles.Cio, Roles.Viewer, Roles.Department))

@@ -1,45 +1,78 @@
-using System.Reflection;
-using System.Text.Json;
-using Intranet.Modules.Paperless.Data;
-using Intranet.Modules.Paperless.Domain;
+using System.Text;
+using Intranet.Shared.Import;
 using Intranet.Shared.Modules;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Intranet.Modules.Paperless.Import;
 
 /// <summary>
-/// <c>seed-demo</c>: the module's sample files (<c>SampleData/</c>, see the module README): six meeting bodies
-/// (庁議 ×3, a manager-level meeting, two assembly meetings), two years of sessions, and a calendar export in
-/// Shift_JIS read through the saved mapping <c>calendar-sample</c>. Re-running it changes nothing.
+/// <c>seed-demo</c>: installs the module's mapping presets (<c>SampleData/*.mapping.json</c>: <c>calendar</c>,
+/// <c>organizer-list</c>; a preset already saved under that name is left as the city keeps it) and loads the sample files
+/// through the shared <see cref="ImportPipeline"/> the way a city's own files come in: six meeting bodies (庁議 ×3, a
+/// manager-level meeting, two assembly meetings) and two years of sessions in the module's own format, a calendar export
+/// in Shift_JIS and an organizer's Excel list (和暦 dates, 「タブレット」「紙」) through the presets. Re-running it changes nothing.
 /// </summary>
-internal sealed class PaperlessDemoSeeder(PaperlessImporter importer, PaperlessDbContext db) : IDemoDataSeeder
+internal sealed class PaperlessDemoSeeder(ImportPipeline pipeline, Data.PaperlessDbContext db, IServiceScopeFactory scopes) : IDemoDataSeeder
 {
     public int Order => 20;
 
-    /// <summary>Name of the sample mapping.</summary>
-    public const string SampleMapping = "calendar-sample";
+    /// <summary>Name of the calendar export's preset.</summary>
+    public const string SampleMapping = "calendar";
+
+    /// <summary>Name of the organizer's Excel list's preset.</summary>
+    public const string OrganizerMapping = "organizer-list";
+
+    /// <summary>The organizer's Excel list.</summary>
+    public const string OrganizerList = "organizer-meetings.xlsx";
+
+    /// <summary>The presets shipped with the module, by file name.</summary>
+    public static readonly IReadOnlyList<string> Presets = ["calendar.mapping.json", "organizer-list.mapping.json"];
 
     public static byte[] Sample(string name) => EmbeddedFiles.Read(typeof(PaperlessDemoSeeder).Assembly, "PaperlessSampleData." + name);
 
+    /// <summary>A shipped preset (<see cref="Presets"/>) read from its JSON file.</summary>
+    public static ImportMapping Preset(string fileName) => ImportMapping.FromJson(Encoding.UTF8.GetString(Sample(fileName)), fileName);
+
+    /// <summary>Saves each shipped preset not yet saved under its name; returns the names installed.</summary>
+    public static async Task<IReadOnlyList<string>> InstallPresetsAsync(ImportPipeline pipeline, CancellationToken ct)
+    {
+        var installed = new List<string>();
+        foreach (var file in Presets)
+        {
+            var preset = Preset(file);
+            var kind = pipeline.Find(preset.Kind)!;
+            try
+            {
+                await pipeline.MappingAsync(kind.Info, preset.Name, file, ct);   // already saved: keep the city's version
+            }
+            catch (ImportRejectedException)
+            {
+                await pipeline.SaveMappingAsync(preset, ct);
+                installed.Add(preset.Name);
+            }
+        }
+        return installed;
+    }
+
+    private async Task<ImportResult> ImportAsync(string kind, string file, string mappingName, CancellationToken ct)
+    {
+        // One scope per file, as the command line and the job runner run one import per scope.
+        await using var scope = scopes.CreateAsyncScope();
+        var pipeline = scope.ServiceProvider.GetRequiredService<ImportPipeline>();
+        var k = pipeline.Find(kind)!;
+        var mapping = await pipeline.MappingAsync(k.Info, mappingName, file, ct);
+        return await pipeline.RunAsync(k, Sample(file), file, mapping, dryRun: false, null, ct);
+    }
+
     public async Task<string> SeedAsync(CancellationToken ct)
     {
-        var bodies = await importer.ImportBodiesAsync(Sample("meeting-bodies.csv"), "meeting-bodies.csv", dryRun: false, ct);
-        var sessions = await importer.ImportSessionsAsync(Sample("meeting-sessions.csv"), "meeting-sessions.csv", null, dryRun: false, ct);
-        if (!await db.Mappings.AnyAsync(m => m.Name == SampleMapping, ct))
-        {
-            db.Mappings.Add(new SessionMapping
-            {
-                Name = SampleMapping,
-                ColumnsJson = JsonSerializer.Serialize(new Dictionary<string, string>
-                {
-                    ["body"] = "件名", ["held_on"] = "開始日", ["format"] = "会議形式", ["attendees"] = "参加人数", ["sheets_printed"] = "印刷枚数",
-                }),
-                DefaultsJson = JsonSerializer.Serialize(new Dictionary<string, string> { ["materials"] = "電子のみ" }),
-            });
-            await db.SaveChangesAsync(ct);
-        }
-        await UseCases.PaperUseDemoData.SeedAsync(db, TimeProvider.System, ct);   // issue #9: office-wide paper use, reported by the next import
-        var calendar = await importer.ImportSessionsAsync(Sample("calendar-export-sjis.csv"), "calendar-export-sjis.csv", SampleMapping, dryRun: false, ct);
-        return $"ペーパーレス会議: 会議体 {bodies.Added}件追加、開催記録 {sessions.Added + calendar.Added}件追加 (うち Shift_JIS のカレンダー出力 {calendar.Added}件)。";
+        await InstallPresetsAsync(pipeline, ct);
+        var bodies = await ImportAsync(PaperlessImportKinds.Bodies, "meeting-bodies.csv", ImportMapping.NativeName, ct);
+        var sessions = await ImportAsync(PaperlessImportKinds.Sessions, "meeting-sessions.csv", ImportMapping.NativeName, ct);
+        await UseCases.PaperUseDemoData.SeedAsync(db, TimeProvider.System, ct);   // office-wide paper use, reported by the next import
+        var calendar = await ImportAsync(PaperlessImportKinds.Sessions, "calendar-export-sjis.csv", SampleMapping, ct);
+        var list = await ImportAsync(PaperlessImportKinds.Sessions, OrganizerList, OrganizerMapping, ct);
+        return $"ペーパーレス会議: 会議体 {bodies.Added}件追加、開催記録 {sessions.Added + calendar.Added + list.Added}件追加 " +
+               $"(うち Shift_JIS のカレンダー出力 {calendar.Added}件、Excel の会議開催一覧 {list.Added}件)。";
     }
 }

@@ -156,37 +156,3 @@ internal sealed class GetBodySessionsHandler(PaperlessQueries queries, Paperless
     }
 }
 
-// ---- uploads -------------------------------------------------------------------------------------------
-
-/// <summary>What a paperless upload contains.</summary>
-public enum PaperlessImportKind
-{
-    /// <summary>開催記録 (<c>meeting-sessions</c>).</summary>
-    Sessions,
-    /// <summary>会議体 (<c>meeting-bodies</c>).</summary>
-    Bodies,
-}
-
-/// <summary>Names of the saved session mappings (calendar exports), for the upload page.</summary>
-[RequiresRole(Roles.MeetingOrganizer, Roles.PlanOffice, Roles.Administrator)]
-public sealed record ListSessionMappings : IRequest<IReadOnlyList<string>>;
-
-internal sealed class ListSessionMappingsHandler(PaperlessQueries queries) : IRequestHandler<ListSessionMappings, IReadOnlyList<string>>
-{
-    public async Task<IReadOnlyList<string>> Handle(ListSessionMappings r, CancellationToken ct) => (await queries.MappingsAsync(ct)).Select(m => m.Name).ToList();
-}
-
-/// <summary>
-/// An uploaded CSV of bodies or sessions (all-or-nothing; <paramref name="DryRun"/> = 確認のみ, nothing written). Organizers
-/// import their own department's bodies and sessions only. <paramref name="Mapping"/> names a saved session mapping.
-/// </summary>
-/// <exception cref="ImportRejectedException">Any bad row (line and column of each); nothing written.</exception>
-[RequiresRole(Roles.MeetingOrganizer, Roles.PlanOffice, Roles.Administrator)]
-public sealed record UploadPaperlessFile(PaperlessImportKind Kind, byte[] Content, string FileName, string? Mapping, bool DryRun) : IRequest<ImportResult>;
-
-internal sealed class UploadPaperlessFileHandler(PaperlessImporter importer) : IRequestHandler<UploadPaperlessFile, ImportResult>
-{
-    public Task<ImportResult> Handle(UploadPaperlessFile r, CancellationToken ct) => r.Kind == PaperlessImportKind.Bodies
-        ? importer.ImportBodiesAsync(r.Content, r.FileName, r.DryRun, ct)
-        : importer.ImportSessionsAsync(r.Content, r.FileName, string.IsNullOrWhiteSpace(r.Mapping) ? null : r.Mapping.Trim(), r.DryRun, ct);
-}

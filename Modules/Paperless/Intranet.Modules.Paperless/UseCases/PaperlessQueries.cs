@@ -76,6 +76,4 @@ public sealed class PaperlessQueries(PaperlessDbContext db, ICurrentUser user)
         }).ToList();
     }
 
-    /// <summary>Saved session mappings.</summary>
-    public Task<List<SessionMapping>> MappingsAsync(CancellationToken ct) => db.Mappings.AsNoTracking().OrderBy(m => m.Name).ToListAsync(ct);
 }

@@ -40,12 +40,28 @@ public static class CaseLifecycle
             errors.Add(("To", from == CaseStatus.Retired
                 ? $"{Label(from)} から {Label(to)} へは変更できません (廃止した業務の状態は変更できません)。"
                 : $"{Label(from)} から {Label(to)} へは変更できません。{Label(from)} から移せるのは {string.Join("・", AllowedFrom(from).Select(Label))} です。"));
-        if (lastChange is { } last && on < last)
-            errors.Add(("On", $"日付は直前の変更日 ({last:yyyy-MM-dd}) 以降にしてください。"));
-        if (on > today)
-            errors.Add(("On", "未来の日付は指定できません。"));
+        errors.AddRange(CheckDate(on, lastChange, today).Select(m => ("On", m)));
         return errors;
     }
+
+    /// <summary>
+    /// Checks the date of a status step: not before <paramref name="lastChange"/> (the case's last step) and not after
+    /// <paramref name="today"/> (Japan date). <see cref="CheckMove"/> calls it for a move; the cases import calls it
+    /// alone for the first status of a new case (which may start in any status, as the registry's own records do).
+    /// </summary>
+    /// <returns>Japanese messages; empty when the date is valid.</returns>
+    public static IReadOnlyList<string> CheckDate(DateOnly on, DateOnly? lastChange, DateOnly today)
+    {
+        var errors = new List<string>();
+        if (lastChange is { } last && on < last)
+            errors.Add($"日付は直前の変更日 ({last:yyyy-MM-dd}) 以降にしてください。");
+        if (on > today)
+            errors.Add("未来の日付は指定できません。");
+        return errors;
+    }
+
+    /// <summary>The Japanese labels in lifecycle order (候補 … 廃止): the values a file or a value translation may use.</summary>
+    public static IReadOnlyList<string> AllLabels { get; } = Enum.GetValues<CaseStatus>().Select(Label).ToList();
 
     /// <summary>Japanese label: 候補, 検討, 開発, 試行, 本番稼働, 休止, 廃止.</summary>
     public static string Label(CaseStatus status) => status switch
@@ -124,4 +140,31 @@ public static class SavingsRules
     /// imported yet), so the cumulative figure is not reported rather than repeated from the year before.
     /// </summary>
     public static bool HoursMeasured(IEnumerable<DateOnly> runDates, FiscalYear year) => runDates.Any(year.Contains);
+}
+
+/// <summary>Names of the RPA tools, as pages, exports and imports write them.</summary>
+public static class RpaTools
+{
+    /// <summary>The names a cases file may use (a value translation maps others to one of them).</summary>
+    public static readonly IReadOnlyList<string> Known = ["WinActor", "UiPath", "Power Automate", "BizRobo!", "その他"];
+
+    /// <summary>Reads a tool name: WinActor, UiPath, Power Automate (Desktop), BizRobo!, その他/Other (case and spaces ignored); empty is その他; null when unknown.</summary>
+    public static RpaTool? Parse(string text) => text.Replace(" ", "").Replace("!", "").ToLowerInvariant() switch
+    {
+        "winactor" => RpaTool.WinActor,
+        "uipath" => RpaTool.UiPath,
+        "powerautomate" or "powerautomatedesktop" => RpaTool.PowerAutomate,
+        "bizrobo" => RpaTool.BizRobo,
+        "other" or "その他" or "" => RpaTool.Other,
+        _ => null,
+    };
+
+    /// <summary>Display name of a tool (Power Automate, BizRobo!, その他 …).</summary>
+    public static string Label(RpaTool tool) => tool switch
+    {
+        RpaTool.PowerAutomate => "Power Automate",
+        RpaTool.BizRobo => "BizRobo!",
+        RpaTool.Other => "その他",
+        _ => tool.ToString(),
+    };
 }

@@ -40,7 +40,7 @@ public static class RpaExports
                 var a = SavingsRules.ValidOn(c.Assessments, today);
                 return (IReadOnlyList<object?>)
                 [
-                    c.Code, c.Title, c.BusinessProcess, c.OwningDepartment, CaseImporter.ToolLabel(c.Tool), c.RobotName, c.ContactPerson,
+                    c.Code, c.Title, c.BusinessProcess, c.OwningDepartment, RpaTools.Label(c.Tool), c.RobotName, c.ContactPerson,
                     c.PlanCode, c.ProjectCode, CaseLifecycle.Label(c.Status), c.ProductionSince,
                     a?.ExecutionsPerYear, a?.ItemsPerExecution, a?.ManualMinutesPerItem, a?.RobotAttendedMinutesPerItem,
                     RpaQueries.EstimatedHoursPerYear(c, today),

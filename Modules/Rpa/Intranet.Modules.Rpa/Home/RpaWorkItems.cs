@@ -9,10 +9,10 @@ namespace Intranet.Modules.Rpa.Home;
 /// <summary>
 /// What waits for the RPA team on its home page: 「評価が未登録の案件」 (cases not retired that have no assessment, so
 /// they cannot be ranked and their runs save nothing; link: the registry filtered to them) and 「失敗した取込」 (imports
-/// of the last <see cref="RecentDays"/> days that failed; link: the import page listing failed imports). Other roles
+/// of the last <see cref="RecentDays"/> days that failed, from the shared import job table; link: the import page listing failed imports). Other roles
 /// get nothing.
 /// </summary>
-public sealed class RpaWorkItems(RpaDbContext db, TimeProvider clock) : IWorkItemSource
+public sealed class RpaWorkItems(RpaDbContext db, Intranet.Shared.Import.Data.ImportDbContext imports, TimeProvider clock) : IWorkItemSource
 {
     /// <summary>How far back a failed import counts as waiting (days).</summary>
     public const int RecentDays = 30;
@@ -28,7 +28,9 @@ public sealed class RpaWorkItems(RpaDbContext db, TimeProvider clock) : IWorkIte
                 "効果の見積りがないと優先度を計算できず、実行しても削減時間に数えません。", WorkItemSeverity.Warning, 40));
         // SQLite cannot compare date-time offsets in SQL: filter the (few) failed jobs in memory.
         var since = clock.GetUtcNow().AddDays(-RecentDays);
-        var failed = (await db.ImportJobs.AsNoTracking().Where(j => j.State == ImportState.Failed).Select(j => j.CreatedAt).ToListAsync(cancellationToken))
+        string[] kinds = [Import.RpaImportKinds.Runs, Import.RpaImportKinds.Cases];
+        var failed = (await imports.Jobs.AsNoTracking().Where(j => j.State == Intranet.Shared.Import.Data.ImportJobState.Failed && kinds.Contains(j.Kind))
+                .Select(j => j.CreatedAt).ToListAsync(cancellationToken))
             .Count(t => t >= since);
         if (failed > 0)
             items.Add(new WorkItem("失敗した取込", failed, "/rpa/import?failed=true",

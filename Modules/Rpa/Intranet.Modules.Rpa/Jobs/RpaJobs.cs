@@ -24,10 +24,11 @@ public sealed class RpaRecomputeJob(RpaFeed feed, ILogger<RpaRecomputeJob> logge
 }
 
 /// <summary>
-/// Optional drop folder (setting <c>Rpa:DropFolder</c>): every minute, each <c>*.csv</c> an RPA tool wrote
-/// there is imported as run log: with the saved mapping named before <c>__</c> in the file name
-/// (<c>winactor__2022-05.csv</c>), or in the module's own format. The file then moves to <c>done/</c> or
-/// <c>failed/</c> with a report <c>FILE.report.txt</c> next to it.
+/// Optional drop folder (setting <c>Rpa:DropFolder</c>): every minute, each <c>*.csv</c> or <c>*.xlsx</c> an RPA tool wrote
+/// there is imported as run log through the shared <see cref="ImportPipeline"/> (as the system user): with the saved
+/// mapping named before <c>__</c> in the file name (<c>winactor__2022-05.csv</c>), else the mapping named by the setting
+/// <c>Rpa:DropFolderMapping</c> (default <c>standard</c>, the module's own format). The file then moves to <c>done/</c>
+/// or <c>failed/</c> with a report <c>FILE.report.txt</c> next to it.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class RpaDropFolderJob(IServiceProvider services, IConfiguration configuration, ILogger<RpaDropFolderJob> logger) : IJob
@@ -40,25 +41,36 @@ public sealed class RpaDropFolderJob(IServiceProvider services, IConfiguration c
     {
         var folder = configuration["Rpa:DropFolder"];
         if (string.IsNullOrWhiteSpace(folder) || !Directory.Exists(folder)) return;
-        await ProcessFolderAsync(services, folder, logger, cancellationToken);
+        await ProcessFolderAsync(services, folder, logger, cancellationToken, configuration["Rpa:DropFolderMapping"]);
     }
 
-    /// <summary>Imports every CSV in <paramref name="folder"/>; returns how many succeeded and failed.</summary>
-    public static async Task<(int Done, int Failed)> ProcessFolderAsync(IServiceProvider services, string folder, ILogger logger, CancellationToken ct)
+    /// <summary>Imports every CSV and workbook in <paramref name="folder"/>; returns how many succeeded and failed.</summary>
+    /// <param name="services">The host's services (a scope is created per file).</param>
+    /// <param name="folder">The drop folder.</param>
+    /// <param name="logger">Where each move is logged.</param>
+    /// <param name="ct">Cancels between files.</param>
+    /// <param name="defaultMapping">Mapping for files without a <c>NAME__</c> prefix; null or empty: <c>standard</c>.</param>
+    public static async Task<(int Done, int Failed)> ProcessFolderAsync(IServiceProvider services, string folder, ILogger logger, CancellationToken ct,
+        string? defaultMapping = null)
     {
         int done = 0, failed = 0;
-        foreach (var file in Directory.EnumerateFiles(folder, "*.csv").Order(StringComparer.Ordinal).ToList())
+        var files = Directory.EnumerateFiles(folder)
+            .Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).ToList();
+        foreach (var file in files)
         {
             var name = Path.GetFileName(file);
             var sep = name.IndexOf("__", StringComparison.Ordinal);
-            var mapping = sep > 0 ? name[..sep] : null;
+            var mappingName = sep > 0 ? name[..sep] : string.IsNullOrWhiteSpace(defaultMapping) ? ImportMapping.NativeName : defaultMapping;
             string report;
             string target;
-            using var scope = services.CreateScope();
+            await using var scope = services.CreateAsyncScope();
             try
             {
-                var result = await scope.ServiceProvider.GetRequiredService<RunImporter>()
-                    .ImportAsync(await File.ReadAllBytesAsync(file, ct), name, mapping, dryRun: false, null, ct);
+                var pipeline = scope.ServiceProvider.GetRequiredService<ImportPipeline>();
+                var kind = pipeline.Find(RpaImportKinds.Runs) ?? throw new InvalidOperationException("rpa-runs is not registered");
+                var mapping = await pipeline.MappingAsync(kind.Info, mappingName, name, ct);
+                var result = await pipeline.RunAsync(kind, await File.ReadAllBytesAsync(file, ct), name, mapping, dryRun: false, null, ct);
                 report = result.ToString();
                 target = Directory.CreateDirectory(Path.Combine(folder, "done")).FullName;
                 done++;
@@ -70,7 +82,7 @@ public sealed class RpaDropFolderJob(IServiceProvider services, IConfiguration c
                 failed++;
             }
             var destination = Path.Combine(target, name);
-            if (File.Exists(destination)) destination = Path.Combine(target, $"{Path.GetFileNameWithoutExtension(name)}-{DateTime.UtcNow:yyyyMMddHHmmss}.csv");
+            if (File.Exists(destination)) destination = Path.Combine(target, $"{Path.GetFileNameWithoutExtension(name)}-{DateTime.UtcNow:yyyyMMddHHmmss}{Path.GetExtension(name)}");
             File.Move(file, destination);
             await File.WriteAllTextAsync(destination + ".report.txt", report + "\n", ct);
             logger.LogInformation("RPA drop folder: {File} → {Target}", name, destination);

@@ -202,43 +202,6 @@ internal sealed class RecordMonthlyRunsHandler(RpaDbContext db, TimeProvider clo
     }
 }
 
-/// <summary>Saves a run column mapping (create or replace by name).</summary>
-[RequiresRole(Roles.RpaTeam, Roles.Administrator)]
-public sealed record SaveMapping(string Name, string CaseColumn, string? RunIdColumn, string StartedAtColumn, string? EndedAtColumn,
-    string OutcomeColumn, string ItemsColumn, string SuccessValues) : IRequest<Unit>;
-
-internal sealed class SaveMappingValidator : AbstractValidator<SaveMapping>
-{
-    public SaveMappingValidator()
-    {
-        RuleFor(x => x.Name).NotEmpty().WithMessage("名前を入力してください。").Matches("^[A-Za-z0-9_-]+$").WithMessage("名前は英数字・ハイフン・下線で入力してください。");
-        RuleFor(x => x.CaseColumn).NotEmpty().WithMessage("業務 (コードまたはロボット名) の列名を入力してください。");
-        RuleFor(x => x.StartedAtColumn).NotEmpty().WithMessage("開始日時の列名を入力してください。");
-        RuleFor(x => x.OutcomeColumn).NotEmpty().WithMessage("結果の列名を入力してください。");
-        RuleFor(x => x.ItemsColumn).NotEmpty().WithMessage("処理件数の列名を入力してください。");
-        RuleFor(x => x.SuccessValues).NotEmpty().WithMessage("成功を表す値を入力してください (例: 正常終了)。");
-    }
-}
-
-internal sealed class SaveMappingHandler(RpaDbContext db, ICurrentUser user, TimeProvider clock) : IRequestHandler<SaveMapping, Unit>
-{
-    public async Task<Unit> Handle(SaveMapping r, CancellationToken ct)
-    {
-        var m = await db.Mappings.SingleOrDefaultAsync(x => x.Name == r.Name, ct);
-        if (m is null)
-        {
-            m = new RunColumnMapping { Name = r.Name };
-            db.Mappings.Add(m);
-        }
-        static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-        (m.CaseColumn, m.RunIdColumn, m.StartedAtColumn, m.EndedAtColumn, m.OutcomeColumn, m.ItemsColumn, m.SuccessValues, m.UpdatedBy, m.UpdatedAt) =
-            (r.CaseColumn.Trim(), Blank(r.RunIdColumn), r.StartedAtColumn.Trim(), Blank(r.EndedAtColumn), r.OutcomeColumn.Trim(), r.ItemsColumn.Trim(),
-             r.SuccessValues.Trim(), user.Name, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
-        return Unit.Value;
-    }
-}
-
 /// <summary>Sets the hourly cost (円/時間) used for overtime cost avoided.</summary>
 [RequiresRole(Roles.RpaTeam, Roles.Administrator)]
 public sealed record SetHourlyCost(decimal Yen) : IRequest<Unit>;

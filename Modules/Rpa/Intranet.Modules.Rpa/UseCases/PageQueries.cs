@@ -60,7 +60,7 @@ public sealed record CaseListRow(string Code, string Title, string? RobotName, s
     DateOnly? ProductionSince, decimal? EstimatedHoursPerYear)
 {
     /// <summary>「WinActor」….</summary>
-    public string ToolLabel => CaseImporter.ToolLabel(Tool);
+    public string ToolLabel => RpaTools.Label(Tool);
 
     /// <summary>「候補」….</summary>
     public string StatusLabel => CaseLifecycle.Label(Status);
@@ -260,84 +260,17 @@ internal sealed class GetCaseDetailsHandler(RpaQueries queries, IMediator mediat
     }
 }
 
-// ---- imports ---------------------------------------------------------------------------------------------
-
-/// <summary>The import page: saved mapping names and the 20 newest imports (only failed ones when <paramref name="FailedOnly"/>).</summary>
-[RequiresRole(Roles.RpaTeam, Roles.Administrator)]
-public sealed record GetImportOverview(bool FailedOnly = false) : IRequest<ImportOverview>;
-
-/// <summary>Mapping names and recent import jobs, newest first.</summary>
-public sealed record ImportOverview(IReadOnlyList<string> Mappings, IReadOnlyList<ImportJob> Jobs);
-
-internal sealed class GetImportOverviewHandler(RpaQueries queries) : IRequestHandler<GetImportOverview, ImportOverview>
-{
-    public async Task<ImportOverview> Handle(GetImportOverview r, CancellationToken ct)
-    {
-        var mappings = (await queries.MappingsAsync(ct)).Select(m => m.Name).ToList();
-        var jobs = await queries.ImportJobsAsync(r.FailedOnly ? int.MaxValue : 20, ct);
-        if (r.FailedOnly) jobs = jobs.Where(j => j.State == ImportState.Failed).Take(20).ToList();
-        return new ImportOverview(mappings, jobs);
-    }
-}
-
-/// <summary>
-/// An uploaded file (<paramref name="Kind"/> <c>rpa-cases</c> or <c>rpa-runs</c>, with an optional saved
-/// <paramref name="Mapping"/> for runs). The file is always checked first (a dry run); with <paramref name="DryRun"/>
-/// the check's result is returned and nothing is written; otherwise a clean file is queued for the background
-/// import and its job id returned (progress on /rpa/imports/{id}).
-/// </summary>
-/// <exception cref="Intranet.Shared.Import.ImportRejectedException">The file has errors (every line and column listed); nothing is queued.</exception>
-[RequiresRole(Roles.RpaTeam, Roles.Administrator)]
-public sealed record UploadImport(string Kind, byte[] Content, string FileName, string? Mapping, bool DryRun) : IRequest<UploadResult>;
-
-/// <summary><paramref name="Check"/>: the dry run's result; <paramref name="JobId"/>: the queued job (null for a dry run).</summary>
-public sealed record UploadResult(Intranet.Shared.Import.ImportResult Check, Guid? JobId);
-
-internal sealed class UploadImportHandler(CaseImporter cases, RunImporter runs, ImportQueue queue, ICurrentUser user)
-    : IRequestHandler<UploadImport, UploadResult>
-{
-    public async Task<UploadResult> Handle(UploadImport r, CancellationToken ct)
-    {
-        var kind = r.Kind == RpaImportKinds.Cases ? RpaImportKinds.Cases : RpaImportKinds.Runs;
-        var mapping = string.IsNullOrWhiteSpace(r.Mapping) ? null : r.Mapping;
-        var check = kind == RpaImportKinds.Cases
-            ? await cases.ImportAsync(r.Content, r.FileName, dryRun: true, ct)
-            : await runs.ImportAsync(r.Content, r.FileName, mapping, dryRun: true, null, ct);
-        if (r.DryRun) return new UploadResult(check, null);
-        var id = await queue.EnqueueAsync(kind, r.Content, r.FileName, mapping, user.Name, ct);
-        return new UploadResult(check, id);
-    }
-}
-
-/// <summary>One import job with the rows written so far while it runs; null when there is no such job.</summary>
-[RequiresRole(Roles.RpaTeam, Roles.Administrator)]
-public sealed record GetImportJob(Guid Id) : IRequest<ImportJobView?>;
-
-/// <summary>The job and its progress (rows done, rows in the file) while it runs in this process.</summary>
-public sealed record ImportJobView(ImportJob Job, int Done, int Total);
-
-internal sealed class GetImportJobHandler(RpaQueries queries, ImportQueue queue) : IRequestHandler<GetImportJob, ImportJobView?>
-{
-    public async Task<ImportJobView?> Handle(GetImportJob r, CancellationToken ct)
-    {
-        var job = await queries.ImportJobAsync(r.Id, ct);
-        if (job is null) return null;
-        var (done, total) = queue.Progress(job.Id) ?? (job.ProcessedRows, job.TotalRows);
-        return new ImportJobView(job, done, total);
-    }
-}
-
 // ---- settings --------------------------------------------------------------------------------------------
 
-/// <summary>The settings page: hourly cost (円/時間) and the saved column mappings by name.</summary>
+/// <summary>The settings page: the hourly cost (円/時間). Run log mappings are kept by the shared import pipeline (/imports/rpa-runs).</summary>
 [RequiresRole(Roles.RpaTeam, Roles.Administrator)]
 public sealed record GetRpaSettings : IRequest<RpaSettingsView>;
 
-/// <summary>Hourly cost (円/時間, 0 when not set) and the mappings.</summary>
-public sealed record RpaSettingsView(decimal HourlyCostYen, IReadOnlyList<RunColumnMapping> Mappings);
+/// <summary>Hourly cost (円/時間, 0 when not set).</summary>
+public sealed record RpaSettingsView(decimal HourlyCostYen);
 
 internal sealed class GetRpaSettingsHandler(RpaQueries queries) : IRequestHandler<GetRpaSettings, RpaSettingsView>
 {
     public async Task<RpaSettingsView> Handle(GetRpaSettings r, CancellationToken ct) =>
-        new(await queries.HourlyCostAsync(ct), await queries.MappingsAsync(ct));
+        new(await queries.HourlyCostAsync(ct));
 }

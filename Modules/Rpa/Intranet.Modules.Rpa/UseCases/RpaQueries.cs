@@ -82,16 +82,6 @@ public sealed class RpaQueries(RpaDbContext db, ICurrentUser user)
         return s is not null && decimal.TryParse(s.Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) ? v : 0;
     }
 
-    /// <summary>Saved column mappings, by name.</summary>
-    public Task<List<RunColumnMapping>> MappingsAsync(CancellationToken ct) => db.Mappings.AsNoTracking().OrderBy(m => m.Name).ToListAsync(ct);
-
-    /// <summary>Recent imports, newest first (in memory: SQLite cannot order by date-time offsets).</summary>
-    public async Task<List<ImportJob>> ImportJobsAsync(int count, CancellationToken ct) =>
-        (await db.ImportJobs.AsNoTracking().ToListAsync(ct)).OrderByDescending(j => j.CreatedAt).Take(count).ToList();
-
-    /// <summary>One import job.</summary>
-    public Task<ImportJob?> ImportJobAsync(Guid id, CancellationToken ct) => db.ImportJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
-
     /// <summary>Estimated hours per year of a case from its current assessment (valid today), or null.</summary>
     public static decimal? EstimatedHoursPerYear(AutomationCase c, DateOnly today) => EstimatedHoursPerYear(c.Assessments, today);
 
