@@ -74,8 +74,6 @@ public static class IntranetHost
         services.AddScoped<UserAdministration>();
         Imports.ImportEndpoints.AddImportPages(services);
         Intranet.Shared.Import.ImportPipelineRegistration.AddImportPipeline(services);
-        services.AddSingleton<Intranet.Shared.Import.BackgroundImports>();
-        services.AddHostedService(sp => sp.GetRequiredService<Intranet.Shared.Import.BackgroundImports>());
         services.AddSingleton<DatabaseMigrator>();
 
         services.AddAuthorizationBuilder()

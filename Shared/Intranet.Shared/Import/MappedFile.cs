@@ -191,9 +191,15 @@ public sealed class ImportRow
     /// <summary>Whether the mapping gives <paramref name="field"/> a column or a fixed value.</summary>
     public bool Has(string field) => _file.Mapped(field);
 
+    private HashSet<string>? _failed;
+
     /// <summary>Records an error on this row under the field's column (the user's own header); null field: the whole row.</summary>
-    public void Error(string? field, string message) =>
+    public void Error(string? field, string message)
+    {
+        // One error per field and row: a value the translation table lacks is not also reported as missing.
+        if (field is not null && !(_failed ??= []).Add(field)) return;
         _file.Errors.Add(Line, field is null ? "行" : _file.Header(field), message);
+    }
 
     /// <summary>The field's value after NFKC and translation; "" when empty or unmapped. Records a length or translation error.</summary>
     public string Text(string field, bool required = false, int maxLength = 400)

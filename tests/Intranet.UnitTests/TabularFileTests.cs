@@ -5,14 +5,23 @@ using Intranet.Shared.Import;
 namespace Intranet.UnitTests;
 
 /// <summary>
-/// <see cref="CsvFile"/>: the CSV that Japanese RPA tools and Excel write (UTF-8 with or without BOM, or
+/// <see cref="TabularFile"/> and <see cref="ImportValues"/> on RPA tools' files: the CSV that Japanese RPA tools and Excel write (UTF-8 with or without BOM, or
 /// Shift_JIS), dates as tools write them, and errors that name the line and column.
 /// </summary>
-public class RpaCsvFileTests
+public class TabularFileTests
 {
+    /// <summary>The file's rows joined back as CSV-ish text (for comparing what was read).</summary>
+    private static (string Text, string Encoding) Decode(byte[] bytes, string name)
+    {
+        var file = TabularFile.Open(bytes, name);
+        return (string.Join("\r\n", file.Rows().Select(r => string.Join(",", r.Cells))) + "\r\n", file.EncodingName);
+    }
+
+    private static List<TabularRow> Rows(string text) => TabularFile.Open(Encoding.UTF8.GetBytes(text), "a.csv").Rows().Where(r => !r.IsBlank).ToList();
+
     private static readonly Encoding ShiftJis;
 
-    static RpaCsvFileTests()
+    static TabularFileTests()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         ShiftJis = Encoding.GetEncoding(932);
@@ -25,18 +34,16 @@ public class RpaCsvFileTests
     [Fact]
     public void Decode_reads_utf8_without_bom()
     {
-        var (text, encoding) = CsvFile.Decode(Encoding.UTF8.GetBytes("code,title\nRPA-001,給与支払報告書の入力\n"), "a.csv");
+        var (text, encoding) = Decode(Encoding.UTF8.GetBytes("code,title\nRPA-001,給与支払報告書の入力\n"), "a.csv");
         Assert.Equal("UTF-8", encoding);
-        Assert.Equal("code,title\nRPA-001,給与支払報告書の入力\n", text);
+        Assert.Equal("code,title\r\nRPA-001,給与支払報告書の入力\r\n", text);
     }
 
     [Fact]
     public void Decode_strips_the_utf8_bom()
     {
-        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("code,title\nRPA-001,会計伝票\n")).ToArray();
-        var (text, encoding) = CsvFile.Decode(bytes, "a.csv");
-        Assert.Equal("UTF-8", encoding);
-        Assert.Equal("code,title\nRPA-001,会計伝票\n", text);
+        var (text, encoding) = Decode([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes("code\nRPA-001\n")], "a.csv");
+        Assert.Equal("UTF-8 (BOM付き)", encoding);
         Assert.False(text.StartsWith('\uFEFF'));
     }
 
@@ -45,7 +52,7 @@ public class RpaCsvFileTests
     {
         var bytes = ShiftJis.GetBytes(WinActorText);
         Assert.Throws<DecoderFallbackException>(() => new UTF8Encoding(false, true).GetString(bytes));   // really not UTF-8
-        var (text, encoding) = CsvFile.Decode(bytes, "winactor.csv");
+        var (text, encoding) = Decode(bytes, "winactor.csv");
         Assert.Equal("Shift_JIS", encoding);
         Assert.Equal(WinActorText, text);
     }
@@ -54,7 +61,7 @@ public class RpaCsvFileTests
     public void Decode_reads_cp932_extensions_such_as_circled_digits_and_numbered_kanji()
     {
         const string s = "所管課,備考\r\n市民税課,①№㈱髙\r\n";   // NEC/IBM extensions of Windows-31J
-        var (text, encoding) = CsvFile.Decode(ShiftJis.GetBytes(s), "x.csv");
+        var (text, encoding) = Decode(ShiftJis.GetBytes(s), "x.csv");
         Assert.Equal("Shift_JIS", encoding);
         Assert.Equal(s, text);
     }
@@ -63,7 +70,7 @@ public class RpaCsvFileTests
     public void Decode_reads_the_shipped_winactor_sample_as_shift_jis()
     {
         var path = Path.Combine(RepoRoot(), "Modules", "Rpa", "Intranet.Modules.Rpa", "SampleData", "winactor-log-sjis.csv");
-        var (text, encoding) = CsvFile.Decode(File.ReadAllBytes(path), "winactor-log-sjis.csv");
+        var (text, encoding) = Decode(File.ReadAllBytes(path), "winactor-log-sjis.csv");
         Assert.Equal("Shift_JIS", encoding);
         Assert.StartsWith("シナリオ名,実行ID,開始日時,終了日時,実行結果,処理件数", text);
         Assert.Contains("ふるさと納税登録,W10043,2023/03/29 10:00:00,2023/03/29 10:40:00,正常終了,170", text);
@@ -76,7 +83,7 @@ public class RpaCsvFileTests
     [InlineData(new byte[] { 0x63, 0x61, 0x66, 0xE9, 0x2C, 0x31, 0x0A })]    // "café,1" in Latin-1 / Windows-1252
     public void Decode_rejects_bytes_that_are_neither_utf8_nor_shift_jis(byte[] bytes)
     {
-        var e = Assert.Throws<ImportRejectedException>(() => CsvFile.Decode(bytes, "broken.csv"));
+        var e = Assert.Throws<ImportRejectedException>(() => Decode(bytes, "broken.csv"));
         var error = Assert.Single(e.Errors);
         Assert.Equal("文字コード", error.Column);
         Assert.Contains("文字コードを判別できません", error.Message);
@@ -88,56 +95,41 @@ public class RpaCsvFileTests
     {
         // UTF-16 (what Excel's "Unicode text" writes) has NUL bytes for ASCII characters.
         var utf16 = Encoding.Unicode.GetBytes("case,items\nRPA-001,3\n");
-        var e = Assert.Throws<ImportRejectedException>(() => CsvFile.Decode(utf16, "unicode.txt"));
+        var e = Assert.Throws<ImportRejectedException>(() => Decode(utf16, "unicode.txt"));
         Assert.Equal("文字コード", Assert.Single(e.Errors).Column);
         Assert.Contains("NUL", e.Errors[0].Message);
 
         var zipLike = new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x00, 0x00 };   // an .xlsx renamed to .csv
-        Assert.Contains("テキストファイルではありません", Assert.Throws<ImportRejectedException>(() => CsvFile.Decode(zipLike, "x.csv")).Errors[0].Message);
+        Assert.Contains("Excelファイルとして読めません", Assert.Throws<ImportRejectedException>(() => Decode(zipLike, "x.csv")).Errors[0].Message);
     }
 
     // ---- Read ----------------------------------------------------------------------------------------
 
     [Fact]
-    public void Read_gives_each_row_its_line_and_fields_by_trimmed_case_insensitive_header()
+    public void Rows_keep_their_line_and_blank_lines_are_skipped_not_renumbered()
     {
-        var rows = CsvFile.Read("\uFEFF Case ,Items\n RPA-001 , 12 \n\nRPA-002,3\n", "a.csv", ["case", "ITEMS"]);
-        Assert.Equal(2, rows.Count);
-        Assert.Equal(2, rows[0].Line);
-        Assert.Equal("RPA-001", rows[0]["case"]);
-        Assert.Equal("12", rows[0]["items"]);
-        Assert.Equal(4, rows[1].Line);                 // the blank line 3 is skipped, not renumbered
-        Assert.Equal("RPA-002", rows[1]["CASE"]);
-        Assert.Equal("", rows[1]["no-such-column"]);
+        var rows = Rows("\uFEFF Case ,Items\n RPA-001 , 12 \n\nRPA-002,3\n");
+        Assert.Equal([1, 2, 4], rows.Select(r => r.Line));
+        Assert.Equal(" RPA-001 ", rows[1][0]);            // trimmed (and NFKC-normalised) when read as a value
+        Assert.Equal("RPA-001", ImportValues.Normalize(rows[1][0]));
+        Assert.Equal("", rows[2][7]);                      // beyond the row: empty
+        Assert.Equal("case", MappedFile.HeaderKey(rows[0][0]));   // headers compare without BOM, spaces and case
     }
 
     [Fact]
     public void Read_numbers_lines_as_an_editor_does_after_a_quoted_field_spanning_lines()
     {
-        var rows = CsvFile.Read("code,title\r\nRPA-001,\"二行の\r\n業務名\"\r\nRPA-002,一行\r\n", "a.csv", ["code"]);
-        Assert.Equal(2, rows.Count);
-        Assert.Equal("二行の\r\n業務名", rows[0]["title"]);
-        Assert.Equal(2, rows[0].Line);                 // the record starts on line 2
-        Assert.Equal(4, rows[1].Line);
+        var rows = Rows("code,title\r\nRPA-001,\"二行の\r\n業務名\"\r\nRPA-002,一行\r\n");
+        Assert.Equal("二行の\r\n業務名", rows[1][1]);
+        Assert.Equal(2, rows[1].Line);                     // the record starts on line 2
+        Assert.Equal(4, rows[2].Line);
     }
 
     [Fact]
-    public void Read_reports_every_missing_required_column_on_line_1()
+    public void Header_only_and_blank_rows_give_no_data_rows()
     {
-        var e = Assert.Throws<ImportRejectedException>(() =>
-            CsvFile.Read("code,department\nRPA-001,会計課\n", "cases.csv", ["code", "title", "business_process", "department"]));
-        Assert.Equal(2, e.Errors.Count);
-        Assert.All(e.Errors, x => Assert.Equal(1, x.Line));
-        Assert.Equal(["title", "business_process"], e.Errors.Select(x => x.Column));
-        Assert.Contains("列「title」がありません", e.Errors[0].Message);
-        Assert.Contains("1行目 [title]", e.Message);
-    }
-
-    [Fact]
-    public void Read_skips_blank_rows_and_returns_none_for_a_header_only_file()
-    {
-        Assert.Empty(CsvFile.Read("case,items\n", "a.csv", ["case"]));
-        Assert.Empty(CsvFile.Read("case,items\n,\n ,  \n", "a.csv", ["case"]));
+        Assert.Single(Rows("case,items\n"));
+        Assert.Single(Rows("case,items\n,\n ,  \n"));
     }
 
     [Fact]
@@ -176,7 +168,7 @@ public class RpaCsvFileTests
     [MemberData(nameof(DateTimes))]
     public void TryParseDateTime_reads_what_tools_write(string text, DateTimeOffset expected)
     {
-        Assert.True(CsvFile.TryParseDateTime(text, out var value), text);
+        Assert.True(ImportValues.TryParseDateTime(text, out var value, out var error), error);
         Assert.Equal(expected, value);
         Assert.Equal(expected.Offset, value.Offset);
     }
@@ -189,8 +181,8 @@ public class RpaCsvFileTests
     [InlineData("2022-02-30 10:00")]
     [InlineData("2022-04-01 25:00")]
     [InlineData("01/04/2022")]
-    [InlineData("20220401")]
-    public void TryParseDateTime_refuses_what_is_not_a_date(string text) => Assert.False(CsvFile.TryParseDateTime(text, out _));
+    [InlineData("2022040")]
+    public void TryParseDateTime_refuses_what_is_not_a_date(string text) => Assert.False(ImportValues.TryParseDateTime(text, out _, out _));
 
     [Theory]
     [InlineData("2022-04-01", "2022-04-01")]
@@ -200,7 +192,7 @@ public class RpaCsvFileTests
     [InlineData("2022-03-31T10:00:00-05:00", "2022-04-01")]   // 00:00 JST
     public void TryParseDate_takes_the_japan_calendar_date(string text, string expected)
     {
-        Assert.True(CsvFile.TryParseDate(text, out var date));
+        Assert.True(ImportValues.TryParseDate(text, out var date, out var error), error);
         Assert.Equal(DateOnly.Parse(expected), date);
     }
 
@@ -212,7 +204,7 @@ public class RpaCsvFileTests
     [InlineData("-3", "-3")]
     public void TryParseDecimal_reads_thousands_separators_and_full_width_digits(string text, string expected)
     {
-        Assert.True(CsvFile.TryParseDecimal(text, out var v));
+        Assert.True(ImportValues.TryParseDecimal(text, out var v));
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), v);
     }
 
@@ -220,7 +212,7 @@ public class RpaCsvFileTests
     [InlineData("")]
     [InlineData("abc")]
     [InlineData("1e3")]
-    public void TryParseDecimal_refuses_non_numbers(string text) => Assert.False(CsvFile.TryParseDecimal(text, out _));
+    public void TryParseDecimal_refuses_non_numbers(string text) => Assert.False(ImportValues.TryParseDecimal(text, out _));
 
     internal static string RepoRoot()
     {
