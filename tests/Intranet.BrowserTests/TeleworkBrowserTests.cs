@@ -218,40 +218,12 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         }
     }
 
-    /// <summary>Checks a file with 確認のみ, then imports it and waits for the background import's status page.</summary>
+    /// <summary>Checks a file with 確認のみ on the shared import page, then imports it and waits for the job's status page.</summary>
     private async Task ImportAsync(IPage page, string kind, string file, string expected)
     {
-        await Pages.GotoInteractiveAsync(page, "/telework/import");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "職員名簿・テレワーク勤務日の取込", Level = 1 })).ToBeVisibleAsync();
-        await page.Locator("#kind").SelectOptionAsync(kind == "staff" ? "Staff" : "Days");
-        await page.Locator("#file").SetInputFilesAsync(file);
-        var dryRun = page.GetByRole(AriaRole.Button, new() { Name = "確認のみ", Exact = true });
-        await Expect(dryRun).ToBeEnabledAsync();                               // the file has been read
-        await dryRun.ClickAsync();
-        await Expect(page.Locator(".message-ok, .message-error").First).ToBeVisibleAsync();
-        await FailOnImportErrorsAsync(page);
-        await Expect(page.Locator(".message-ok")).ToContainTextAsync("確認のみ (書き込みなし): " + expected);
-        output.WriteLine($"{kind} dry run: " + await page.Locator(".message-ok").InnerTextAsync());
-        await AssertNoBlockingViolationsAsync(page, "import (" + kind + ")");
-
-        // The page keeps the chosen kind and file: import for real.
-        await page.GetByRole(AriaRole.Button, new() { Name = "取り込む", Exact = true }).ClickAsync();
-        try
-        {
-            await page.WaitForURLAsync(new Regex("/telework/imports/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
-        }
-        catch (TimeoutException)
-        {
-            await FailOnImportErrorsAsync(page);
-            throw;
-        }
-        var state = page.Locator("dd[data-state]");
-        await Expect(state).ToHaveAttributeAsync("data-state", new Regex("^(Succeeded|Failed)$"), new() { Timeout = 90_000 });
-        if (await state.GetAttributeAsync("data-state") == "Failed")
-            Assert.Fail("Import failed: " + await page.Locator(".message-error").InnerTextAsync());
-        await Expect(state).ToHaveTextAsync("完了");
-        await Expect(page.Locator(".message-ok")).ToContainTextAsync("取り込み完了: " + expected);
-        output.WriteLine($"{kind} import: " + await page.Locator(".message-ok").InnerTextAsync());
+        var summary = await Pages.ImportFileAsync(page, kind == "staff" ? "staff" : "telework-days", file);
+        output.WriteLine($"{kind} import: " + summary);
+        Assert.Contains("取り込み完了: " + expected, summary);
         await Expect(page.Locator("body")).Not.ToContainTextAsync(".csv");   // no file names on user pages
         await AssertNoBlockingViolationsAsync(page, "import status");
     }

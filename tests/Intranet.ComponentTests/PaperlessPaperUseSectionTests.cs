@@ -11,7 +11,7 @@ using Radzen.Blazor;
 namespace Intranet.ComponentTests;
 
 /// <summary>
-/// Issue #9, 2-2-(2)-1 紙の削減量 on <c>/paperless</c>: a year without recorded paper use says 「未計測」 (never 0), the meetings'
+/// Issue #9, 2-2-(2)-1 紙の削減量 on <c>/paperless</c>: a year without recorded paper use says 「未測定」 (never 0), the meetings'
 /// sheets are shown as the breakdown, only the plan office gets the form; the form refuses a non-whole or missing count in
 /// Japanese before sending, shows the use case's errors at the field, and deletes only after a confirmation.
 /// </summary>
@@ -50,7 +50,7 @@ public sealed class PaperlessPaperUseSectionTests : BunitContext
         var (_, cut) = RenderSection(canRecord: false);
         var fy2021 = cut.Find("tr[data-year='2021']");
         Assert.Contains("未記録", fy2021.TextContent);
-        Assert.Equal("未計測", fy2021.QuerySelector("[data-figure=reduction]")!.TextContent);
+        Assert.Equal("未測定", fy2021.QuerySelector("[data-figure=reduction]")!.TextContent);
         Assert.Contains("21,900枚", fy2021.TextContent);
         Assert.Equal("360,000枚", cut.Find("tr[data-year='2022'] [data-figure=reduction]").TextContent);
         Assert.Contains("(基準)", cut.Find("tr[data-year='2019']").TextContent);

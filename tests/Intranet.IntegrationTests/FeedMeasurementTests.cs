@@ -17,7 +17,7 @@ namespace Intranet.IntegrationTests;
 /// <summary>
 /// Issue #9 "Feeds say what they know", through the real feeds on both databases: a fiscal year without source data is not
 /// measured — nothing is reported to the plan (never 0 %), a value stored earlier for it is withdrawn, and the module's page
-/// query and summary export say 「未計測」. Telework: a year without any telework day; RPA: a year without a case in production
+/// query and summary export say 「未測定」. Telework: a year without any telework day; RPA: a year without a case in production
 /// or without runs; paperless: a category without sessions, and the sheets saved only where the office-wide paper use of
 /// the year and of the FY2019 baseline are both recorded.
 /// </summary>
@@ -114,15 +114,15 @@ public sealed class FeedMeasurementTests
         Assert.Contains(audit, a => a.Action == "Modified" && a.UserName == Office && a.Changes.Contains("9490000") && a.Changes.Contains("9900000"));
         Assert.Contains(audit, a => a.Action == "Deleted" && a.UserName == Office && a.Changes.Contains("9850000"));
 
-        // The summary download: 紙の削減量 未計測 without the baseline, the meetings' share beside it.
+        // The summary download: 紙の削減量 未測定 without the baseline, the meetings' share beside it.
         var csv = Encoding.UTF8.GetString(await planOffice.GetByteArrayAsync("/paperless/export/summary.csv")).TrimStart('\uFEFF');
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
         var header = AppData.ParseLine(lines[0]);
         var byYear = lines.Skip(1).Select(l => header.Zip(AppData.ParseLine(l)).ToDictionary(p => p.First, p => p.Second)).ToDictionary(r => r["年度"]);
         Assert.Equal(["2019", "2021", "2022", "2023"], byYear.Keys);                       // the baseline year always
         Assert.Equal(("", "基準年度"), (byYear["2019"]["庁内の用紙使用量(枚)"], byYear["2019"]["紙の削減量(枚)"]));
-        Assert.Equal(("9900000", "未計測", "27660"), (byYear["2022"]["庁内の用紙使用量(枚)"], byYear["2022"]["紙の削減量(枚)"], byYear["2022"]["うち会議のペーパーレス化による削減(枚)"]));
-        Assert.Equal(("", "未計測", "21900"), (byYear["2021"]["庁内の用紙使用量(枚)"], byYear["2021"]["紙の削減量(枚)"], byYear["2021"]["うち会議のペーパーレス化による削減(枚)"]));
+        Assert.Equal(("9900000", "未測定", "27660"), (byYear["2022"]["庁内の用紙使用量(枚)"], byYear["2022"]["紙の削減量(枚)"], byYear["2022"]["うち会議のペーパーレス化による削減(枚)"]));
+        Assert.Equal(("", "未測定", "21900"), (byYear["2021"]["庁内の用紙使用量(枚)"], byYear["2021"]["紙の削減量(枚)"], byYear["2021"]["うち会議のペーパーレス化による削減(枚)"]));
     }
 
     // ---- RPA ---------------------------------------------------------------------------------------------
@@ -194,11 +194,11 @@ public sealed class FeedMeasurementTests
         await app.SendAsAsync(new DeleteTeleworkDay("P001", new DateOnly(2025, 5, 12)), Roles.HumanResources, "人事課", Hr);
         Assert.Equal(new decimal?[] { null, null, null, null, null }, await planOffice.TeleworkActualsAsync());
 
-        // The summary export says 未計測 for every year; the page too.
+        // The summary export says 未測定 for every year; the page too.
         var rows = SummaryRows(await planOffice.SummaryCsvAsync());
-        Assert.All(rows.Where(r => r["所属"] == "全体"), r => Assert.Equal(("未計測", "未計測"), (r["実施者数"], r["実施率(%)"])));
+        Assert.All(rows.Where(r => r["所属"] == "全体"), r => Assert.Equal(("未測定", "未測定"), (r["実施者数"], r["実施率(%)"])));
         var html = await planOffice.GetStringAsync("/telework?fy=2025");
-        Assert.Contains("data-figure=\"rate\">未計測", html);
+        Assert.Contains("data-figure=\"rate\">未測定", html);
         Assert.Contains("data-figure=\"not-measured\"", html);
         Assert.DoesNotContain("0.0%", html);
     }

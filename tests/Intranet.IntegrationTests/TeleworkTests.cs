@@ -57,7 +57,7 @@ public sealed class TeleworkTests
         // The roster alone: 800 eligible staff, but no telework day recorded in any year: not measured, never 0 % (issue #9).
         Assert.Equal(new decimal?[] { null, null, null, null, null }, await planOffice.TeleworkActualsAsync());
         var rosterOnly = SummaryRows(await planOffice.SummaryCsvAsync()).Summary(2021);
-        Assert.Equal(("800", "未計測", "未計測"), (rosterOnly["対象職員数"], rosterOnly["実施者数"], rosterOnly["実施率(%)"]));
+        Assert.Equal(("800", "未測定", "未測定"), (rosterOnly["対象職員数"], rosterOnly["実施者数"], rosterOnly["実施率(%)"]));
 
         // 1,117 lines, six of which repeat a person and date already in the file: 1,111 days.
         Assert.Equal(new ImportResult(1117, 1111, 0, 6, "UTF-8", false), await app.ImportSampleDaysAsync());
@@ -93,7 +93,7 @@ public sealed class TeleworkTests
             Assert.Equal(model.Rate(year), decimal.Parse(row["実施率(%)"], System.Globalization.CultureInfo.InvariantCulture));
         }
         foreach (var year in new[] { 2025, 2026 })   // no telework day in these files; 2026 is the current fiscal year
-            Assert.Equal(("774", "未計測", "未計測"), (summary.Summary(year)["対象職員数"], summary.Summary(year)["実施者数"], summary.Summary(year)["実施率(%)"]));
+            Assert.Equal(("774", "未測定", "未測定"), (summary.Summary(year)["対象職員数"], summary.Summary(year)["実施者数"], summary.Summary(year)["実施率(%)"]));
         // Departments of the eligible staff (保育こども園課 and 消防総務課 have none), sorted by name.
         Assert.Equal(new[] { "上下水道総務課", "人事課", "企画課", "図書館", "市民税課", "情報システム課", "戸籍住民課", "福祉総務課", "総務課", "道路管理課" }
                 .Order(StringComparer.Ordinal),

@@ -79,7 +79,7 @@ public sealed class TeleworkModule : IModule
             var rows = new List<IReadOnlyList<object?>>();
             foreach (var y in await feed.ComputeAsync(years, ct))
             {
-                // A value not shown is 「—」 (small group, TeleworkRules.SuppressDepartments) or 「未計測」 (a year without telework days).
+                // A value not shown is 「—」 (small group, TeleworkRules.SuppressDepartments) or 「未測定」 (a year without telework days).
                 object Shown(object? value) => value ?? (y.Measured ? Fmt.Empty : TeleworkRules.NotMeasuredLabel);
                 rows.Add([y.Year.StartYear, "全体", y.Headcount, Shown(y.Participants), Shown(y.Rate), Shown(y.DaysPerParticipant), Shown(y.ManagerTrialParticipants)]);
                 foreach (var d in y.Departments)

@@ -23,7 +23,7 @@ public static class PaperlessExports
         endpoints.MapGet("/paperless/export/summary.{format}", async (string format, PaperlessFeed feed, TimeProvider clock, CancellationToken ct) =>
         {
             var years = (await feed.ComputeAsync(ct)).ToDictionary(y => y.Year.StartYear);
-            // Every year with sessions or recorded paper use (FY2019, the baseline, always); 紙の削減量 is 「未計測」 unless FY2019's
+            // Every year with sessions or recorded paper use (FY2019, the baseline, always); 紙の削減量 is 「未測定」 unless FY2019's
             // and the year's office-wide use are recorded; the meetings' sheets saved are its breakdown.
             var paper = await feed.PaperUseAsync(ct);
             var table = new ExportTable("年度別", ["年度", "庁議 開催", "庁議 率(%)", "課長級以上 開催", "課長級以上 率(%)", "議会内会議 開催", "議会内会議 率(%)", "議場タブレット活用(%)",
@@ -31,7 +31,7 @@ public static class PaperlessExports
                 paper.Select(p =>
                 {
                     var y = years.GetValueOrDefault(p.Year.StartYear);
-                    object? reduction = p.Year.StartYear == PaperlessRules.PaperUseBaselineYear ? "基準年度" : p.Reduction is { } r ? r : "未計測";
+                    object? reduction = p.Year.StartYear == PaperlessRules.PaperUseBaselineYear ? "基準年度" : p.Reduction is { } r ? r : "未測定";
                     return (IReadOnlyList<object?>)[p.Year.StartYear, y?.ExecutiveSessions ?? 0, y?.ExecutiveRate, y?.ManagerSessions ?? 0, y?.ManagerRate,
                         y?.AssemblySessions ?? 0, y?.AssemblyRate, y?.AssemblyTabletRate, p.SheetsUsed, reduction, y?.SheetsSaved];
                 }).ToList());

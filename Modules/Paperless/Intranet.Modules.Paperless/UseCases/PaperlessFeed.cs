@@ -21,7 +21,7 @@ public sealed record PaperlessYear(FiscalYear Year, int ExecutiveSessions, decim
 /// <param name="Year">The fiscal year.</param>
 /// <param name="SheetsUsed">Office-wide paper use recorded for the year (枚), null when not recorded.</param>
 /// <param name="BaselineUse">FY2019's recorded use (枚), null when not recorded.</param>
-/// <param name="Reduction">BaselineUse − SheetsUsed, never negative (枚); null (未計測) unless both are recorded.</param>
+/// <param name="Reduction">BaselineUse − SheetsUsed, never negative (枚); null (未測定) unless both are recorded.</param>
 /// <param name="Change">SheetsUsed − BaselineUse (枚, negative = less paper); null unless both are recorded.</param>
 /// <param name="MeetingSheetsSaved">Of which avoided by paperless meetings (Σ sessions' sheets saved, 枚); null without sessions.</param>
 /// <param name="Record">The recorded row (source note, who, when, version), null when none.</param>

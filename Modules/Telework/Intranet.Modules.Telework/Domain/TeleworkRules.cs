@@ -36,7 +36,7 @@ public sealed record MonthFigure(int Year, int Month, int? Participants, decimal
 /// <param name="Measured">
 /// Whether the year is measured: at least one telework day (of anyone) is recorded in the fiscal year. A year without any
 /// telework day has no source data (e.g. only a roster was imported): its participants, rates, days and manager-trial count
-/// are null (「未計測」), never 0, and it is not reported to the plan.
+/// are null (「未測定」), never 0, and it is not reported to the plan.
 /// </param>
 /// <param name="Participants">Of those, staff with at least one telework day in the year on a day they were eligible and employed (null when not measured).</param>
 /// <param name="Rate">Participants ÷ headcount × 100 (%, 0.1), null when the headcount is 0 or the year is not measured.</param>
@@ -58,7 +58,7 @@ public sealed record TeleworkYear(FiscalYear Year, DateOnly ReferenceDate, bool 
 /// they were employed and eligible (a day worked after moving to an ineligible workplace does not count).</item>
 /// <item><b>Participation rate</b> = participants ÷ headcount × 100, rounded to 0.1 %.</item>
 /// <item><b>Not measured</b>: a fiscal year without any telework day recorded has no source data; its participants and
-/// rates are null (「未計測」), never 0 %, and the feed does not report it to the plan (issue #9).</item>
+/// rates are null (「未測定」), never 0 %, and the feed does not report it to the plan (issue #9).</item>
 /// <item><b>Privacy</b>: any group (a department's headcount, a department's participants, a month's participants, the
 /// manager-trial count) with fewer than the minimum group size (default 5) people, but not 0, is shown as 「—」; when the
 /// hidden departments (or hidden participant counts) together are still fewer than the minimum, the smallest shown ones are
@@ -143,7 +143,7 @@ public static class TeleworkRules
 
     /// <summary>
     /// Whether <paramref name="year"/> is measured: at least one telework day (of anyone, eligible or not) falls in it.
-    /// Without any, the year has no source data and is 「未計測」, never 0 %.
+    /// Without any, the year has no source data and is 「未測定」, never 0 %.
     /// </summary>
     public static bool IsMeasured(FiscalYear year, IEnumerable<DateOnly> teleworkDays) => teleworkDays.Any(year.Contains);
 
@@ -189,7 +189,7 @@ public static class TeleworkRules
     };
 
     /// <summary>Shown instead of a figure of a fiscal year without any telework day recorded (not 0 %).</summary>
-    public const string NotMeasuredLabel = "未計測";
+    public const string NotMeasuredLabel = "未測定";
 
     /// <summary>Standard working hours per day used to turn hours into a day fraction (7.75 時間).</summary>
     public const decimal HoursPerDay = 7.75m;
