@@ -43,6 +43,7 @@ public sealed class PaperlessModule : IModule
         services.AddScoped<PaperlessQueries>();
         services.AddImportKind<MeetingBodyImportKind>();
         services.AddImportKind<MeetingSessionImportKind>();
+        services.AddImportKind<PaperUseImportKind>();
         services.AddModuleFeed(PaperlessImportKinds.Feed, (sp, ct) => sp.GetRequiredService<PaperlessFeed>().PublishAsync(ct));
         services.AddScoped<IDemoDataSeeder, PaperlessDemoSeeder>();
         services.AddAuthorizationBuilder()

@@ -90,8 +90,12 @@ public sealed class PlanActualsImportKind(PlanKpiDbContext db, ActualRecorder re
         private async Task<Dictionary<string, Guid?>> VersionsAsync(string plan, int year, List<(ActualInput Input, int? SheetRow)> rows, CancellationToken ct)
         {
             var codes = rows.Select(r => r.Input.IndicatorCode).Distinct().ToList();
-            var stored = await db.Indicators.AsNoTracking().Where(i => codes.Contains(i.Code) && db.Plans.Any(p => p.Id == i.PlanId && p.Code == plan))
-                .SelectMany(i => i.Actuals.Where(a => a.FiscalYear == year).Select(a => new { i.Code, a.Version })).ToListAsync(ct);
+            var planId = await db.Plans.Where(p => p.Code == plan).Select(p => p.Id).FirstOrDefaultAsync(ct);
+            var indicators = await db.Indicators.AsNoTracking().Where(i => i.PlanId == planId && codes.Contains(i.Code)).Select(i => new { i.Id, i.Code }).ToListAsync(ct);
+            var ids = indicators.Select(i => i.Id).ToList();
+            var versions = await db.Actuals.AsNoTracking().Where(a => a.FiscalYear == year && ids.Contains(a.IndicatorId))
+                .Select(a => new { a.IndicatorId, a.Version }).ToListAsync(ct);
+            var stored = versions.Join(indicators, v => v.IndicatorId, i => i.Id, (v, i) => new { i.Code, v.Version }).ToList();
             return _versions[(plan, year)] = stored.ToDictionary(x => x.Code, x => (Guid?)x.Version);
         }
 
