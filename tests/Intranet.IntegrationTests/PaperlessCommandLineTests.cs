@@ -66,7 +66,7 @@ public sealed class PaperlessCommandLineTests : IDisposable
         var rejected = await RunAsync("import", "meeting-sessions", bad);
         Assert.Equal(1, rejected.Exit);
         Assert.Contains("bad-sessions.csv: 1件の誤りがあるため取り込みませんでした。", rejected.Err);
-        Assert.Contains("3行目 [held_on]: 開催日の形式が正しくありません", rejected.Err);
+        Assert.Contains("3行目 [held_on]: 開催日: 存在しない日付です: 2024-13-01", rejected.Err);
         Assert.Equal(("", "", "not_measured"), await KpiAsync(ExecutiveRate, 2024));           // line 2's session is not there
 
         var badBodies = Write("bad-bodies.csv", Utf8(BodiesHeader, "MTG-007,審議会,附属機関,総合政策課,10,20,2024-04-01"));
