@@ -126,15 +126,23 @@ internal sealed class TeleworkDemoSeeder(ImportPipeline pipeline) : IDemoDataSee
 
     public static byte[] Sample(string name) => EmbeddedFiles.Read(typeof(TeleworkDemoSeeder).Assembly, "TeleworkSampleData." + name);
 
-    /// <summary>Installs the presets and imports the samples through them, the way a city's own exports come in.</summary>
+    /// <summary>Installs the presets (a preset already saved under its name is kept as the city edited it) and imports the samples through them, the way a city's own exports come in.</summary>
     public async Task<string> SeedAsync(CancellationToken ct)
     {
         var added = new List<int>();
         foreach (var (kind, file, preset) in Samples)
         {
             var mapping = ImportMapping.FromJson(System.Text.Encoding.UTF8.GetString(Sample(preset)), preset);
-            await pipeline.SaveMappingAsync(mapping, ct);
-            var result = await pipeline.RunAsync(pipeline.Find(kind)!, Sample(file), file, mapping, dryRun: false, null, ct);
+            var k = pipeline.Find(kind)!;
+            try
+            {
+                mapping = await pipeline.MappingAsync(k.Info, mapping.Name, preset, ct);   // already saved: keep the city's version
+            }
+            catch (ImportRejectedException)
+            {
+                await pipeline.SaveMappingAsync(mapping, ct);
+            }
+            var result = await pipeline.RunAsync(k, Sample(file), file, mapping, dryRun: false, null, ct);
             added.Add(result.Added);
         }
         return $"テレワーク管理: 職員 {added[0]}人追加、テレワーク勤務 {added[1] + added[2]}日追加 (人事・勤怠システムの出力を対応付けで取込)。";
