@@ -72,7 +72,7 @@ public sealed class PaperlessCommandLineTests : IDisposable
         var badBodies = Write("bad-bodies.csv", Utf8(BodiesHeader, "MTG-007,審議会,附属機関,総合政策課,10,20,2024-04-01"));
         var rejectedBodies = await RunAsync("import", "meeting-bodies", badBodies);
         Assert.Equal(1, rejectedBodies.Exit);
-        Assert.Contains("2行目 [category]: 区分「附属機関」は不明です", rejectedBodies.Err);
+        Assert.Contains("2行目 [category]: 区分「附属機関」は不明な値です", rejectedBodies.Err);
 
         var again = await RunAsync("import", "meeting-sessions", sessions);
         Assert.True(again.Exit == 0, again.Err);
