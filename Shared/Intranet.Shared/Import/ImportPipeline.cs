@@ -15,7 +15,8 @@ namespace Intranet.Shared.Import;
 /// transaction → report to the plan (through <see cref="FeedOutbox"/>). Nothing is written when any row is wrong.
 /// Used by the command line, the upload pages (through <see cref="ImportJobRunner"/>), the drop folder and seed-demo.
 /// </summary>
-public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbContext store, FeedOutbox outbox, ICurrentUser user, TimeProvider clock)
+public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbContext store, FeedOutbox outbox, ICurrentUser user, TimeProvider clock,
+    ILogger<ImportPipeline> logger)
 {
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Writers = new();
 
@@ -92,7 +93,20 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
             {
                 if (kind.Info.Feed is { } feed) await outbox.MarkAsync(feed, ct);
                 counts = await WriteAsync(session, progress, ct);
-                if (kind.Info.Feed is { } done) await outbox.PublishAsync(done, ct);
+                if (kind.Info.Feed is { } done)
+                {
+                    try
+                    {
+                        await outbox.PublishAsync(done, ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // The rows are committed: the import succeeded. The feed stays marked, so the next start (or the
+                        // nightly recompute) reports it; the user must not be told that nothing was written.
+                        logger.LogError(e, "Import of {File} ({Kind}) committed but the {Feed} feed could not report to the plan; it stays pending",
+                            fileName, kind.Info.Kind, done);
+                    }
+                }
             }
             // Rows that changed nothing: already stored as they are, or repeated in the file.
             return new ImportResult(rows, counts.Added, counts.Updated, Math.Max(0, rows - counts.Added - counts.Updated), file.EncodingName, dryRun);
