@@ -105,14 +105,6 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
     IRequestHandler<ListImportJobs, IReadOnlyList<ImportJobView>>,
     IRequestHandler<GetImportTemplate, (byte[] Content, string FileName, string ContentType)?>
 {
-    private async Task<IReadOnlyList<MappingSummary>> MappingsAsync(string? kind, CancellationToken ct)
-    {
-        var saved = await store.Mappings.AsNoTracking().Where(m => kind == null || m.Kind == kind).ToListAsync(ct);
-        return saved.Select(m => (m, Mapping: TryRead(m.Json)))
-            .Select(x => new MappingSummary(x.m.Name, x.Mapping?.Description, x.m.UpdatedBy, x.m.UpdatedAt) with { })
-            .OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
-    }
-
     private static ImportMapping? TryRead(string json)
     {
         try { return ImportMapping.FromJson(json, "mapping"); }
