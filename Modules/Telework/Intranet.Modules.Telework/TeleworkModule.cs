@@ -112,7 +112,7 @@ public sealed class TeleworkRecomputeJob(TeleworkFeed feed, ILogger<TeleworkReco
 /// FY2021–FY2024, and an attendance export in Shift_JIS (hours, FY2025) through the saved mapping
 /// <c>attendance-sample</c>. Re-running it changes nothing.
 /// </summary>
-internal sealed class TeleworkDemoSeeder(ImportPipeline pipeline) : IDemoDataSeeder
+internal sealed class TeleworkDemoSeeder(SampleImports samples) : IDemoDataSeeder
 {
     public int Order => 30;
 
@@ -133,16 +133,8 @@ internal sealed class TeleworkDemoSeeder(ImportPipeline pipeline) : IDemoDataSee
         foreach (var (kind, file, preset) in Samples)
         {
             var mapping = ImportMapping.FromJson(System.Text.Encoding.UTF8.GetString(Sample(preset)), preset);
-            var k = pipeline.Find(kind)!;
-            try
-            {
-                mapping = await pipeline.MappingAsync(k.Info, mapping.Name, preset, ct);   // already saved: keep the city's version
-            }
-            catch (ImportRejectedException)
-            {
-                await pipeline.SaveMappingAsync(mapping, ct);
-            }
-            var result = await pipeline.RunAsync(k, Sample(file), file, mapping, dryRun: false, null, ct);
+            await samples.InstallPresetAsync(mapping, ct);
+            var result = await samples.ImportAsync(kind, Sample(file), file, mapping.Name, ct);
             added.Add(result.Added);
         }
         return $"テレワーク管理: 職員 {added[0]}人追加、テレワーク勤務 {added[1] + added[2]}日追加 (人事・勤怠システムの出力を対応付けで取込)。";

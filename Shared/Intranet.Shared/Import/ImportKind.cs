@@ -101,6 +101,7 @@ public static class ImportPipelineRegistration
     {
         Intranet.Shared.Persistence.IntranetDatabase.AddModuleDbContext<Data.ImportDbContext>(services, Data.ImportDbContext.SchemaName);
         services.AddScoped<ImportPipeline>();
+        services.AddSingleton<SampleImports>();
         services.AddScoped<FeedOutbox>();
         services.AddHostedService<FeedOutboxReplay>();
         services.AddSingleton<ImportJobRunner>();

@@ -140,6 +140,15 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
         }
     }
 
+    /// <summary>Saves <paramref name="preset"/> unless its kind already has a mapping of that name (kept as the city edited it); true when saved.</summary>
+    /// <exception cref="ImportRejectedException">As <see cref="SaveMappingAsync"/>.</exception>
+    public async Task<bool> InstallPresetAsync(ImportMapping preset, CancellationToken ct)
+    {
+        if (await store.Mappings.AnyAsync(m => m.Kind == preset.Kind && m.Name == preset.Name, ct)) return false;
+        await SaveMappingAsync(preset, ct);
+        return true;
+    }
+
     /// <summary>Saves <paramref name="mapping"/> under its kind and name (replacing one of the same name).</summary>
     /// <exception cref="ImportRejectedException">Unknown kind, the reserved name, or problems from <see cref="ImportMapping.Check"/>.</exception>
     public async Task SaveMappingAsync(ImportMapping mapping, CancellationToken ct)

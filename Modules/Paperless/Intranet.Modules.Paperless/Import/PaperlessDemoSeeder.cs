@@ -1,7 +1,6 @@
 using System.Text;
 using Intranet.Shared.Import;
 using Intranet.Shared.Modules;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Intranet.Modules.Paperless.Import;
 
@@ -12,7 +11,7 @@ namespace Intranet.Modules.Paperless.Import;
 /// manager-level meeting, two assembly meetings) and two years of sessions in the module's own format, a calendar export
 /// in Shift_JIS and an organizer's Excel list (和暦 dates, 「タブレット」「紙」) through the presets. Re-running it changes nothing.
 /// </summary>
-internal sealed class PaperlessDemoSeeder(ImportPipeline pipeline, Data.PaperlessDbContext db, IServiceScopeFactory scopes) : IDemoDataSeeder
+internal sealed class PaperlessDemoSeeder(SampleImports samples, Data.PaperlessDbContext db) : IDemoDataSeeder
 {
     public int Order => 20;
 
@@ -33,40 +32,10 @@ internal sealed class PaperlessDemoSeeder(ImportPipeline pipeline, Data.Paperles
     /// <summary>A shipped preset (<see cref="Presets"/>) read from its JSON file.</summary>
     public static ImportMapping Preset(string fileName) => ImportMapping.FromJson(Encoding.UTF8.GetString(Sample(fileName)), fileName);
 
-    /// <summary>Saves each shipped preset not yet saved under its name; returns the names installed.</summary>
-    public static async Task<IReadOnlyList<string>> InstallPresetsAsync(ImportPipeline pipeline, CancellationToken ct)
-    {
-        var installed = new List<string>();
-        foreach (var file in Presets)
-        {
-            var preset = Preset(file);
-            var kind = pipeline.Find(preset.Kind)!;
-            try
-            {
-                await pipeline.MappingAsync(kind.Info, preset.Name, file, ct);   // already saved: keep the city's version
-            }
-            catch (ImportRejectedException)
-            {
-                await pipeline.SaveMappingAsync(preset, ct);
-                installed.Add(preset.Name);
-            }
-        }
-        return installed;
-    }
-
-    private async Task<ImportResult> ImportAsync(string kind, string file, string mappingName, CancellationToken ct)
-    {
-        // One scope per file, as the command line and the job runner run one import per scope.
-        await using var scope = scopes.CreateAsyncScope();
-        var pipeline = scope.ServiceProvider.GetRequiredService<ImportPipeline>();
-        var k = pipeline.Find(kind)!;
-        var mapping = await pipeline.MappingAsync(k.Info, mappingName, file, ct);
-        return await pipeline.RunAsync(k, Sample(file), file, mapping, dryRun: false, null, ct);
-    }
-
     public async Task<string> SeedAsync(CancellationToken ct)
     {
-        await InstallPresetsAsync(pipeline, ct);
+        foreach (var file in Presets) await samples.InstallPresetAsync(Preset(file), ct);
+        Task<ImportResult> ImportAsync(string kind, string file, string mapping, CancellationToken ct) => samples.ImportAsync(kind, Sample(file), file, mapping, ct);
         var bodies = await ImportAsync(PaperlessImportKinds.Bodies, "meeting-bodies.csv", ImportMapping.NativeName, ct);
         var sessions = await ImportAsync(PaperlessImportKinds.Sessions, "meeting-sessions.csv", ImportMapping.NativeName, ct);
         await UseCases.PaperUseDemoData.SeedAsync(db, TimeProvider.System, ct);   // office-wide paper use, reported by the next import

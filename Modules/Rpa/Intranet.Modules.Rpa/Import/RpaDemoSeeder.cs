@@ -5,7 +5,6 @@ using Intranet.Shared.Import;
 using Intranet.Shared.Modules;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Intranet.Modules.Rpa.Import;
 
@@ -16,7 +15,7 @@ namespace Intranet.Modules.Rpa.Import;
 /// format, a WinActor log (Shift_JIS) and a UiPath Orchestrator jobs export through the presets; then an hourly cost of
 /// 2,500 円. Re-running it changes nothing.
 /// </summary>
-internal sealed class RpaDemoSeeder(ImportPipeline pipeline, IServiceScopeFactory scopes, IMediator mediator, RpaDbContext db) : IDemoDataSeeder
+internal sealed class RpaDemoSeeder(SampleImports samples, IMediator mediator, RpaDbContext db) : IDemoDataSeeder
 {
     public int Order => 10;
 
@@ -34,40 +33,10 @@ internal sealed class RpaDemoSeeder(ImportPipeline pipeline, IServiceScopeFactor
     /// <summary>A shipped preset (<see cref="Presets"/>) read from its JSON file.</summary>
     public static ImportMapping Preset(string fileName) => ImportMapping.FromJson(Encoding.UTF8.GetString(Sample(fileName)), fileName);
 
-    /// <summary>Saves each shipped preset not yet saved under its name; returns the names installed.</summary>
-    public static async Task<IReadOnlyList<string>> InstallPresetsAsync(ImportPipeline pipeline, CancellationToken ct)
-    {
-        var installed = new List<string>();
-        foreach (var file in Presets)
-        {
-            var preset = Preset(file);
-            var kind = pipeline.Find(preset.Kind)!;
-            try
-            {
-                await pipeline.MappingAsync(kind.Info, preset.Name, file, ct);   // already saved: keep the city's version
-            }
-            catch (ImportRejectedException)
-            {
-                await pipeline.SaveMappingAsync(preset, ct);
-                installed.Add(preset.Name);
-            }
-        }
-        return installed;
-    }
-
-    private async Task<ImportResult> ImportAsync(string kind, string file, string mappingName, CancellationToken ct)
-    {
-        // One scope per file, as the command line and the job runner run one import per scope.
-        await using var scope = scopes.CreateAsyncScope();
-        var pipeline = scope.ServiceProvider.GetRequiredService<ImportPipeline>();
-        var k = pipeline.Find(kind)!;
-        var mapping = await pipeline.MappingAsync(k.Info, mappingName, file, ct);
-        return await pipeline.RunAsync(k, Sample(file), file, mapping, dryRun: false, null, ct);
-    }
-
     public async Task<string> SeedAsync(CancellationToken ct)
     {
-        await InstallPresetsAsync(pipeline, ct);
+        foreach (var file in Presets) await samples.InstallPresetAsync(Preset(file), ct);
+        Task<ImportResult> ImportAsync(string kind, string file, string mapping, CancellationToken ct) => samples.ImportAsync(kind, Sample(file), file, mapping, ct);
         var c = await ImportAsync(RpaImportKinds.Cases, "rpa-cases.csv", ImportMapping.NativeName, ct);
         var r = await ImportAsync(RpaImportKinds.Runs, "rpa-runs.csv", ImportMapping.NativeName, ct);
         var w = await ImportAsync(RpaImportKinds.Runs, "winactor-log-sjis.csv", SampleMapping, ct);
