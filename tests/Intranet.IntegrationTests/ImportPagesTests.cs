@@ -49,7 +49,7 @@ public sealed class ImportPagesTests
             }
 
             public Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken cancellationToken) =>
-                Task.FromResult(new ImportCounts(_rows, 0, 0));
+                Task.FromResult(new ImportCounts(_rows, 0));
         }
     }
 

@@ -21,8 +21,11 @@ public sealed record ImportKindInfo(string Kind, string Label, string Module, st
     public ImportField Field(string name) => Fields.FirstOrDefault(f => f.Name == name) ?? throw new KeyNotFoundException(name);
 }
 
-/// <summary>How many records an import adds, updates and leaves as they are.</summary>
-public sealed record ImportCounts(int Added, int Updated, int Unchanged);
+/// <summary>
+/// How many records an import adds and updates. Rows that change nothing (already stored as they are, or repeated in
+/// the file) are derived by the pipeline: rows − added − updated.
+/// </summary>
+public sealed record ImportCounts(int Added, int Updated);
 
 /// <summary>
 /// One kind of file a module imports through the shared <see cref="ImportPipeline"/>: the module says which fields it

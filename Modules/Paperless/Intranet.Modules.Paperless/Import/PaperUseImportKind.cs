@@ -104,7 +104,7 @@ public sealed class PaperUseImportKind(PaperlessDbContext db, TimeProvider clock
                 updated++;
                 if (!dryRun) (row.SheetsUsed, row.SourceNote, row.RecordedBy, row.RecordedAt) = (sheets, note, context.User.Name, now);
             }
-            return new ImportCounts(added, updated, 0);
+            return new ImportCounts(added, updated);
         }
     }
 }

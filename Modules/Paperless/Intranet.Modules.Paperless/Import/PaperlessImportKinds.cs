@@ -108,7 +108,7 @@ public sealed partial class MeetingBodyImportKind(PaperlessDbContext db) : IImpo
         public async Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken ct)
         {
             var stored = await db.Bodies.Include(b => b.Baselines).ToDictionaryAsync(b => b.Code, ct);
-            int added = 0, updated = 0, unchanged = 0;
+            int added = 0, updated = 0;
             foreach (var v in _bodies)
             {
                 var isNew = !stored.TryGetValue(v.Code, out var body);
@@ -127,9 +127,9 @@ public sealed partial class MeetingBodyImportKind(PaperlessDbContext db) : IImpo
                     else body.Baselines.Add(new PaperBaseline { BodyId = body.Id, ValidFrom = v.From, SheetsPerAttendee = sheets });
                     changed = true;
                 }
-                if (isNew) added++; else if (changed) updated++; else unchanged++;
+                if (isNew) added++; else if (changed) updated++;
             }
-            return new ImportCounts(added, updated, unchanged);
+            return new ImportCounts(added, updated);
         }
     }
 
@@ -230,7 +230,7 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
         {
             var ids = _sessions.Select(p => p.BodyId).Distinct().ToList();
             var stored = await db.Sessions.Where(s => ids.Contains(s.BodyId)).ToDictionaryAsync(s => (s.BodyId, s.HeldOn, s.Sequence), ct);
-            int added = 0, updated = 0, unchanged = 0;
+            int added = 0, updated = 0;
             foreach (var v in _sessions)
             {
                 if (!stored.TryGetValue((v.BodyId, v.HeldOn, v.Sequence), out var s))
@@ -245,12 +245,12 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
                     continue;
                 }
                 if (s.Format == v.Format && s.Materials == v.Materials && s.Attendees == v.Attendees && s.SheetsPrinted == v.SheetsPrinted
-                    && s.TabletsUsed == v.TabletsUsed && s.Note == v.Note) { unchanged++; continue; }
+                    && s.TabletsUsed == v.TabletsUsed && s.Note == v.Note) continue;
                 (s.Format, s.Materials, s.Attendees, s.SheetsPrinted, s.TabletsUsed, s.Note, s.RecordedBy, s.RecordedAt) =
                     (v.Format, v.Materials, v.Attendees, v.SheetsPrinted, v.TabletsUsed, v.Note, user.Name, now);
                 updated++;
             }
-            return new ImportCounts(added, updated, unchanged);
+            return new ImportCounts(added, updated);
         }
     }
 }

@@ -114,7 +114,7 @@ public sealed class PlanActualsImportKind(PlanKpiDbContext db, ActualRecorder re
                 added += result.Changes.Count(c => c.Before is null);
                 updated += result.Changes.Count(c => c.Before is not null);
             }
-            return new ImportCounts(added, updated, 0);
+            return new ImportCounts(added, updated);
         }
     }
 }

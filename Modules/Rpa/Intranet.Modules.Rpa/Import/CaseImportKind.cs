@@ -155,7 +155,7 @@ public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, 
             var user = context.User.Name;
             var reason = $"取込: {context.FileName}";
             var stored = await db.Cases.Include(c => c.Assessments).Include(c => c.Transitions).AsSplitQuery().ToDictionaryAsync(c => c.Code, ct);
-            int added = 0, updated = 0, unchanged = 0;
+            int added = 0, updated = 0;
             foreach (var (v, status, statusDate, parsedAssessment) in _cases)
             {
                 var isNew = !stored.TryGetValue(v.Code, out var c);
@@ -203,9 +203,8 @@ public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, 
                 }
                 if (isNew) added++;
                 else if (changed) updated++;
-                else unchanged++;
             }
-            return new ImportCounts(added, updated, unchanged);
+            return new ImportCounts(added, updated);
         }
     }
 

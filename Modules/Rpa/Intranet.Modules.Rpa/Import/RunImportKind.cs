@@ -164,7 +164,7 @@ public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, TimeProvider cl
                     Outcome = run.Outcome, ItemsProcessed = run.Items, Executions = 1, Source = source, RecordedAt = now,
                 });
             }
-            var counts = new ImportCounts(fresh.Count, updated, _runs.Count - fresh.Count - updated);
+            var counts = new ImportCounts(fresh.Count, updated);
             if (dryRun) return counts;
             if (updated > 0) await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();

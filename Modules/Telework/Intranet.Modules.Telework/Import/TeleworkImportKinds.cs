@@ -86,7 +86,7 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : 
         {
             // Fresh tracked copies each attempt (the pipeline retries once after a conflicting write).
             var existing = dryRun ? stored : await db.Staff.Include(s => s.Assignments).ToDictionaryAsync(s => s.EmployeeNumber, ct);
-            int added = 0, updated = 0, unchanged = 0;
+            int added = 0, updated = 0;
             foreach (var r in _rows)
             {
                 var assignment = new StaffAssignment
@@ -122,7 +122,7 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : 
                         staff.Assignments.Add(assignment);
                     }
                 }
-                if (changed || moved) updated++; else unchanged++;
+                if (changed || moved) updated++;
             }
             if (!dryRun)
             {
@@ -130,7 +130,7 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : 
                 foreach (var missing in existing.Values.Where(s => !inFile.Contains(s.EmployeeNumber) && s.ActiveTo is null && !s.MissingFromLastImport))
                     missing.MissingFromLastImport = true;
             }
-            return new ImportCounts(added, updated, unchanged);
+            return new ImportCounts(added, updated);
         }
     }
 }
@@ -210,12 +210,12 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
 
         public async Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken ct)
         {
-            if (_days.Count == 0) return new ImportCounts(0, 0, 0);
+            if (_days.Count == 0) return new ImportCounts(0, 0);
             var ids = _days.Keys.Select(k => k.Item1).Distinct().ToList();
             var (from, to) = (_days.Keys.Min(k => k.Item2), _days.Keys.Max(k => k.Item2));
             var stored = await db.Days.Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to).ToDictionaryAsync(d => (d.StaffId, d.Date), ct);
             var fresh = new List<TeleworkDay>();
-            int updated = 0, unchanged = 0;
+            var updated = 0;
             foreach (var (key, t) in _days)
             {
                 if (!stored.TryGetValue(key, out var old))
@@ -227,11 +227,11 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                     });
                     continue;
                 }
-                if (old.Type == t.Type && old.DayFraction == t.DayFraction && old.ManagerTrial == t.ManagerTrial) { unchanged++; continue; }
+                if (old.Type == t.Type && old.DayFraction == t.DayFraction && old.ManagerTrial == t.ManagerTrial) continue;
                 if (!dryRun) (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (t.Type, t.DayFraction, t.ManagerTrial, t.RecordedBy, t.RecordedAt);
                 updated++;
             }
-            if (dryRun) return new ImportCounts(fresh.Count, updated, unchanged);
+            if (dryRun) return new ImportCounts(fresh.Count, updated);
             await db.SaveChangesAsync(ct);   // the updates
             db.ChangeTracker.Clear();
             for (var i = 0; i < fresh.Count; i += BatchSize)
@@ -241,7 +241,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                 db.ChangeTracker.Clear();
                 if (progress is not null) await progress(Math.Min(i + BatchSize, fresh.Count), fresh.Count);
             }
-            return new ImportCounts(fresh.Count, updated, unchanged);
+            return new ImportCounts(fresh.Count, updated);
         }
     }
 }
