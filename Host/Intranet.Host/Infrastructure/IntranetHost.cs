@@ -72,6 +72,9 @@ public static class IntranetHost
         services.AddDataProtection().SetApplicationName("Intranet")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
         services.AddScoped<UserAdministration>();
+        services.AddScoped<Intranet.Shared.Mail.IUserDirectory, UserDirectory>();
+        services.AddSingleton(Intranet.Shared.Mail.SmtpSettings.Read(builder.Configuration));
+        services.AddSingleton<Intranet.Shared.Mail.IMailSender, Intranet.Shared.Mail.SmtpMailSender>();
         Imports.ImportEndpoints.AddImportPages(services);
         Intranet.Shared.Import.ImportPipelineRegistration.AddImportPipeline(services);
         services.AddSingleton<DatabaseMigrator>();

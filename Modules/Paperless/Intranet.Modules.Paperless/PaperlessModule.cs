@@ -47,7 +47,7 @@ public sealed class PaperlessModule : IModule
         services.AddModuleFeed(PaperlessImportKinds.Feed, (sp, ct) => sp.GetRequiredService<PaperlessFeed>().PublishAsync(ct));
         services.AddScoped<IDemoDataSeeder, PaperlessDemoSeeder>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(PaperlessPolicies.Read, p => p.RequireRole(Roles.All))
+            .AddPolicy(PaperlessPolicies.Read, p => p.RequireRole(Roles.Staff))
             .AddPolicy(PaperlessPolicies.Organize, p => p.RequireRole(Roles.MeetingOrganizer, Roles.PlanOffice, Roles.Administrator));
     }
 

@@ -14,6 +14,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Quartz;
 
 namespace Intranet.Modules.PlanKpi;
 
@@ -36,6 +38,7 @@ public sealed class PlanKpiModule : IModule
         new("計画体系", "plans", PlanKpiPolicies.Read, 20),
         new("指標一覧", "indicators", PlanKpiPolicies.Read, 30),
         new("実績入力", "entry", PlanKpiPolicies.EnterActuals, 40),
+        new("評価 (進行管理)", "evaluation", PlanKpiPolicies.Evaluation, 50),
         new("計画の取込", "plans/import", PlanKpiPolicies.ManagePlans, 90),
     ];
 
@@ -49,9 +52,19 @@ public sealed class PlanKpiModule : IModule
         services.AddScoped<IInitialDataSeeder, BundledPlansSeeder>();
         services.AddScoped<IDemoDataSeeder, DemoActualsSeeder>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(PlanKpiPolicies.Read, p => p.RequireRole(Roles.All))
+            .AddPolicy(PlanKpiPolicies.Read, p => p.RequireRole(Roles.Staff))
             .AddPolicy(PlanKpiPolicies.EnterActuals, p => p.RequireRole(Roles.Administrator, Roles.PlanOffice, Roles.Department))
-            .AddPolicy(PlanKpiPolicies.ManagePlans, p => p.RequireRole(Roles.Administrator, Roles.PlanOffice));
+            .AddPolicy(PlanKpiPolicies.ManagePlans, p => p.RequireRole(Roles.Administrator, Roles.PlanOffice))
+            // Every staff role and outside reviewers; which rounds and sheets each sees is decided by the use cases (EvaluationRules).
+            .AddPolicy(PlanKpiPolicies.Evaluation, p => p.RequireRole(Roles.All));
+    }
+
+    /// <inheritdoc />
+    public void ConfigureJobs(IQuartzBuilder quartz)
+    {
+        quartz.AddJob<EvaluationReminderJob>(j => j.WithIdentity(EvaluationReminderJob.Key));
+        quartz.AddTrigger(t => t.ForJob(EvaluationReminderJob.Key).WithIdentity("evaluation-reminders-daily", "plankpi")
+            .WithCronSchedule("0 30 8 * * ?", c => c.InTimeZone(TimeZoneInfo.TryFindSystemTimeZoneById("Asia/Tokyo", out var tz) ? tz : TimeZoneInfo.Utc)));
     }
 
     /// <inheritdoc />
@@ -93,5 +106,19 @@ public sealed class PlanKpiModule : IModule
         }).RequireAuthorization(PlanKpiPolicies.Read);
 
         Entry.EntryEndpoints.Map(endpoints);
+    }
+}
+
+/// <summary>Every morning at 8:30 (Japan time): reminders of unsubmitted self-evaluations (<see cref="UseCases.Evaluation.SendEvaluationReminders"/>).</summary>
+public sealed class EvaluationReminderJob(IMediator mediator, ILogger<EvaluationReminderJob> logger) : IJob
+{
+    /// <summary>Job key.</summary>
+    public static readonly JobKey Key = new("evaluation-reminders", "plankpi");
+
+    /// <inheritdoc />
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var run = await mediator.Send(new UseCases.Evaluation.SendEvaluationReminders(), cancellationToken);
+        logger.LogInformation("Evaluation reminders: {Sent} sent, {Mailed} mailed", run.Sent, run.Mailed);
     }
 }

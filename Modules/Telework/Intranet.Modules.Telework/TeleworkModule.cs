@@ -54,7 +54,7 @@ public sealed class TeleworkModule : IModule
         services.AddModuleFeed(TeleworkImports.Feed, (sp, ct) => sp.GetRequiredService<TeleworkFeed>().PublishAsync(ct));
         services.AddScoped<IDemoDataSeeder, TeleworkDemoSeeder>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(TeleworkPolicies.Read, p => p.RequireRole(Roles.All))
+            .AddPolicy(TeleworkPolicies.Read, p => p.RequireRole(Roles.Staff))
             .AddPolicy(TeleworkPolicies.HumanResources, p => p.RequireRole(Roles.HumanResources));
     }
 

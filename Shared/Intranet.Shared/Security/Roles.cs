@@ -22,9 +22,18 @@ public static class Roles
     public const string Department = "Department";
     /// <summary>閲覧者: read only.</summary>
     public const string Viewer = "Viewer";
+    /// <summary>
+    /// 外部評価者 (学識経験者): an outside reviewer of the yearly evaluation round (issue #10; Chigasaki's 学識経験者評価,
+    /// seed 002 第4章). Sees only the evaluation sheets of the rounds whose stages name them, nothing else of the suite.
+    /// </summary>
+    public const string Reviewer = "Reviewer";
 
     /// <summary>Every role, in display order.</summary>
     public static IReadOnlyList<string> All { get; } =
+        [Administrator, Cio, PlanOffice, RpaTeam, HumanResources, MeetingOrganizer, Department, Viewer, Reviewer];
+
+    /// <summary>The city's own staff: every role except <see cref="Reviewer"/>. Module pages that show the city's data require one of these.</summary>
+    public static IReadOnlyList<string> Staff { get; } =
         [Administrator, Cio, PlanOffice, RpaTeam, HumanResources, MeetingOrganizer, Department, Viewer];
 
     /// <summary>Japanese labels for the UI.</summary>
@@ -38,6 +47,7 @@ public static class Roles
         [MeetingOrganizer] = "会議主管課",
         [Department] = "主管課",
         [Viewer] = "閲覧者",
+        [Reviewer] = "外部評価者(学識経験者)",
     };
 }
 

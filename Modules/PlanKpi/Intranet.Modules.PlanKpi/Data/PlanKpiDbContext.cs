@@ -1,4 +1,5 @@
 using Intranet.Modules.PlanKpi.Domain;
+using Intranet.Modules.PlanKpi.Domain.Evaluation;
 using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,13 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
     public DbSet<Target> Targets => Set<Target>();
     public DbSet<Actual> Actuals => Set<Actual>();
     public DbSet<FedMetricValue> MetricValues => Set<FedMetricValue>();
+    public DbSet<EvaluationStageDefinition> EvaluationStageDefinitions => Set<EvaluationStageDefinition>();
+    public DbSet<EvaluationRound> EvaluationRounds => Set<EvaluationRound>();
+    public DbSet<EvaluationStage> EvaluationStages => Set<EvaluationStage>();
+    public DbSet<EvaluationSheet> EvaluationSheets => Set<EvaluationSheet>();
+    public DbSet<EvaluationReview> EvaluationReviews => Set<EvaluationReview>();
+    public DbSet<EvaluationEvent> EvaluationEvents => Set<EvaluationEvent>();
+    public DbSet<EvaluationReminder> EvaluationReminders => Set<EvaluationReminder>();
 
     /// <summary>
     /// Plans with their whole graph: policies, measures, placements, projects with departments and
@@ -147,6 +155,82 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
             e.Property(x => x.Unit).IsRequired();
             e.Property(x => x.SourceModule).IsRequired();
             e.Property(x => x.Value).HasPrecision(18, 4);
+        });
+        ConfigureEvaluation(b);
+    }
+
+    /// <summary>The yearly evaluation round (issue #10): stage definitions per plan, rounds, stages, sheets, reviews, history, reminders.</summary>
+    private static void ConfigureEvaluation(ModelBuilder b)
+    {
+        b.Entity<EvaluationStageDefinition>(e =>
+        {
+            e.ToTable("EvaluationStageDefinitions");
+            e.HasIndex(x => new { x.PlanId, x.Order }).IsUnique();
+            e.Property(x => x.Name).IsRequired();
+            e.Property(x => x.Evaluator).HasConversion<string>().IsRequired();
+            e.Property(x => x.Visibility).HasConversion<string>().IsRequired();
+            e.HasOne<Plan>().WithMany().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<EvaluationRound>(e =>
+        {
+            e.ToTable("EvaluationRounds");
+            e.HasIndex(x => new { x.PlanId, x.FiscalYear }).IsUnique();
+            e.Property(x => x.OpenedBy).IsRequired();
+            e.Ignore(x => x.IsClosed);
+            e.HasOne<Plan>().WithMany().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Stages).WithOne().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Sheets).WithOne().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<EvaluationStage>(e =>
+        {
+            e.ToTable("EvaluationStages");
+            e.HasIndex(x => new { x.RoundId, x.Order }).IsUnique();
+            e.Property(x => x.Name).IsRequired();
+            e.Property(x => x.Evaluator).HasConversion<string>().IsRequired();
+            e.Property(x => x.Visibility).HasConversion<string>().IsRequired();
+            e.Ignore(x => x.ReviewerNames);
+        });
+        b.Entity<EvaluationSheet>(e =>
+        {
+            e.ToTable("EvaluationSheets");
+            e.HasIndex(x => new { x.RoundId, x.ProjectId }).IsUnique();
+            e.HasIndex(x => x.ProjectId);
+            e.Property(x => x.ProjectCode).IsRequired();
+            e.Property(x => x.ProjectName).IsRequired();
+            e.Property(x => x.MeasureCode).IsRequired();
+            e.Property(x => x.LeadDepartments).IsRequired();
+            e.Property(x => x.Status).HasConversion<string>().IsRequired();
+            e.Property(x => x.Grade).HasConversion<string>();
+            e.Property(x => x.NextYear).HasConversion<string>();
+            e.Property(x => x.CostThousandYen).HasPrecision(18, 4);
+            e.Property(x => x.StaffEffort).HasPrecision(18, 4);
+            e.Ignore(x => x.LeadDepartmentNames);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Reviews).WithOne().HasForeignKey(x => x.SheetId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Events).WithOne().HasForeignKey(x => x.SheetId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<EvaluationReview>(e =>
+        {
+            e.ToTable("EvaluationReviews");
+            e.HasIndex(x => new { x.SheetId, x.StageOrder }).IsUnique();
+            e.Property(x => x.Grade).HasConversion<string>();
+            e.Property(x => x.Decision).HasConversion<string>();
+            e.Property(x => x.RecordedBy).IsRequired();
+        });
+        b.Entity<EvaluationEvent>(e =>
+        {
+            e.ToTable("EvaluationEvents");
+            e.HasIndex(x => x.SheetId);
+            e.Property(x => x.Kind).HasConversion<string>().IsRequired();
+            e.Property(x => x.User).IsRequired();
+        });
+        b.Entity<EvaluationReminder>(e =>
+        {
+            e.ToTable("EvaluationReminders");
+            e.HasIndex(x => new { x.RoundId, x.StageOrder, x.Department, x.DaysFromDeadline }).IsUnique();
+            e.Property(x => x.Department).IsRequired();
+            e.Property(x => x.Message).IsRequired();
+            e.HasOne<EvaluationRound>().WithMany().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

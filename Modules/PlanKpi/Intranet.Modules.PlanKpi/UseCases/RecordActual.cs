@@ -58,6 +58,10 @@ internal sealed class RecordActualHandler(PlanKpiDbContext db, ICurrentUser user
             throw new RequestValidationException(nameof(RecordActual.FiscalYear),
                 $"年度 {request.FiscalYear} は計画期間 ({plan.FirstFiscalYear}〜{plan.LastFiscalYear}) の外です。");
 
+        if (await Domain.Evaluation.EvaluationLocks.IsLockedAsync(db, plan.Id, request.FiscalYear, ct))
+            throw new RequestValidationException(nameof(RecordActual.Value),
+                $"{Intranet.Shared.Web.Fmt.Year(request.FiscalYear)}の評価は確定しているため、実績値は変更できません。修正は計画事務局が理由を付けて行います。");
+
         if (request.Value is { } checkedValue && ActualValueRules.Check(indicator, checkedValue) is { } rule)
             throw new RequestValidationException(nameof(RecordActual.Value), rule);
 

@@ -27,6 +27,8 @@ public enum EntryErrorKind
     Fed,
     /// <summary>Someone else saved the value since the row was read.</summary>
     Conflict,
+    /// <summary>The year's evaluation round has closed: only the plan office corrects, with a reason.</summary>
+    Locked,
 }
 
 /// <summary>A per-row error of a batch save.</summary>
@@ -132,17 +134,20 @@ public sealed class ActualRecorder(PlanKpiDbContext db, ICurrentUser user, TimeP
     /// Checks (and when <paramref name="save"/>, stores in one SaveChanges) the rows of one plan and fiscal year; see
     /// <see cref="RecordActuals"/> for the rules. <paramref name="onlyChanged"/>: rows equal to what is stored are skipped
     /// without checks (sheets and files list every indicator). A row's <c>SheetRow</c> is its line in a sheet or file.
+    /// Once the year's evaluation round has closed (<see cref="Domain.Evaluation.EvaluationLocks"/>) every row is refused unless
+    /// <paramref name="correction"/> is set, which only <c>CorrectLockedActual</c> does (plan office, with a reason).
     /// </summary>
     /// <exception cref="NotFoundException">Unknown plan.</exception>
     /// <exception cref="RequestValidationException">The year is outside the plan.</exception>
     public async Task<EntrySaveResult> RecordAsync(string planCode, int fiscalYear, IReadOnlyList<(ActualInput Input, int? SheetRow)> rows,
-        bool save, CancellationToken ct, bool onlyChanged = false)
+        bool save, CancellationToken ct, bool onlyChanged = false, bool correction = false)
     {
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == planCode, ct)
             ?? throw new NotFoundException($"計画 {planCode} は登録されていません。");
         if (fiscalYear < plan.FirstFiscalYear || fiscalYear > plan.LastFiscalYear)
             throw new RequestValidationException(nameof(RecordActuals.FiscalYear),
                 $"年度 {fiscalYear} は計画期間 ({plan.FirstFiscalYear}〜{plan.LastFiscalYear}) の外です。");
+        var locked = !correction && await Domain.Evaluation.EvaluationLocks.IsLockedAsync(db, plan.Id, fiscalYear, ct);
 
         var codes = rows.Select(r => r.Input.IndicatorCode).Distinct().ToList();
         var indicators = await db.Indicators.Include(i => i.Targets).Include(i => i.Actuals.Where(a => a.FiscalYear == fiscalYear))
@@ -187,6 +192,12 @@ public sealed class ActualRecorder(PlanKpiDbContext db, ICurrentUser user, TimeP
             {
                 Fail("実績値", $"{indicator.Name}: この指標の実績値を入力できるのは、主管課 ({(lead.Count == 0 ? "計画事務局" : string.Join("、", lead))}) と計画事務局だけです。",
                     EntryErrorKind.Forbidden);
+                continue;
+            }
+            if (locked)
+            {
+                Fail("実績値", $"{indicator.Name}: {Intranet.Shared.Web.Fmt.Year(fiscalYear)}の評価は確定しているため、実績値は変更できません。修正は計画事務局が理由を付けて行います。",
+                    EntryErrorKind.Locked);
                 continue;
             }
             if (indicator.MetricKey is { } key)

@@ -53,9 +53,12 @@ internal sealed class ReportMetricsHandler(PlanKpiDbContext db, IEnumerable<Metr
     {
         var keys = request.Values.Select(v => v.Key).Concat(request.CompleteKeys ?? []).Distinct().ToList();
         var stored = await db.MetricValues.Where(v => keys.Contains(v.Key)).ToListAsync(ct);
+        // A year whose evaluation round has closed keeps the figure it was evaluated with (issue #10, locking).
+        var locked = await Domain.Evaluation.EvaluationLocks.LockedFeedsAsync(db, keys, ct);
         var changed = new List<MetricValue>();
         foreach (var v in request.Values)
         {
+            if (locked.Contains((v.Key, v.FiscalYear))) continue;
             var row = stored.FirstOrDefault(s => s.Key == v.Key && s.FiscalYear == v.FiscalYear);
             if (row is not null && row.Value == v.Value && row.Unit == v.Unit) continue;
             if (row is null)
@@ -70,6 +73,7 @@ internal sealed class ReportMetricsHandler(PlanKpiDbContext db, IEnumerable<Metr
             changed.Add(v);
         }
         var withdrawn = stored.Where(s => (request.CompleteKeys ?? []).Contains(s.Key)
+                                          && !locked.Contains((s.Key, s.FiscalYear))
                                           && !request.Values.Any(v => v.Key == s.Key && v.FiscalYear == s.FiscalYear)).ToList();
         db.MetricValues.RemoveRange(withdrawn);
         if (changed.Count == 0 && withdrawn.Count == 0) return new ReportMetricsResult(0, request.Values.Count);
