@@ -63,6 +63,10 @@ public sealed class PlanImporter(PlanKpiDbContext db, TimeProvider clock)
         // Projects (definitions, not cross-listings) by code.
         var projectFiles = file.Policies.SelectMany(p => p.Measures).SelectMany(m => m.Projects)
             .Where(j => j.CrossListingOf is null).ToList();
+
+        // What a yearly evaluation has used stays (issue #10): a project with evaluation sheets cannot be removed, and the
+        // targets of a year whose round has closed cannot change (a plan revision takes effect from a later year).
+        if (!created) await CheckEvaluatedAsync(plan, file, projectFiles, fileName, ct);
         var projects = plan.Projects.ToDictionary(p => p.Code);
         foreach (var gone in plan.Projects.Where(p => projectFiles.All(f => f.Code != p.Code)).ToList())
         {
@@ -231,5 +235,32 @@ public sealed class PlanImporter(PlanKpiDbContext db, TimeProvider clock)
                 db.Targets.Remove(gone);
             }
         }
+    }
+
+    private async Task CheckEvaluatedAsync(Plan plan, PlanFile file, List<PlanFileProject> projectFiles, string fileName, CancellationToken ct)
+    {
+        var errors = new List<PlanFileError>();
+        var evaluated = await db.EvaluationSheets.Join(db.Projects.Where(p => p.PlanId == plan.Id), s => s.ProjectId, p => p.Id, (s, _) => s.ProjectId)
+            .Distinct().ToListAsync(ct);
+        foreach (var gone in plan.Projects.Where(p => evaluated.Contains(p.Id) && projectFiles.All(f => f.Code != p.Code)))
+            errors.Add(new PlanFileError("$", $"事業 {gone.Code}「{gone.Name}」には評価シートがあるため、ファイルから削除できません。終了は計画の見直しで記録してください。"));
+        var locked = await Domain.Evaluation.EvaluationLocks.LockedYearsAsync(db, plan.Id, ct);
+        if (locked.Count > 0)
+        {
+            var fileTargets = file.Policies.SelectMany(p => p.Measures)
+                .SelectMany(m => m.Indicators.Concat(m.Projects.SelectMany(j => j.Indicators)))
+                .ToDictionary(i => i.Code!, i => i.Targets);
+            foreach (var indicator in plan.Indicators)
+            foreach (var year in locked.Order())
+            {
+                var stored = indicator.Targets.FirstOrDefault(t => t.FiscalYear == year);
+                var incoming = fileTargets.GetValueOrDefault(indicator.Code)?.FirstOrDefault(t => t.FiscalYear == year);
+                var storedText = stored?.Text;
+                var incomingText = string.IsNullOrWhiteSpace(incoming?.Text) ? null : incoming!.Text;
+                if (stored?.Value != incoming?.Value || storedText != incomingText)
+                    errors.Add(new PlanFileError("$", $"指標 {indicator.Code} の{Intranet.Shared.Web.Fmt.Year(year)}の目標値は評価が確定しているため変更できません。"));
+            }
+        }
+        if (errors.Count > 0) throw new PlanFileException(fileName, errors);
     }
 }
