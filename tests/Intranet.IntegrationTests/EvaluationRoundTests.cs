@@ -160,6 +160,52 @@ public sealed class EvaluationRoundTests
         Assert.Equal(20m, values[Year + 1]);                // still open
     }
 
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task An_outside_reviewer_sees_only_the_rounds_and_stages_they_review(Db db)
+    {
+        // Chigasaki's preset: stage 2 学識経験者評価 is recorded by outside reviewers and sees the self-evaluation only.
+        const string chigasaki = "chigasaki-chiiki-2016";
+        using var app = new IntranetApp(db);
+        var round = await app.SendAsAsync(new OpenEvaluationRound(chigasaki, 2020, Reviewers: ["prof@univ.example.jp"]), Roles.PlanOffice);
+        Assert.Equal(5, round.Stages.Count);
+        Assert.Equal(["prof@univ.example.jp"], round.Stages[1].Reviewers);
+        await app.SendAsAsync(new OpenEvaluationRound(Plan, Year), Roles.PlanOffice);
+
+        var prof = UseCaseActor.Principal("prof@univ.example.jp", null, Roles.Reviewer);
+        var stranger = UseCaseActor.Principal("other@univ.example.jp", null, Roles.Reviewer);
+        var list = await app.Services.SendAsAsync(new ListEvaluationRounds(), prof);
+        Assert.Equal([chigasaki], list.Rounds.Select(r => r.PlanCode));          // not Hadano's
+        Assert.Empty((await app.Services.SendAsAsync(new ListEvaluationRounds(), stranger)).Rounds);
+        await Assert.ThrowsAsync<ForbiddenException>(() => app.Services.SendAsAsync(new GetEvaluationRound(Plan, Year), prof));
+        await Assert.ThrowsAsync<ForbiddenException>(() => app.Services.SendAsAsync(new GetEvaluationRound(chigasaki, 2020), stranger));
+        await Assert.ThrowsAsync<ForbiddenException>(() => app.Services.SendAsAsync(new GetPlanSnapshot(Plan), prof));   // nothing else of the suite
+
+        foreach (var row in round.Sheets)
+            await app.SendAsAsync(new SaveSelfEvaluation(chigasaki, 2020, row.ProjectCode, Complete(), true, row.SheetVersion), Roles.PlanOffice);
+        var current = await app.SendAsAsync(new GetEvaluationRound(chigasaki, 2020), Roles.PlanOffice);
+        await app.SendAsAsync(new CloseEvaluationStage(chigasaki, 2020, 1, current.RoundVersion), Roles.PlanOffice);
+        var first = round.Sheets[0].ProjectCode;
+        Assert.True((await app.Services.SendAsAsync(new GetEvaluationSheet(chigasaki, 2020, first), prof)).CanReview);
+        await Assert.ThrowsAsync<ForbiddenException>(() => app.Services.SendAsAsync(
+            new RecordEvaluationReviews(chigasaki, 2020, 2, [new ReviewInput(first, Grade.A, "x", null, null)]), stranger));
+        await app.Services.SendAsAsync(new RecordEvaluationReviews(chigasaki, 2020, 2,
+            round.Sheets.Select(s => new ReviewInput(s.ProjectCode, Grade.B, "学識経験者の所見", null, null)).ToList()), prof);
+        current = await app.SendAsAsync(new GetEvaluationRound(chigasaki, 2020), Roles.PlanOffice);
+        await app.SendAsAsync(new CloseEvaluationStage(chigasaki, 2020, 2, current.RoundVersion), Roles.PlanOffice);
+        await app.SendAsAsync(new RecordEvaluationReviews(chigasaki, 2020, 3, [new ReviewInput(first, Grade.C, "部会の意見", null, null)]), Roles.PlanOffice);
+
+        // The reviewer sees the self-evaluation and their own stage, not the later ones; the plan office sees all three.
+        Assert.Equal([1, 2], (await app.Services.SendAsAsync(new GetEvaluationSheet(chigasaki, 2020, first), prof)).Results.Select(r => r.StageOrder));
+        Assert.Equal([1, 2, 3], (await app.SendAsAsync(new GetEvaluationSheet(chigasaki, 2020, first), Roles.PlanOffice)).Results.Select(r => r.StageOrder));
+
+        // Pages of the city's data are closed to outside reviewers.
+        var client = await app.SignedInAsync(Roles.Reviewer);
+        var dashboard = await client.GetAsync("/dashboard");
+        Assert.Contains("/account/access-denied", dashboard.Headers.Location?.ToString() ?? "");
+    }
+
     private static async Task ReportAsync(IntranetApp app, int year, decimal value)
     {
         await using var scope = app.Services.CreateAsyncScope();

@@ -1,3 +1,4 @@
+using Intranet.Shared.Security;
 using System.Net;
 using Intranet.Host.Identity;
 using Intranet.IntegrationTests.Infrastructure;
@@ -74,7 +75,8 @@ public sealed class UserAdministrationTests
         Assert.Contains("広報広聴課", options.Departments);            // a lead department of the Hadano plan
         Assert.Contains("情報システム課", options.Departments);
         Assert.Equal(options.Departments.Order(StringComparer.Ordinal), options.Departments);
-        Assert.Equal(8, options.Roles.Count);
+        Assert.Equal(Roles.All, options.Roles.Select(r => r.Key));      // every role, outside reviewers (外部評価者) included
+        Assert.Equal("外部評価者(学識経験者)", options.Roles.Single(r => r.Key == Roles.Reviewer).Value);
 
         var noDepartment = await Assert.ThrowsAsync<RequestValidationException>(() =>
             AsAdmin(app, new SaveUser("staff@example.jp", ["Department"], "", null)));

@@ -51,6 +51,7 @@ public sealed class PlanKpiModule : IModule
         services.AddImportKind<Import.PlanActualsImportKind>();
         services.AddScoped<IInitialDataSeeder, BundledPlansSeeder>();
         services.AddScoped<IDemoDataSeeder, DemoActualsSeeder>();
+        services.AddScoped<IDemoDataSeeder, UseCases.Evaluation.DemoEvaluationSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(PlanKpiPolicies.Read, p => p.RequireRole(Roles.Staff))
             .AddPolicy(PlanKpiPolicies.EnterActuals, p => p.RequireRole(Roles.Administrator, Roles.PlanOffice, Roles.Department))

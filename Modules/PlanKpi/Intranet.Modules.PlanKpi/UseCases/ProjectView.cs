@@ -44,6 +44,7 @@ public sealed class ProjectView
 /// Loads a project page (<see cref="ProjectView"/>) with the correction history of every actual of its indicators.
 /// Errors: <see cref="NotFoundException"/> (plan or project).
 /// </summary>
+[RequiresRole(Roles.Administrator, Roles.Cio, Roles.PlanOffice, Roles.RpaTeam, Roles.HumanResources, Roles.MeetingOrganizer, Roles.Department, Roles.Viewer)]
 public sealed record GetProjectView(string PlanCode, string ProjectCode) : IRequest<ProjectView>;
 
 /// <summary>

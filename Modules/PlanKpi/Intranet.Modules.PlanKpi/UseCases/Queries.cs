@@ -14,10 +14,14 @@ public sealed record PlanListItem(string Code, string Title, string Municipality
     int Projects, int Indicators);
 
 /// <summary>Lists every plan, in import order.</summary>
+/// <remarks>The city's staff only (<see cref="Roles.Staff"/>): outside reviewers see evaluation sheets, not plans.</remarks>
+[RequiresRole(Roles.Administrator, Roles.Cio, Roles.PlanOffice, Roles.RpaTeam, Roles.HumanResources, Roles.MeetingOrganizer, Roles.Department, Roles.Viewer)]
 public sealed record ListPlans : IRequest<IReadOnlyList<PlanListItem>>;
 
 /// <summary>Loads one plan evaluated today (Japan time).</summary>
 /// <exception cref="NotFoundException">No plan has that code.</exception>
+/// <remarks>The city's staff only (<see cref="Roles.Staff"/>).</remarks>
+[RequiresRole(Roles.Administrator, Roles.Cio, Roles.PlanOffice, Roles.RpaTeam, Roles.HumanResources, Roles.MeetingOrganizer, Roles.Department, Roles.Viewer)]
 public sealed record GetPlanSnapshot(string PlanCode) : IRequest<PlanSnapshot>;
 
 internal sealed class PlanQueryHandlers(PlanKpiDbContext db, TimeProvider clock, IEnumerable<MetricDefinition> definitions)
