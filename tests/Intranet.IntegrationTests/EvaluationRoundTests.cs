@@ -206,6 +206,55 @@ public sealed class EvaluationRoundTests
         Assert.Contains("/account/access-denied", dashboard.Headers.Location?.ToString() ?? "");
     }
 
+    private const string SmallPlan = """
+        { "formatVersion": 1, "code": "eval-test", "title": "評価テスト計画", "municipality": "テスト市",
+          "period": { "firstFiscalYear": 2021, "lastFiscalYear": 2022 },
+          "levelNames": { "policy": "基本方針", "measure": "施策", "project": "事業" },
+          "policies": [ { "code": "1", "title": "方針", "measures": [ { "code": "1-1", "title": "施策", "projects": [
+            { "code": "1-1-(1)", "name": "評価される事業", "leadDepartments": ["情報システム課"],
+              "indicators": [ { "code": "1-1-(1)-1", "name": "件数", "unit": "件", "direction": "higher", "comparator": "exact",
+                "targets": [ { "fiscalYear": 2021, "value": TARGET2021 }, { "fiscalYear": 2022, "value": TARGET2022 } ] } ] }
+            PROJECT2 ] } ] } ] }
+        """;
+
+    private static string SmallPlanJson(int target2021, int target2022, bool withSecondProject) => SmallPlan
+        .Replace("TARGET2021", target2021.ToString()).Replace("TARGET2022", target2022.ToString())
+        .Replace("PROJECT2", withSecondProject ? """, { "code": "1-1-(2)", "name": "二つ目の事業", "leadDepartments": ["行政経営課"] }""" : "");
+
+    private static Task<Intranet.Modules.PlanKpi.Import.PlanImportResult> ImportAsync(IntranetApp app, string json) =>
+        app.SendAsAsync(new ImportPlan("eval-test.json", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))), Roles.PlanOffice);
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task A_plan_reimport_keeps_what_an_evaluation_used(Db db)
+    {
+        using var app = new IntranetApp(db);
+        await ImportAsync(app, SmallPlanJson(10, 20, withSecondProject: true));
+        var round = await app.SendAsAsync(new OpenEvaluationRound("eval-test", 2021), Roles.PlanOffice);
+        Assert.Equal(2, round.Sheets.Count);
+        foreach (var row in round.Sheets)
+            await app.SendAsAsync(new SaveSelfEvaluation("eval-test", 2021, row.ProjectCode, Complete(), true, row.SheetVersion), Roles.PlanOffice);
+        for (var stage = 1; stage <= round.Stages.Count; stage++)
+        {
+            if (stage > 1)
+                await app.SendAsAsync(new RecordEvaluationReviews("eval-test", 2021, stage, round.Sheets.Select(s => new ReviewInput(s.ProjectCode,
+                    round.Stages[stage - 1].RecordsGrade ? Grade.B : null, null, stage == round.Stages.Count ? ProjectDirection.Continue : null, null)).ToList()),
+                    Roles.PlanOffice);
+            var current = await app.SendAsAsync(new GetEvaluationRound("eval-test", 2021), Roles.PlanOffice);
+            await app.SendAsAsync(new CloseEvaluationStage("eval-test", 2021, stage, current.RoundVersion), Roles.PlanOffice);
+        }
+
+        var refused = await Assert.ThrowsAsync<Intranet.Modules.PlanKpi.Import.PlanFileException>(() =>
+            ImportAsync(app, SmallPlanJson(12, 20, withSecondProject: false)));
+        Assert.Contains(refused.Errors, e => e.Message.Contains("事業 1-1-(2)") && e.Message.Contains("評価シート"));
+        Assert.Contains(refused.Errors, e => e.Message.Contains("1-1-(1)-1 の令和3年度の目標値") && e.Message.Contains("確定"));
+        Assert.Equal(10m, await app.PlanKpiAsync(d => d.Targets.Where(t => t.FiscalYear == 2021 && d.Indicators.Any(i => i.Id == t.IndicatorId && d.Plans.Any(p => p.Id == i.PlanId && p.Code == "eval-test"))).Select(t => t.Value).SingleAsync()));
+
+        await ImportAsync(app, SmallPlanJson(10, 25, withSecondProject: true));      // a later year may change
+        Assert.Equal(25m, await app.PlanKpiAsync(d => d.Targets.Where(t => t.FiscalYear == 2022 && d.Indicators.Any(i => i.Id == t.IndicatorId && d.Plans.Any(p => p.Id == i.PlanId && p.Code == "eval-test"))).Select(t => t.Value).SingleAsync()));
+    }
+
     private static async Task ReportAsync(IntranetApp app, int year, decimal value)
     {
         await using var scope = app.Services.CreateAsyncScope();
