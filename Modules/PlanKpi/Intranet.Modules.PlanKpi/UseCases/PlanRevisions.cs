@@ -2,6 +2,7 @@ using Intranet.Modules.PlanKpi.Data;
 using Intranet.Modules.PlanKpi.Domain;
 using Intranet.Shared.Messaging;
 using Intranet.Shared.Security;
+using Intranet.Shared.Time;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
@@ -57,6 +58,8 @@ public sealed record RevisionItem(int Number, int EffectiveFiscalYear, RevisionK
 {
     /// <summary>「年次見直し」 / 「中間見直し」.</summary>
     public string KindLabel => RevisionLabels.Of(Kind);
+    /// <summary>How many changes it has.</summary>
+    public int ChangeCount => Changes.Count;
 }
 
 /// <summary>A project as the revision form offers it.</summary>
@@ -87,9 +90,10 @@ public sealed record RevisionIndicatorOption(string Code, string Name, string Un
 /// <param name="LockedYears">Years a revision can no longer take effect in or change (closed evaluation rounds).</param>
 /// <param name="Measures">Measures in plan order: code and title.</param>
 /// <param name="Projects">Projects in plan order.</param>
+/// <param name="DefaultEffectiveYear">The form's first choice: next fiscal year (Japan time), clamped into the plan period and after the locked years.</param>
 public sealed record PlanRevisionsView(string PlanCode, string PlanTitle, IReadOnlyList<int> Years, string MeasureLevelName, string ProjectLevelName,
     IReadOnlyList<RevisionItem> Revisions, bool CanRecord, IReadOnlySet<int> LockedYears,
-    IReadOnlyList<(string Code, string Title)> Measures, IReadOnlyList<RevisionProjectOption> Projects);
+    IReadOnlyList<(string Code, string Title)> Measures, IReadOnlyList<RevisionProjectOption> Projects, int DefaultEffectiveYear);
 
 /// <summary>
 /// The revisions of a plan (newest 版 first) with the options of the form to record one. Everyone who reads plans may
@@ -177,9 +181,12 @@ internal sealed class PlanRevisionHandlers(PlanKpiDbContext db, ICurrentUser use
                 projects.Add(new RevisionProjectOption(project.Code, project.Name, m.Code, project.FirstFiscalYear, project.LastFiscalYear, indicators));
             }
         }
+        var locked = await LockedFiscalYearsAsync(db, plan.Id, ct);
+        var next = Math.Clamp(FiscalYear.Of(clock.TodayInJapan()).StartYear + 1, plan.FirstFiscalYear, plan.LastFiscalYear);
+        if (locked.Count > 0) next = Math.Min(Math.Max(next, locked.Max() + 1), plan.LastFiscalYear);
         return new PlanRevisionsView(plan.Code, plan.Title, Enumerable.Range(plan.FirstFiscalYear, plan.LastFiscalYear - plan.FirstFiscalYear + 1).ToList(),
             plan.MeasureLevelName, plan.ProjectLevelName, revisions.Select(Item).ToList(), CanRecord(user),
-            await LockedFiscalYearsAsync(db, plan.Id, ct), measures.Select(m => (m.Code, m.Title)).ToList(), projects);
+            locked, measures.Select(m => (m.Code, m.Title)).ToList(), projects, next);
     }
 
     /// <summary>A stored revision as pages list it.</summary>
