@@ -1,4 +1,7 @@
+using System.Net;
 using Intranet.IntegrationTests.Infrastructure;
+using Intranet.Shared.Modules;
+using Microsoft.Extensions.DependencyInjection;
 using Intranet.Modules.PlanKpi.Domain;
 using Intranet.Modules.PlanKpi.UseCases;
 using Intranet.Shared.Messaging;
@@ -128,5 +131,46 @@ public sealed class PlanRevisionTests
         var moved = await app.SendAsAsync(new GetProjectView(Plan, "2-4-(4)"), Roles.Viewer);
         Assert.Equal("2-1-(2)", Assert.Single(moved.Revisions).Change.ProjectCode);
         Assert.Single((await app.SendAsAsync(new GetProjectView(Plan, "2-1-(6)"), Roles.Viewer)).Revisions);
+    }
+
+    [Fact]
+    public async Task The_revisions_page_needs_a_sign_in_lists_revisions_for_readers_and_shows_the_form_to_the_plan_office()
+    {
+        using var app = new IntranetApp(Db.Sqlite);
+        var anonymous = await app.NewClient().GetAsync($"/plans/{Plan}/revisions");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.StartsWith("/account/login", anonymous.LocationPath());
+
+        await app.SendAsAsync(MidTerm(HoursTarget), Roles.PlanOffice);
+        var viewer = await (await app.SignedInAsync(Roles.Viewer)).GetStringAsync($"/plans/{Plan}/revisions?v=abc");
+        Assert.Contains("計画の見直し (版の履歴)", viewer);
+        Assert.Contains("令和5年度 中間見直し", viewer);
+        Assert.Contains("5,250時間", viewer);
+        Assert.DoesNotContain("見直しを記録する", viewer);
+        var office = await (await app.SignedInAsync(Roles.PlanOffice)).GetStringAsync($"/plans/{Plan}/revisions");
+        Assert.Contains("見直しを記録する", office);
+        Assert.Contains("計画の見直し履歴", await (await app.SignedInAsync(Roles.Viewer)).GetStringAsync($"/plans/{Plan}/projects/2-1-(1)"));
+        Assert.Contains($"/plans/{Plan}/revisions", await (await app.SignedInAsync(Roles.Viewer)).GetStringAsync($"/plans/{Plan}"));
+        Assert.Equal(HttpStatusCode.OK, (await (await app.SignedInAsync(Roles.Viewer)).GetAsync("/plans/nope/revisions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Seed_demo_records_the_hadano_mid_term_and_yearly_demo_revisions_once()
+    {
+        using var app = new IntranetApp(Db.Sqlite);
+        async Task<string> SeedAsync()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var seeder = scope.ServiceProvider.GetServices<IDemoDataSeeder>().Single(s => s.GetType().Name == "PlanRevisionsDemoSeeder");
+            return await seeder.SeedAsync(CancellationToken.None);
+        }
+        Assert.Contains("2件登録しました", await SeedAsync());
+        Assert.Contains("0件登録しました", await SeedAsync());
+        var list = await app.SendAsAsync(new GetPlanRevisions(Plan), Roles.Viewer);
+        Assert.Equal([(2, 2024, RevisionKind.Yearly), (1, 2023, RevisionKind.MidTerm)], list.Revisions.Select(r => (r.Number, r.EffectiveFiscalYear, r.Kind)));
+        Assert.All(list.Revisions, r => Assert.Contains("デモデータ", r.Title));
+        Assert.Equal(2023, list.Projects.Single(p => p.Code == "1-3-(4)").LastFiscalYear);
+        Assert.Equal(45m, await TargetAsync(app, "1-3-(5)-1", 2023));
+        Assert.Equal(50m, await TargetAsync(app, "1-3-(5)-1", 2024));
     }
 }

@@ -48,6 +48,7 @@ public sealed class PlanKpiModule : IModule
         services.AddImportKind<Import.PlanActualsImportKind>();
         services.AddScoped<IInitialDataSeeder, BundledPlansSeeder>();
         services.AddScoped<IDemoDataSeeder, DemoActualsSeeder>();
+        services.AddScoped<IDemoDataSeeder, PlanRevisionsDemoSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(PlanKpiPolicies.Read, p => p.RequireRole(Roles.All))
             .AddPolicy(PlanKpiPolicies.EnterActuals, p => p.RequireRole(Roles.Administrator, Roles.PlanOffice, Roles.Department))
