@@ -52,6 +52,7 @@ public sealed class PlanKpiModule : IModule
         services.AddScoped<IInitialDataSeeder, BundledPlansSeeder>();
         services.AddScoped<IDemoDataSeeder, DemoActualsSeeder>();
         services.AddScoped<IDemoDataSeeder, UseCases.Evaluation.DemoEvaluationSeeder>();
+        services.AddScoped<IDemoDataSeeder, PlanRevisionsDemoSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(PlanKpiPolicies.Read, p => p.RequireRole(Roles.Staff))
             .AddPolicy(PlanKpiPolicies.EnterActuals, p => p.RequireRole(Roles.Administrator, Roles.PlanOffice, Roles.Department))

@@ -37,6 +37,9 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
     public DbSet<EvaluationReview> EvaluationReviews => Set<EvaluationReview>();
     public DbSet<EvaluationEvent> EvaluationEvents => Set<EvaluationEvent>();
     public DbSet<EvaluationReminder> EvaluationReminders => Set<EvaluationReminder>();
+    /// <summary>Plan revisions (版) with their changes (issue #10).</summary>
+    public DbSet<PlanRevision> PlanRevisions => Set<PlanRevision>();
+    public DbSet<PlanRevisionChange> PlanRevisionChanges => Set<PlanRevisionChange>();
 
     /// <summary>
     /// Plans with their whole graph: policies, measures, placements, projects with departments and
@@ -157,6 +160,27 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
             e.Property(x => x.Value).HasPrecision(18, 4);
         });
         ConfigureEvaluation(b);
+        // Plan revisions (issue #10): migration 202612010201_PlanKpi_PlanRevisions.
+        b.Entity<PlanRevision>(e =>
+        {
+            e.ToTable("PlanRevisions");
+            e.HasIndex(x => new { x.PlanId, x.Number }).IsUnique();
+            e.Property(x => x.Kind).HasConversion<string>().IsRequired();
+            e.Property(x => x.Title).IsRequired();
+            e.Property(x => x.Reason).IsRequired();
+            e.Property(x => x.RecordedBy).IsRequired();
+            e.HasOne<Plan>().WithMany().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Changes).WithOne().HasForeignKey(x => x.RevisionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<PlanRevisionChange>(e =>
+        {
+            e.ToTable("PlanRevisionChanges");
+            e.HasIndex(x => x.RevisionId);
+            e.HasIndex(x => x.ProjectId);
+            e.Property(x => x.Kind).HasConversion<string>().IsRequired();
+            e.Property(x => x.ProjectCode).IsRequired();
+            e.Property(x => x.Reason).IsRequired();
+        });
     }
 
     /// <summary>The yearly evaluation round (issue #10): stage definitions per plan, rounds, stages, sheets, reviews, history, reminders.</summary>

@@ -88,6 +88,24 @@ public sealed class Project : IAudited
     public string? OfficialSummary { get; set; }
     public string? OfficialAim { get; set; }
     public int SortOrder { get; set; }
+    /// <summary>
+    /// First fiscal year (starting calendar year) the project runs in; null = from the start of the plan's period. Set by a
+    /// revision that adds the project (<see cref="PlanRevisionRules"/>).
+    /// </summary>
+    public int? FirstFiscalYear { get; set; }
+    /// <summary>
+    /// Last fiscal year the project runs in; null = to the end of the plan's period. Set by a revision that ends the project
+    /// (effective year − 1): 「令和N年度で終了」.
+    /// </summary>
+    public int? LastFiscalYear { get; set; }
+
+    /// <summary>
+    /// Whether the project runs in <paramref name="fiscalYear"/> (starting calendar year): not before
+    /// <see cref="FirstFiscalYear"/> and not after <see cref="LastFiscalYear"/> (a null bound is the plan's period, i.e. no
+    /// bound of its own). Evaluation sheets and owed actuals exist only for active years.
+    /// </summary>
+    public bool IsActiveIn(int fiscalYear) =>
+        (FirstFiscalYear is not { } first || fiscalYear >= first) && (LastFiscalYear is not { } last || fiscalYear <= last);
 
     public List<ProjectDepartment> Departments { get; set; } = [];
     public List<AnnualActivity> AnnualActivities { get; set; } = [];

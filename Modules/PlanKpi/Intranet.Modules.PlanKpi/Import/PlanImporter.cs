@@ -64,8 +64,9 @@ public sealed class PlanImporter(PlanKpiDbContext db, TimeProvider clock)
         var projectFiles = file.Policies.SelectMany(p => p.Measures).SelectMany(m => m.Projects)
             .Where(j => j.CrossListingOf is null).ToList();
 
-        // What a yearly evaluation has used stays (issue #10): a project with evaluation sheets cannot be removed, and the
-        // targets of a year whose round has closed cannot change (a plan revision takes effect from a later year).
+        // What the yearly round has recorded stays (issue #10): a plan with revisions is changed by revisions only (a file
+        // would undo them: projects added by a revision deleted, moved ones put back), a project with evaluation sheets
+        // cannot be removed, and the targets of a year whose round has closed cannot change.
         if (!created) await CheckEvaluatedAsync(plan, file, projectFiles, fileName, ct);
         var projects = plan.Projects.ToDictionary(p => p.Code);
         foreach (var gone in plan.Projects.Where(p => projectFiles.All(f => f.Code != p.Code)).ToList())
@@ -240,6 +241,10 @@ public sealed class PlanImporter(PlanKpiDbContext db, TimeProvider clock)
     private async Task CheckEvaluatedAsync(Plan plan, PlanFile file, List<PlanFileProject> projectFiles, string fileName, CancellationToken ct)
     {
         var errors = new List<PlanFileError>();
+        var revisions = await db.PlanRevisions.CountAsync(r => r.PlanId == plan.Id, ct);
+        if (revisions > 0)
+            throw new PlanFileException(fileName, [new PlanFileError("$",
+                $"計画 {plan.Code} には計画の見直しが{revisions}版記録されています。ファイルを取り込むと見直しが失われるため、取り込めません。変更は「計画の見直し」で記録してください。")]);
         var evaluated = await db.EvaluationSheets.Join(db.Projects.Where(p => p.PlanId == plan.Id), s => s.ProjectId, p => p.Id, (s, _) => s.ProjectId)
             .Distinct().ToListAsync(ct);
         foreach (var gone in plan.Projects.Where(p => evaluated.Contains(p.Id) && projectFiles.All(f => f.Code != p.Code)))

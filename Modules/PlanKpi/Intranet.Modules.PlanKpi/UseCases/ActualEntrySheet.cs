@@ -150,7 +150,9 @@ internal static class EntryRows
         var y = r.Year(year);
         var last = r.Year(year - 1);
         var fed = r.Indicator.MetricKey is null ? null : r.Feed?.SourceModule ?? "連携元のモジュール";
-        var hasTarget = y is not null && (y.TargetValue is not null || !string.IsNullOrWhiteSpace(y.TargetText));
+        // A project not running in the year (ended or added by a plan revision) owes nothing then.
+        var hasTarget = y is not null && (y.TargetValue is not null || !string.IsNullOrWhiteSpace(y.TargetText))
+            && (r.Project?.IsActiveIn(year) ?? true);
         var target = y is null ? "—" : y.TargetText ?? (y.TargetValue is { } tv ? Intranet.Shared.Web.Fmt.WithUnit(tv, r.Indicator.Unit) : "—");
         return new EntryRow(r.Indicator.Code, r.Indicator.Name, r.ProjectCode, r.Project?.Name ?? r.Measure.Title, r.Indicator.Unit,
             target, y?.TargetValue, last?.Actual?.Value, y?.Actual?.Value, y?.Actual?.Note, y?.Actual?.Version, fed,

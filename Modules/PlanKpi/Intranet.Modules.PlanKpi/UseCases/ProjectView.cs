@@ -38,6 +38,8 @@ public sealed class ProjectView
     public required IReadOnlyDictionary<string, IReadOnlyList<ActualHistoryEntry>> History { get; init; }
     /// <summary>True when the user may see internal codes (metric keys) in a details block.</summary>
     public bool IsAdministrator { get; init; }
+    /// <summary>The project's changes by plan revisions (「計画の見直し履歴」), newest 版 first (empty when never revised).</summary>
+    public IReadOnlyList<ProjectRevisionEntry> Revisions { get; init; } = [];
 }
 
 /// <summary>
@@ -68,9 +70,14 @@ internal sealed class ProjectViewHandlers(PlanKpiDbContext db, ICurrentUser user
         var history = new Dictionary<string, IReadOnlyList<ActualHistoryEntry>>();
         foreach (var row in rows.Where(r => r.Indicator.MetricKey is null))
             history[row.Indicator.Code] = await HistoryAsync(row.Indicator, ct);
+        var revisionChanges = await db.PlanRevisionChanges.AsNoTracking().Where(c => c.ProjectId == project.Id)
+            .Join(db.PlanRevisions, c => c.RevisionId, r => r.Id, (c, r) => new { c, r }).ToListAsync(ct);
+        var revisions = revisionChanges.OrderByDescending(x => x.r.Number).ThenByDescending(x => x.c.Number)
+            .Select(x => new ProjectRevisionEntry(x.r.Number, x.r.EffectiveFiscalYear, x.r.Kind, x.r.Title, PlanRevisionHandlers.Change(x.c)))
+            .ToList();
         return new ProjectView
         {
-            Snapshot = snapshot, Project = project, Rows = rows, Placements = placements, History = history,
+            Snapshot = snapshot, Project = project, Rows = rows, Placements = placements, History = history, Revisions = revisions,
             Editable = rows.Where(r => r.Indicator.MetricKey is null && ActualEntryAccess.CanEnter(user, r.LeadDepartments))
                 .Select(r => r.Indicator.Code).ToHashSet(),
             IsAdministrator = user.IsSystem || user.IsInRole(Roles.Administrator),

@@ -113,7 +113,7 @@ internal sealed class EvaluationHandlers(PlanKpiDbContext db, ICurrentUser user,
                      .SelectMany(m => m.Placements.Where(pl => !pl.IsCrossListing).OrderBy(pl => pl.SortOrder).Select(pl => (pl, m)))))
         {
             var project = placement.pl.Project!;
-            if (!ProjectActivity.IsActiveIn(project, request.FiscalYear)) continue;
+            if (!project.IsActiveIn(request.FiscalYear)) continue;     // ended or not yet started (plan revisions)
             round.Sheets.Add(new EvaluationSheet
             {
                 ProjectId = project.Id, ProjectCode = project.Code, ProjectName = project.Name, MeasureCode = placement.m.Code,
@@ -554,14 +554,4 @@ internal sealed class EvaluationHandlers(PlanKpiDbContext db, ICurrentUser user,
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static string Shown(decimal? value, string unit) => value is { } v ? Fmt.WithUnit(v, unit) : "未入力";
-}
-
-/// <summary>
-/// Which projects run in a fiscal year. Until plan revisions give projects their own first and last years, every project
-/// of a plan runs in every plan year.
-/// </summary>
-internal static class ProjectActivity
-{
-    /// <summary>Whether <paramref name="project"/> runs in <paramref name="fiscalYear"/>.</summary>
-    public static bool IsActiveIn(Project project, int fiscalYear) => true;
 }
