@@ -148,5 +148,7 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
             e.Property(x => x.SourceModule).IsRequired();
             e.Property(x => x.Value).HasPrecision(18, 4);
         });
+        // Issue #10 (Sagamihara): 成果指標 / 施策目標値 / 行動目標, stored by name; migration 202612010101 adds the column with default 'Outcome'.
+        b.Entity<Indicator>(e => e.Property(x => x.Kind).HasConversion<string>().IsRequired());
     }
 }
