@@ -42,6 +42,9 @@ public sealed class AccessibilityTests(IntranetHostFixture host, ITestOutputHelp
     [InlineData("plan tree", "/plans/hadano-ict-2021?fy=2022")]
     [InlineData("plan list", "/plans")]
     [InlineData("plan import", "/plans/import")]
+    [InlineData("Sagamihara plan tree (施策目標値 under each 施策)", "/plans/sagamihara-ict-2024?fy=2025")]
+    [InlineData("Sagamihara indicator list (kind labels, no figures)", "/indicators?plan=sagamihara-ict-2024&fy=2025")]
+    [InlineData("Sagamihara project (行動目標, empty targets)", "/plans/sagamihara-ict-2024/projects/2-1-(2)")]
     public async Task Interactive_plan_kpi_page_has_no_serious_or_critical_axe_violations(string name, string path)
     {
         await EnsureUserAsync();

@@ -38,7 +38,11 @@ public sealed class CommandLineTests : IDisposable
         var json = await RunAsync("export-kpis", "--format", "json");
         Assert.Equal(0, json.Exit);
         var rows = JsonNode.Parse(json.Out)!.AsArray();
-        Assert.Equal(33 * 5, rows.Count);                        // Chigasaki has no indicators
+        Assert.Equal(33 * 5 + 38 * 4, rows.Count);               // Chigasaki has no indicators; Sagamihara 38 over 4 years
+        var sagamihara = rows.Select(r => r!.AsObject()).Where(r => (string?)r["plan_code"] == "sagamihara-ict-2024").ToList();
+        Assert.Equal(38 * 4, sagamihara.Count);
+        Assert.All(sagamihara, r => Assert.Equal("no_numeric_target", (string?)r["status"]));
+        Assert.Contains(sagamihara, r => (string?)r["indicator_code"] == "1-1-M1" && string.IsNullOrEmpty((string?)r["project_code"]));
         var first = rows[0]!.AsObject();
         Assert.Equal(new[] { "plan_code", "policy_code", "measure_code", "project_code", "project_name", "indicator_code", "indicator_name",
             "unit", "direction", "comparator", "cumulative", "fiscal_year", "target_value", "target_text", "actual_value",

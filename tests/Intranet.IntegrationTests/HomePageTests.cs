@@ -66,7 +66,8 @@ public sealed class HomePageTests
         Assert.DoesNotContain(viewer.Groups.SelectMany(g => g.Items), i => i.Title == "未入力の実績値");
         Assert.Empty(viewer.Links);
         var office = await app.SendAsAsync(new GetHomePage(), Roles.PlanOffice);
-        Assert.Equal(["/plans/chigasaki-chiiki-2016/entry", "/plans/hadano-ict-2021/entry"], office.Links.Select(l => l.Href).Order());
+        Assert.Equal(["/plans/chigasaki-chiiki-2016/entry", "/plans/hadano-ict-2021/entry", "/plans/sagamihara-ict-2024/entry"],
+            office.Links.Select(l => l.Href).Order());
     }
 
     [Fact]

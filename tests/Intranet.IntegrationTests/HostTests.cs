@@ -94,13 +94,14 @@ public sealed class HostTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]
-    public async Task Both_bundled_plans_are_loaded_on_a_new_database(Db db)
+    public async Task The_bundled_plans_are_loaded_on_a_new_database(Db db)
     {
         using var app = new IntranetApp(db);
         var client = await app.SignedInAsync("Viewer");
         var plans = await client.GetStringAsync("/plans");
         Assert.Contains("はだのICT活用推進計画", plans);
         Assert.Contains("茅ヶ崎市地域情報化計画", plans);
+        Assert.Contains("第2次相模原市ICT総合戦略", plans);
         var tree = await client.GetStringAsync("/plans/hadano-ict-2021");
         Assert.Contains("RPA(自動化技術)の導入による事務の効率化", tree);
         Assert.Contains("【再掲】", tree);

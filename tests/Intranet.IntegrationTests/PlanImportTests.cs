@@ -47,7 +47,7 @@ public sealed class PlanImportTests
         var client = await app.SignedInAsync("PlanOffice");
         var row = (await client.ExportRowsAsync()).Row("1-2-(1)-1", 2021);
         Assert.Equal(("7200", "7100", "behind"), (row["target_value"], row["actual_value"], row["status"]));
-        Assert.Equal(2, await app.PlanKpiAsync(d => d.Plans.CountAsync()));
+        Assert.Equal(3, await app.PlanKpiAsync(d => d.Plans.CountAsync()));   // the three bundled plans
     }
 
     [Theory]

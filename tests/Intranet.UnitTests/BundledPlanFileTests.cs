@@ -7,12 +7,15 @@ public class BundledPlanFileTests
 {
     private const string HadanoResource = "PlanFiles.hadano-ict-2021.json";
     private const string ChigasakiResource = "PlanFiles.chigasaki-chiiki-2016.json";
+    private const string SagamiharaResource = "PlanFiles.sagamihara-ict-2024.json";
 
     private static readonly Lazy<PlanFile> HadanoFile = new(() => Load(HadanoResource));
     private static readonly Lazy<PlanFile> ChigasakiFile = new(() => Load(ChigasakiResource));
+    private static readonly Lazy<PlanFile> SagamiharaFile = new(() => Load(SagamiharaResource));
 
     private static PlanFile Hadano => HadanoFile.Value;
     private static PlanFile Chigasaki => ChigasakiFile.Value;
+    private static PlanFile Sagamihara => SagamiharaFile.Value;
 
     private static PlanFile Load(string resource)
     {
@@ -38,9 +41,9 @@ public class BundledPlanFileTests
     // ---- resources -------------------------------------------------------------------------------
 
     [Fact]
-    public void Both_files_are_embedded_Hadano_first()
+    public void The_three_files_are_embedded_Hadano_first()
     {
-        Assert.Equal([HadanoResource, ChigasakiResource], BundledPlans.ResourceNames);
+        Assert.Equal([HadanoResource, ChigasakiResource, SagamiharaResource], BundledPlans.ResourceNames);
     }
 
     [Fact]
@@ -52,6 +55,7 @@ public class BundledPlanFileTests
     [Theory]
     [InlineData(HadanoResource)]
     [InlineData(ChigasakiResource)]
+    [InlineData(SagamiharaResource)]
     public void Bundled_file_parses_and_validates_without_errors(string resource)
     {
         using var stream = BundledPlans.Open(resource);
@@ -230,6 +234,7 @@ public class BundledPlanFileTests
     [Theory]
     [InlineData(HadanoResource)]
     [InlineData(ChigasakiResource)]
+    [InlineData(SagamiharaResource)]
     public void Summaries_aims_and_rationales_are_one_line_of_at_most_80_characters(string resource)
     {
         var f = Load(resource);
@@ -276,5 +281,84 @@ public class BundledPlanFileTests
     {
         var codes = Definitions(Chigasaki).Select(p => p.Code).ToList();
         Assert.Equal(44, codes.Distinct().Count());
+    }
+
+    // ---- Sagamihara (seed 004: 第2次相模原市ICT総合戦略【概要】) ------------------------------------------------
+
+    /// <summary>The 施策 of 【本計画】 in 「4 施策の展開」 and the 「想定する主な取組」 under each, in source order.</summary>
+    private static readonly (string Code, string Title, string[] Projects)[] SagamiharaMeasures =
+    [
+        ("1-1", "利便性を高める行政サービスの推進", ["電子申請の利用促進", "キャッシュレス化の推進", "行政手続のワンストップサービスの推進"]),
+        ("1-2", "誰一人取り残さない行政サービスの推進", ["デジタルデバイド対策の推進", "中山間地域へのデジタル化の普及促進"]),
+        ("2-1", "デジタル技術を生かした行政事務改革", ["RPAの全庁導入", "生成AIの活用・研究", "庁内事務におけるデジタル環境の整備"]),
+        ("2-2", "業務継続性の確保", ["ICT-BCPの推進"]),
+        ("2-3", "情報システムの標準化・共通化の推進", ["業務プロセスの把握・見直し", "システムの全体最適化"]),
+        ("3-1", "データ利活用の促進", ["オープンデータの充実・活用", "文化資料等のアーカイブ化"]),
+        ("3-2", "魅力的な地域づくりに向けた情報発信", ["ICT活用による情報発信の多様化"]),
+        ("3-3", "ICT教育・人材育成の推進", ["職員のICTスキルの向上"]),
+    ];
+
+    [Fact]
+    public void Sagamihara_header_and_level_names()
+    {
+        Assert.Equal("sagamihara-ict-2024", Sagamihara.Code);
+        Assert.Equal("第2次相模原市ICT総合戦略", Sagamihara.Title);
+        Assert.Equal("相模原市", Sagamihara.Municipality);
+        Assert.Equal((2024, 2027), (Sagamihara.Period!.FirstFiscalYear, Sagamihara.Period.LastFiscalYear));
+        Assert.Equal(("基本目標", "施策", "取組"), (Sagamihara.LevelNames!.Policy, Sagamihara.LevelNames.Measure, Sagamihara.LevelNames.Project));
+        Assert.Contains("数値も文言もない", Sagamihara.Source);
+    }
+
+    [Fact]
+    public void Sagamihara_has_the_3_basic_goals()
+    {
+        Assert.Equal(["利用者中心の行政サービス改革", "経営資源を最大限に活用した行財政改革", "将来にわたり発展し続けるまちづくり"],
+            Sagamihara.Policies.Select(p => p.Title));
+        Assert.Equal(["1", "2", "3"], Sagamihara.Policies.Select(p => p.Code));
+    }
+
+    [Fact]
+    public void Sagamihara_has_the_8_measures_of_the_current_plan_and_their_15_projects()
+    {
+        Assert.Equal(SagamiharaMeasures.Select(m => (m.Code, m.Title)), Measures(Sagamihara).Select(m => (m.Code!, m.Title!)));
+        Assert.Equal(SagamiharaMeasures.Select(m => string.Join("|", m.Projects)),
+            Measures(Sagamihara).Select(m => string.Join("|", m.Projects.Select(p => p.Name))));
+        Assert.Equal(15, Definitions(Sagamihara).Count());
+        Assert.All(Placements(Sagamihara), p => Assert.Null(p.CrossListingOf));
+        Assert.All(Definitions(Sagamihara), p => Assert.Empty(p.LeadDepartments));   // the summary names no department
+    }
+
+    [Fact]
+    public void Sagamihara_has_one_measure_target_per_measure_without_figures()
+    {
+        Assert.All(Measures(Sagamihara), m =>
+        {
+            var i = Assert.Single(m.Indicators);
+            Assert.Equal(m.Code + "-M1", i.Code);
+            Assert.Equal("measureTarget", i.Kind);
+            Assert.Empty(i.Targets);
+            Assert.Contains("示していない", i.ReadingNote);
+        });
+    }
+
+    [Fact]
+    public void Sagamihara_projects_have_an_action_target_and_an_outcome_indicator_without_figures()
+    {
+        Assert.All(Definitions(Sagamihara), p =>
+        {
+            Assert.Equal([p.Code + "-1", p.Code + "-2"], p.Indicators.Select(i => i.Code));
+            Assert.Equal(["action", null], p.Indicators.Select(i => i.Kind));
+            Assert.All(p.Indicators, i => Assert.Empty(i.Targets));
+            Assert.All(p.Indicators, i => Assert.False(string.IsNullOrWhiteSpace(i.ReadingNote)));
+        });
+        Assert.Equal(8 + 15 * 2, Indicators(Sagamihara).Count());
+    }
+
+    [Fact]
+    public void No_bundled_text_carries_the_garbled_characters_of_the_source()
+    {
+        var f = Sagamihara;
+        var names = Definitions(f).Select(p => p.Name!).Concat(Indicators(f).Select(i => i.Name!));
+        Assert.All(names, n => Assert.DoesNotMatch(@"\p{IsCyrillic}", n));
     }
 }

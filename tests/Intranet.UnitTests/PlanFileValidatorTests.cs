@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Intranet.Modules.PlanKpi.Domain;
 using Intranet.Modules.PlanKpi.Import;
 
 namespace Intranet.UnitTests;
@@ -569,6 +570,138 @@ public class PlanFileValidatorTests
     {
         var f = Valid();
         f.Policies[0].Measures[1].Projects[0].Indicators[0].MetricKey = key;
+        Assert.Empty(PlanFileValidator.Validate(f));
+    }
+
+    // ---- kind (成果指標 / 施策目標値 / 行動目標) -------------------------------------------------------------
+
+    [Fact]
+    public void Kind_absent_reads_as_outcome()
+    {
+        var f = PlanFileValidator.Parse(Utf8(MinimalJson), "test.json");
+        Assert.Null(f.Policies[0].Measures[0].Projects[0].Indicators[0].Kind);
+        Assert.Equal(IndicatorKind.Outcome, PlanFileValidator.ParseKind(null));
+    }
+
+    [Theory]
+    [InlineData("outcome", IndicatorKind.Outcome)]
+    [InlineData("measureTarget", IndicatorKind.MeasureTarget)]
+    [InlineData("action", IndicatorKind.Action)]
+    public void Kind_words_are_read(string word, IndicatorKind expected)
+    {
+        Assert.Equal(expected, PlanFileValidator.ParseKind(word));
+    }
+
+    [Fact]
+    public void Kind_is_read_from_json()
+    {
+        const string measureIndicators = "\"indicators\": [],";   // first occurrence: measure 1-1
+        var at = MinimalJson.IndexOf(measureIndicators, StringComparison.Ordinal);
+        var json = MinimalJson[..at]
+            + "\"indicators\": [ { \"code\": \"1-1-M1\", \"name\": \"施策目標値\", \"kind\": \"measureTarget\", \"unit\": \"\", \"direction\": \"higher\", \"comparator\": \"exact\", \"targets\": [] } ],"
+            + MinimalJson[(at + measureIndicators.Length)..];
+        json = json.Replace("\"code\": \"1-2-(1)-1\",", "\"code\": \"1-2-(1)-1\", \"kind\": \"outcome\",");
+        Assert.NotEqual(MinimalJson, json);
+        var f = PlanFileValidator.Parse(Utf8(json), "test.json");
+        Assert.Equal("measureTarget", Assert.Single(f.Policies[0].Measures[0].Indicators).Kind);
+        Assert.Equal("outcome", f.Policies[0].Measures[1].Projects[0].Indicators[0].Kind);
+    }
+
+    [Theory]
+    [InlineData("Outcome")]
+    [InlineData("measure_target")]
+    [InlineData("行動目標")]
+    [InlineData("")]
+    public void Unknown_kind(string kind)
+    {
+        var f = Valid();
+        f.Policies[0].Measures[0].Projects[0].Indicators[0].Kind = kind;
+        var e = AssertSingleError(f, I000 + ".kind");
+        Assert.Contains("measureTarget", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_kind_names_the_file_and_path()
+    {
+        var json = MinimalJson.Replace("\"code\": \"1-2-(1)-1\",", "\"code\": \"1-2-(1)-1\", \"kind\": \"goal\",");
+        var ex = Assert.Throws<PlanFileException>(() => PlanFileValidator.Parse(Utf8(json), "sagamihara.json"));
+        Assert.Equal([I100 + ".kind"], ex.Errors.Select(e => e.Path));
+        Assert.StartsWith("sagamihara.json: ", ex.Message);
+        Assert.Contains("kind 'goal' は不明です", ex.Message);
+    }
+
+    [Fact]
+    public void Measure_target_on_a_measure_is_valid_and_needs_no_unit_without_figures()
+    {
+        var f = Valid();
+        var m = Indicator("1-1-M1");
+        m.Kind = "measureTarget";
+        m.Unit = null;
+        m.Targets = [];
+        f.Policies[0].Measures[0].Indicators.Add(m);
+        Assert.Empty(PlanFileValidator.Validate(f));
+    }
+
+    [Fact]
+    public void Measure_target_on_a_project_is_rejected()
+    {
+        var f = Valid();
+        f.Policies[0].Measures[0].Projects[0].Indicators[0].Kind = "measureTarget";
+        AssertSingleError(f, I000 + ".kind");
+    }
+
+    [Fact]
+    public void Action_on_a_measure_is_rejected()
+    {
+        var f = Valid();
+        var m = Indicator("1-1-M1");
+        m.Kind = "action";
+        m.Targets = [new PlanFileTarget { FiscalYear = 2021, Text = "方針を決める" }];
+        f.Policies[0].Measures[0].Indicators.Add(m);
+        AssertSingleError(f, M0 + ".indicators[0].kind");
+    }
+
+    [Fact]
+    public void Action_with_text_targets_and_no_unit_is_valid()
+    {
+        var f = Valid();
+        var a = Indicator("1-1-(1)-2");
+        a.Kind = "action";
+        a.Unit = "";
+        a.Targets = [new PlanFileTarget { FiscalYear = 2021, Text = "対象手続を洗い出す" }, new PlanFileTarget { FiscalYear = 2022, Text = "オンライン化する" }];
+        f.Policies[0].Measures[0].Projects[0].Indicators.Add(a);
+        Assert.Empty(PlanFileValidator.Validate(f));
+    }
+
+    [Fact]
+    public void Action_with_a_numeric_target_is_rejected()
+    {
+        var f = Valid();
+        var a = Indicator("1-1-(1)-2");
+        a.Kind = "action";
+        f.Policies[0].Measures[0].Projects[0].Indicators.Add(a);
+        var e = AssertSingleError(f, P00 + ".indicators[1].targets[0].value");
+        Assert.Contains("行動目標", e.Message);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void Unit_is_required_when_a_target_has_a_number(string? unit)
+    {
+        var f = Valid();
+        f.Policies[0].Measures[0].Projects[0].Indicators[0].Unit = unit;
+        var e = AssertSingleError(f, I000 + ".unit");
+        Assert.Contains("単位", e.Message);
+    }
+
+    [Fact]
+    public void Unit_may_be_empty_when_no_target_has_a_number()
+    {
+        var f = Valid();
+        var i = f.Policies[0].Measures[0].Projects[0].Indicators[0];
+        i.Unit = null;
+        i.Targets = [new PlanFileTarget { FiscalYear = 2021, Text = "検討を踏まえ設定" }];
         Assert.Empty(PlanFileValidator.Validate(f));
     }
 

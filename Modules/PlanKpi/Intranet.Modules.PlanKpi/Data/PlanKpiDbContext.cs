@@ -181,6 +181,8 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
             e.Property(x => x.ProjectCode).IsRequired();
             e.Property(x => x.Reason).IsRequired();
         });
+        // Issue #10 (Sagamihara): 成果指標 / 施策目標値 / 行動目標, stored by name; migration 202612010101 adds the column with default 'Outcome'.
+        b.Entity<Indicator>(e => e.Property(x => x.Kind).HasConversion<string>().IsRequired());
     }
 
     /// <summary>The yearly evaluation round (issue #10): stage definitions per plan, rounds, stages, sheets, reviews, history, reminders.</summary>

@@ -23,6 +23,33 @@ public enum Comparator
 }
 
 /// <summary>
+/// What kind of indicator a plan names (Sagamihara's 第2次ICT総合戦略, seed 004, sets all three: 施策目標値 per
+/// measure, 行動目標 and 成果指標 per project). Stored as its name (string column <c>Kind</c>, default
+/// <c>Outcome</c>); the plan file writes it camelCase (<c>"outcome"</c>, <c>"measureTarget"</c>, <c>"action"</c>).
+/// </summary>
+public enum IndicatorKind
+{
+    /// <summary>成果指標 / 評価指標: the outcome a project (or measure) achieves; the default when a plan file says nothing.</summary>
+    Outcome,
+    /// <summary>施策目標値: a measure-level target that shows objectively how far the measure has got. Only on a measure.</summary>
+    MeasureTarget,
+    /// <summary>行動目標: what a project must do in a fiscal year, written as words (text-only targets, no number). Only on a project.</summary>
+    Action,
+}
+
+/// <summary>Japanese labels of <see cref="IndicatorKind"/>.</summary>
+public static class IndicatorKinds
+{
+    /// <summary>成果指標, 施策目標値 or 行動目標.</summary>
+    public static string Label(IndicatorKind kind) => kind switch
+    {
+        IndicatorKind.MeasureTarget => "施策目標値",
+        IndicatorKind.Action => "行動目標",
+        _ => "成果指標",
+    };
+}
+
+/// <summary>
 /// 評価指標 / 成果指標: a measurable outcome of a project, or of a measure (施策目標値, as in
 /// Sagamihara's plan). Exactly one of <see cref="ProjectId"/> and <see cref="MeasureId"/> is set.
 /// </summary>
@@ -35,8 +62,10 @@ public sealed class Indicator : IAudited
     /// <summary>Unique within the plan, e.g. <c>2-1-(1)-1</c>.</summary>
     public string Code { get; set; } = "";
     public string Name { get; set; } = "";
-    /// <summary>単位, e.g. %, 件, 時間, 業務.</summary>
+    /// <summary>単位, e.g. %, 件, 時間, 業務; empty when no target has a number (行動目標, or a plan that gives no figures).</summary>
     public string Unit { get; set; } = "";
+    /// <summary>成果指標 (default), 施策目標値 or 行動目標; see <see cref="IndicatorKind"/>.</summary>
+    public IndicatorKind Kind { get; set; } = IndicatorKind.Outcome;
     public Direction Direction { get; set; }
     public Comparator Comparator { get; set; }
     /// <summary>累積: each year's target and actual count everything since the plan start.</summary>

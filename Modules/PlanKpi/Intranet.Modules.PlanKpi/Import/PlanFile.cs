@@ -90,6 +90,13 @@ public sealed class PlanFileIndicator
 {
     public string? Code { get; set; }
     public string? Name { get; set; }
+    /// <summary>
+    /// <c>"outcome"</c> (成果指標/評価指標; also when absent or null), <c>"measureTarget"</c> (施策目標値, only in a
+    /// measure's <c>indicators</c>) or <c>"action"</c> (行動目標: a yearly text target, only on a project).
+    /// Read with <see cref="PlanFileValidator.ParseKind"/>.
+    /// </summary>
+    public string? Kind { get; set; }
+    /// <summary>単位; required when a target has a numeric <c>value</c>, may be empty otherwise.</summary>
     public string? Unit { get; set; }
     public string? Direction { get; set; }
     public string? Comparator { get; set; }

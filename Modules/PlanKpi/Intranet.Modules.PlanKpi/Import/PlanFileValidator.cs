@@ -93,12 +93,26 @@ public static partial class PlanFileValidator
         var indicatorCodes = new HashSet<string>();
         var crossListings = new List<(string Path, string Target)>();
 
-        void CheckIndicator(string path, PlanFileIndicator ind)
+        void CheckIndicator(string path, PlanFileIndicator ind, bool onMeasure)
         {
             Required(path + ".code", ind.Code, "指標コード");
             if (ind.Code is { Length: > 0 } && !indicatorCodes.Add(ind.Code)) Error(path + ".code", $"指標コード {ind.Code} が重複しています。");
             Required(path + ".name", ind.Name, "指標名");
-            Required(path + ".unit", ind.Unit, "単位");
+            var kind = ParseKind(ind.Kind);
+            if (kind is null)
+                Error(path + ".kind", $"kind '{ind.Kind}' は不明です (outcome / measureTarget / action、省略時は outcome)。");
+            else if (kind == IndicatorKind.MeasureTarget && !onMeasure)
+                Error(path + ".kind", "施策目標値 (measureTarget) は施策の indicators にだけ書けます。");
+            else if (kind == IndicatorKind.Action && onMeasure)
+                Error(path + ".kind", "行動目標 (action) は事業の indicators にだけ書けます。");
+            if (kind == IndicatorKind.Action)
+            {
+                for (var i = 0; i < ind.Targets.Count; i++)
+                    if (ind.Targets[i].Value is not null)
+                        Error($"{path}.targets[{i}].value", "行動目標は文章の目標です。value を書かず text に書いてください。");
+            }
+            else if (ind.Targets.Any(t => t.Value is not null))
+                Required(path + ".unit", ind.Unit, "数値の目標値がある指標の単位");
             if (ParseDirection(ind.Direction) is null) Error(path + ".direction", $"direction '{ind.Direction}' は不明です (higher / lower)。");
             if (ParseComparator(ind.Comparator) is null) Error(path + ".comparator", $"comparator '{ind.Comparator}' は不明です (exact / atLeast / atMost)。");
             if (ind.MetricKey is { } key && !MetricKeyPattern().IsMatch(key))
@@ -129,7 +143,7 @@ public static partial class PlanFileValidator
                 Required(mp + ".code", measure.Code, "施策コード");
                 if (measure.Code is { Length: > 0 } && !measureCodes.Add(measure.Code)) Error(mp + ".code", $"コード {measure.Code} が重複しています。");
                 Required(mp + ".title", measure.Title, "施策名");
-                for (var ii = 0; ii < measure.Indicators.Count; ii++) CheckIndicator($"{mp}.indicators[{ii}]", measure.Indicators[ii]);
+                for (var ii = 0; ii < measure.Indicators.Count; ii++) CheckIndicator($"{mp}.indicators[{ii}]", measure.Indicators[ii], onMeasure: true);
                 for (var ji = 0; ji < measure.Projects.Count; ji++)
                 {
                     var project = measure.Projects[ji];
@@ -161,7 +175,7 @@ public static partial class PlanFileValidator
                         foreach (var y in a.FiscalYears.Where(y => y < first || y > last))
                             Error($"{jp}.annualActivities[{ai}].fiscalYears", $"年度 {y} は計画期間 ({first}〜{last}) の外です。");
                     }
-                    for (var ii = 0; ii < project.Indicators.Count; ii++) CheckIndicator($"{jp}.indicators[{ii}]", project.Indicators[ii]);
+                    for (var ii = 0; ii < project.Indicators.Count; ii++) CheckIndicator($"{jp}.indicators[{ii}]", project.Indicators[ii], onMeasure: false);
                 }
             }
         }
@@ -219,6 +233,16 @@ public static partial class PlanFileValidator
     public static Comparator? ParseComparator(string? s) => s switch
     {
         "exact" => Comparator.Exact, "atLeast" => Comparator.AtLeast, "atMost" => Comparator.AtMost, _ => null,
+    };
+
+    /// <summary>
+    /// Reads a file's indicator kind: absent/null or <c>"outcome"</c> → <see cref="IndicatorKind.Outcome"/>,
+    /// <c>"measureTarget"</c> → <see cref="IndicatorKind.MeasureTarget"/>, <c>"action"</c> → <see cref="IndicatorKind.Action"/>;
+    /// any other word (case matters, as for the other words of the format) → null.
+    /// </summary>
+    public static IndicatorKind? ParseKind(string? s) => s switch
+    {
+        null or "outcome" => IndicatorKind.Outcome, "measureTarget" => IndicatorKind.MeasureTarget, "action" => IndicatorKind.Action, _ => null,
     };
 
     /// <summary>Reads a file's continuity word.</summary>

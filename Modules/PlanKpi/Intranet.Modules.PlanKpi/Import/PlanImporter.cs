@@ -208,7 +208,8 @@ public sealed class PlanImporter(PlanKpiDbContext db, TimeProvider clock)
             indicator.ProjectId = projectId;
             indicator.MeasureId = measureId;
             indicator.Name = f.Name!;
-            indicator.Unit = f.Unit!;
+            indicator.Kind = PlanFileValidator.ParseKind(f.Kind)!.Value;
+            indicator.Unit = f.Unit?.Trim() ?? "";
             indicator.Direction = PlanFileValidator.ParseDirection(f.Direction)!.Value;
             indicator.Comparator = PlanFileValidator.ParseComparator(f.Comparator)!.Value;
             indicator.Cumulative = f.Cumulative;

@@ -22,7 +22,7 @@ public static class BundledPlans
         ?? throw new InvalidOperationException($"Resource {resourceName} is missing.");
 }
 
-/// <summary>Loads the bundled Hadano and Chigasaki plans into a new database.</summary>
+/// <summary>Loads the bundled plans (Hadano, Chigasaki, Sagamihara: every <c>PlanFiles/*.json</c>) into a new database.</summary>
 internal sealed class BundledPlansSeeder(PlanImporter importer, PlanKpiDbContext db) : IInitialDataSeeder
 {
     public async Task SeedAsync(CancellationToken ct)

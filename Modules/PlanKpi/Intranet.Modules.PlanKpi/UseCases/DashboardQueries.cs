@@ -161,11 +161,16 @@ public sealed record GetDashboard(string? PlanCode = null, int? FiscalYear = nul
 /// <param name="IsFed">Whether a module feeds the actual (not typed in).</param>
 /// <param name="FeedSource">The feeding module's Japanese name (「RPA台帳」) for a bound indicator, else null.</param>
 /// <param name="CanEnter">Whether the current user may type this actual in (<see cref="ActualEntryAccess"/>; never for fed ones).</param>
+/// <param name="Kind">成果指標 (default), 施策目標値 or 行動目標 (<see cref="IndicatorKind"/>).</param>
+/// <param name="MeasureTitle">The measure's title (shown for a measure-level indicator, which has no project).</param>
 public sealed record IndicatorListItem(
     string Code, string Name, string ProjectCode, string ProjectName, string PolicyCode, string MeasureCode, string Departments,
     string Unit, decimal? TargetValue, string TargetText, decimal? ActualValue, string ActualText, string? Note, string? Source,
-    decimal? Rate, KpiStatus Status, int PlanOrder, bool IsFed, string? FeedSource, bool CanEnter)
+    decimal? Rate, KpiStatus Status, int PlanOrder, bool IsFed, string? FeedSource, bool CanEnter,
+    IndicatorKind Kind = IndicatorKind.Outcome, string MeasureTitle = "")
 {
+    /// <summary>Japanese kind label (成果指標, 施策目標値, 行動目標).</summary>
+    public string KindLabel => IndicatorKinds.Label(Kind);
     /// <summary>Japanese status label (達成, 順調, 遅れ, 未測定, 数値目標なし).</summary>
     public string StatusLabel => KpiRules.Label(Status);
     /// <summary>Position of the status in <see cref="KpiDisplay.StatusOrder"/> (sorts behind first).</summary>
@@ -295,7 +300,7 @@ internal sealed class DashboardQueryHandlers(IMediator mediator, ICurrentUser us
             y.Actual is { } a ? Pages.Shared.Formats.Source(a) : null,
             y.Evaluation.AchievementRate, y.Evaluation.Status, order, bound,
             bound ? row.Feed?.SourceModule ?? y.Actual?.Source : null,
-            !bound && ActualEntryAccess.CanEnter(user, row.LeadDepartments));
+            !bound && ActualEntryAccess.CanEnter(user, row.LeadDepartments), row.Indicator.Kind, row.Measure.Title);
     }
 
     public async Task<IReadOnlyList<NewlyBehindIndicators>> Handle(CountNewlyBehind request, CancellationToken ct)

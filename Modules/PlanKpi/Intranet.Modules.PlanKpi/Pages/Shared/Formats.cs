@@ -36,6 +36,14 @@ public static partial class Formats
     public static string ProjectHref(string planCode, string projectCode) =>
         $"/plans/{Uri.EscapeDataString(planCode)}/projects/{Uri.EscapeDataString(projectCode)}";
 
+    /// <summary>
+    /// Link to where an indicator is shown in full: its project's page (<c>#ind-CODE</c>), or for a measure-level indicator
+    /// (施策目標値, <paramref name="projectCode"/> empty) the plan tree of <paramref name="year"/>, where it sits under its measure.
+    /// </summary>
+    public static string IndicatorHref(string planCode, string projectCode, string indicatorCode, int year) =>
+        (projectCode.Length > 0 ? ProjectHref(planCode, projectCode) : $"/plans/{Uri.EscapeDataString(planCode)}?fy={year}")
+        + "#ind-" + Uri.EscapeDataString(indicatorCode);
+
     /// <summary>Link to the actual-entry form.</summary>
     public static string ActualHref(string planCode, string indicatorCode, int year) =>
         $"/plans/{Uri.EscapeDataString(planCode)}/indicators/{Uri.EscapeDataString(indicatorCode)}/actuals/{year}";
