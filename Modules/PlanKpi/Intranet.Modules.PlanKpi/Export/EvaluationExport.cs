@@ -105,14 +105,14 @@ public static class EvaluationExport
                 self ? "" : s.Comment ?? "", s.Decision is { } d ? EvaluationRules.Label(d) : "", Fmt.Actor(s.RecordedBy) is var a && a != Fmt.Empty ? a : "",
                 s.RecordedAt is { } at ? at.ToJapanTimeText() : "",
                 self ? p.Achievements ?? "" : "", self ? p.Issues ?? "" : "", self && p.NextYear is { } n ? EvaluationRules.Label(n) : "",
-                self ? p.CostThousandYen : null, self ? p.StaffEffort : null, self ? p.ReturnCount : null,
+                self ? N(p.CostThousandYen) : null, self ? N(p.StaffEffort) : null, self ? p.ReturnCount : null,
             ]);
         }
         string[] indicatorHeaders = ["年度", "事業番号", report.ProjectLevelName, "指標番号", "指標名", "単位", "目標値", "目標 (計画の記載)", "実績値", "達成率(%)", "状況"];
         var indicatorRows = report.Projects.SelectMany(p => p.Indicators.Select(i => (IReadOnlyList<object?>)
         [
-            Fmt.YearLong(report.FiscalYear), p.ProjectCode, p.ProjectName, i.Code, i.Name, i.Unit, i.TargetValue, i.TargetText ?? "", i.Actual,
-            i.AchievementRate is { } r ? Math.Round(r, 1, MidpointRounding.AwayFromZero) : null, KpiRules.Label(i.Status),
+            Fmt.YearLong(report.FiscalYear), p.ProjectCode, p.ProjectName, i.Code, i.Name, i.Unit, N(i.TargetValue), i.TargetText ?? "", N(i.Actual),
+            i.AchievementRate is { } r ? N(Math.Round(r, 1, MidpointRounding.AwayFromZero)) : null, KpiRules.Label(i.Status),
         ])).ToList();
         string[] distributionHeaders = ["区分", "番号", "名称", "A", "B", "C", "D", "評価なし", "事業数"];
         var distributionRows = report.ByPolicy.SelectMany(policy => new[] { policy }.Concat(report.ByMeasure.Where(m => m.PolicyCode == policy.PolicyCode)))
@@ -127,6 +127,9 @@ public static class EvaluationExport
 
     /// <summary>File name without extension: 「evaluation-report-hadano-ict-2021-2023」.</summary>
     public static string ReportFileName(EvaluationReport report) => $"evaluation-report-{report.PlanCode}-{report.FiscalYear}";
+
+    /// <summary>A decimal without trailing zeros (3450, not 3450.0000), as <see cref="KpiExport"/> writes numbers.</summary>
+    private static decimal? N(decimal? value) => value is { } v ? v / 1.000000000000000000000000000000000m : null;
 
     private static string Join(string code, string title) => string.IsNullOrEmpty(code) ? title : $"{code} {title}";
 }
