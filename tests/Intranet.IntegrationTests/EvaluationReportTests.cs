@@ -236,6 +236,25 @@ public sealed class EvaluationReportTests
         var unicode = string.Concat(EmbeddedFonts(document).Select(f => f.ToUnicode));
         Assert.All("SNS等による情報発信評価報告書".EnumerateRunes(), r => Assert.Contains($"<{r.Value:X4}>", unicode));
         Assert.Equal(HttpStatusCode.OK, (await department.GetAsync(pdfUrl)).StatusCode);
+
+        // The print page (prerendered), the dashboard's distribution and the project page's history link to each other.
+        var page = await office.GetStringAsync($"/evaluation/{Plan}/{Year}/report");
+        Assert.Contains("評価報告書", page);
+        Assert.Contains("SNS等による情報発信", page);
+        Assert.Contains($"/evaluation/{Plan}/{Year}/report.xlsx", page);
+        Assert.Contains($"/evaluation/{Plan}/{Year}/report.pdf", page);
+        Assert.Contains("拡充して継続", page);
+        Assert.Contains("この評価を見る権限がありません", await outsider.GetStringAsync($"/evaluation/{Plan}/{Year}/report"));
+        Assert.StartsWith("/account/login", (await app.NewClient().GetAsync($"/evaluation/{Plan}/{Year}/report")).LocationPath());
+        var cio = await app.SignedInAsync(Roles.Cio);
+        var dashboard = await cio.GetStringAsync($"/dashboard?plan={Plan}");
+        Assert.Contains("評価の分布", dashboard);
+        Assert.Contains("grades-by-measure", dashboard);
+        Assert.Contains("令和5年度(2023)の評価", dashboard);
+        Assert.Contains("(確定)", dashboard);
+        var projectPage = await cio.GetStringAsync($"/plans/{Plan}/projects/{Uri.EscapeDataString(Project)}");
+        Assert.Contains("評価の推移", projectPage);
+        Assert.Contains($"/evaluation/{Plan}/{Year}/sheets/{Uri.EscapeDataString(Project)}", projectPage);
     }
 
     [Fact]
