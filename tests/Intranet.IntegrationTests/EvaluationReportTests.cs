@@ -114,6 +114,7 @@ public sealed class EvaluationReportTests
         var dashboard = await app.SendAsAsync(new GetDashboardGrades(Plan), Roles.Cio);
         Assert.True(dashboard!.IsClosed);
         Assert.Equal(report.ByMeasure.Select(m => m.Counts[Grade.B]), dashboard.ByMeasure.Select(m => m.Counts[Grade.B]));
+        Assert.Null(await app.SendAsAsync(new GetDashboardGrades(Plan), Roles.RpaTeam));             // staff that sees no sheet of the round
 
         // A department reads its own projects only.
         var mine = await app.SendAsAsync(new GetEvaluationReport(Plan, Year), Roles.Department, Department);

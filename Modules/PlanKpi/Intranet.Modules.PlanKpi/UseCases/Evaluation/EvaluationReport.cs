@@ -170,7 +170,7 @@ public sealed record DashboardGrades(int FiscalYear, bool IsClosed, string Curre
 /// <summary>
 /// The grade distribution of <paramref name="PlanCode"/> for the dashboard: the latest closed round, or, when a newer
 /// round is open and has recorded a grade beyond the self-evaluation (or there is no closed round), that open round with
-/// its partial grades. Null when the plan has no round the user may see.
+/// its partial grades. Null when the plan has no round the user may see, or none of its sheets.
 /// </summary>
 public sealed record GetDashboardGrades(string PlanCode) : IRequest<DashboardGrades?>;
 
@@ -240,6 +240,7 @@ internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser
         var snapshot = await PlanSnapshot.LoadAsync(db, plan.Code, clock.TodayInJapan(), definitions, ct);
         if (snapshot is null) return null;
         var report = Build(snapshot, round);
+        if (report.Projects.Count == 0) return null;             // e.g. a department that leads none of the plan's projects
         return new DashboardGrades(report.FiscalYear, report.IsClosed, report.Current.Name, report.AllProjects, report.ByPolicy, report.ByMeasure,
             EvaluationLinks.Report(plan.Code, round.FiscalYear));
     }
