@@ -229,6 +229,11 @@ public sealed class EvaluationReportTests
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
         var pdfBytes = await pdf.Content.ReadAsByteArrayAsync();
+        if (Environment.GetEnvironmentVariable("INTRANET_ARTIFACTS_DIR") is { Length: > 0 } artifacts && db == Db.Sqlite)
+        {
+            Directory.CreateDirectory(artifacts);                                 // infra/test.sh keeps it with the screenshots
+            await File.WriteAllBytesAsync(Path.Combine(artifacts, "evaluation-report.pdf"), pdfBytes);
+        }
         using var document = PdfReader.Open(new MemoryStream(pdfBytes), PdfDocumentOpenMode.Import);
         Assert.Equal(1 + round.Sheets.Count, document.PageCount);
         var font = EmbeddedFonts(document).First();
