@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the suite on a fresh Debian machine:
-#   1. installs what the tests need (Chromium, Japanese fonts, PostgreSQL) when missing,
+#   1. installs what the tests need (Chromium, Japanese fonts incl. IPAexGothic for PDF reports, PostgreSQL) when missing,
 #   2. starts a throw-away PostgreSQL on a free local port (infra/postgres-test.sh),
 #   3. publishes the host as it is deployed, for the browser tests,
 #   4. runs unit, host-level (SQLite + PostgreSQL) and browser tests, and stops PostgreSQL again.
@@ -12,6 +12,8 @@ root=$(pwd)
 need=()
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# PDF reports embed a Japanese TrueType font (PDFsharp cannot embed Noto CJK's CFF outlines): IPAexゴシック.
+[[ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ]] || need+=(fonts-ipaexfont-gothic)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 if ((${#need[@]})); then
   echo "== installing: ${need[*]}"

@@ -52,6 +52,19 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_evaluation_runs_as_a_process_and_names_a_year_without_a_round()
+    {
+        // The rows themselves are tested in-process against a whole round (EvaluationReportTests).
+        var none = await RunAsync("export-evaluation", "--plan", "hadano-ict-2021", "--fy", "2023");
+        Assert.Equal(1, none.Exit);
+        Assert.Contains("令和5年度の評価はまだ開始されていません", none.Err);
+        Assert.Equal("", none.Out);
+        var usage = await RunAsync("export-evaluation", "--plan", "hadano-ict-2021", "--fy", "令和5");
+        Assert.Equal(2, usage.Exit);
+        Assert.Contains("--fy", usage.Err);
+    }
+
+    [Fact]
     public async Task Errors_exit_non_zero_with_a_clear_message()
     {
         var badRole = await RunAsync("create-user", "--email", "x@example.jp", "--password", "long-enough-pass-1", "--role", "Boss");

@@ -33,6 +33,8 @@ public static partial class AdminCommands
           list-users                                利用者の一覧 (メールアドレス・表示名・所属・ロール・状態・最終ログイン) をタブ区切りで書き出します
           export-kpis [--plan CODE] [--format csv|json]
                                                     指標と年度ごとの目標・実績・達成率・状況を標準出力に書き出します
+          export-evaluation --plan CODE --fy YEAR [--format csv|xlsx] [--out FILE]
+                                                    評価 (進行管理) の事業・段階ごとの評価・判断・コメントを書き出します (csv は既定で標準出力、xlsx は --out が必要)
           import KIND FILE [--mapping NAME | --mapping-file MAPPING.json] [--sheet シート名] [--dry-run]
                                                     CSV (UTF-8 / Shift_JIS) または Excel (.xlsx) を取り込みます (KIND は mappings list で確認)。
                                                     誤りが1行でもあれば何も書き込みません (誤りはすべて数え、先頭から行・列・理由を表示します)
@@ -42,7 +44,7 @@ public static partial class AdminCommands
           seed-demo                                 各モジュールのデモ用サンプルデータを読み込みます
         """;
 
-    private static readonly string[] Verbs = ["migrate", "import-plan", "import", "mappings", "create-user", "export-kpis", "seed-demo", "help", "--help",
+    private static readonly string[] Verbs = ["migrate", "import-plan", "import", "mappings", "create-user", "export-kpis", "export-evaluation", "seed-demo", "help", "--help",
         "set-user", "disable-user", "enable-user", "reset-password", "list-users"];
 
     /// <summary>Whether <paramref name="args"/> starts with an admin verb (anything else starts the web host).</summary>
@@ -100,6 +102,11 @@ public static partial class AdminCommands
                     return await RunUserVerbAsync(sp, verb, parsed, Console.Out, Console.Error);
                 case "export-kpis":
                     return await ExportKpisAsync(sp, parsed);
+                case "export-evaluation":
+                {
+                    await using var stdout = Console.OpenStandardOutput();
+                    return await ExportEvaluationAsync(sp, parsed, stdout, Console.Error);
+                }
                 case "seed-demo":
                     foreach (var seeder in sp.GetServices<IDemoDataSeeder>().OrderBy(s => s.Order))
                         Console.WriteLine(await seeder.SeedAsync(CancellationToken.None));

@@ -108,6 +108,7 @@ public sealed class PlanKpiModule : IModule
         }).RequireAuthorization(PlanKpiPolicies.Read);
 
         Entry.EntryEndpoints.Map(endpoints);
+        EvaluationReportEndpoints.Map(endpoints);
     }
 }
 

@@ -49,7 +49,10 @@ public static class TableExport
     };
 
     /// <summary>An .xlsx workbook with one sheet: bold header row, numbers as numbers, dates as yyyy/mm/dd.</summary>
-    public static byte[] ToXlsx(ExportTable table)
+    public static byte[] ToXlsx(ExportTable table) => ToXlsx([table]);
+
+    /// <summary>An .xlsx workbook with one sheet per table, in order (sheet names must differ): as <see cref="ToXlsx(ExportTable)"/>.</summary>
+    public static byte[] ToXlsx(IReadOnlyList<ExportTable> tables)
     {
         using var buffer = new MemoryStream();
         using (var doc = SpreadsheetDocument.Create(buffer, SpreadsheetDocumentType.Workbook))
@@ -67,15 +70,20 @@ public static class TableExport
                     new CellFormat(),
                     new CellFormat { FontId = 1, ApplyFont = true },
                     new CellFormat { NumberFormatId = 164, ApplyNumberFormat = true }) { Count = 3 });
-            var sheetPart = workbook.AddNewPart<WorksheetPart>();
-            var data = new SheetData();
-            data.Append(new Row(table.Headers.Select(h => new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(h)), StyleIndex = 1 })));
-            foreach (var row in table.Rows) data.Append(new Row(row.Select(CellOf)));
-            sheetPart.Worksheet = new Worksheet(data);
-            workbook.Workbook.AppendChild(new Sheets(new Sheet
+            var sheets = workbook.Workbook.AppendChild(new Sheets());
+            uint sheetId = 1;
+            foreach (var table in tables)
             {
-                Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = table.SheetName.Length > 31 ? table.SheetName[..31] : table.SheetName,
-            }));
+                var sheetPart = workbook.AddNewPart<WorksheetPart>();
+                var data = new SheetData();
+                data.Append(new Row(table.Headers.Select(h => new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(h)), StyleIndex = 1 })));
+                foreach (var row in table.Rows) data.Append(new Row(row.Select(CellOf)));
+                sheetPart.Worksheet = new Worksheet(data);
+                sheets.AppendChild(new Sheet
+                {
+                    Id = workbook.GetIdOfPart(sheetPart), SheetId = sheetId++, Name = table.SheetName.Length > 31 ? table.SheetName[..31] : table.SheetName,
+                });
+            }
             workbook.Workbook.Save();
         }
         return buffer.ToArray();

@@ -127,6 +127,12 @@ public sealed class DashboardView
     /// <summary>The filtered indicators, behind first (<see cref="GetDashboard"/> gives the order).</summary>
     public required IReadOnlyList<IndicatorRow> Rows { get; init; }
 
+    /// <summary>
+    /// Final grades A–D per policy and measure of the plan's latest closed round, or of a newer open round with partial
+    /// grades (<see cref="Evaluation.GetDashboardGrades"/>); null when the plan has no round the user may see.
+    /// </summary>
+    public Evaluation.DashboardGrades? Grades { get; init; }
+
     /// <summary>The measure rows of <see cref="Groups"/> (the chart's bars).</summary>
     public IReadOnlyList<DashboardGroup> MeasureGroups => Groups.Where(g => !g.IsPolicy).ToList();
 }
@@ -265,6 +271,7 @@ internal sealed class DashboardQueryHandlers(IMediator mediator, ICurrentUser us
             Groups = groups,
             // OrderBy is stable: plan order within a status.
             Rows = rows.OrderBy(r => KpiDisplay.Rank(StatusOf(r))).ToList(),
+            Grades = await mediator.Send(new Evaluation.GetDashboardGrades(snapshot.Plan.Code), ct),
         };
     }
 

@@ -36,6 +36,9 @@ public sealed class ProjectView
     public required IReadOnlySet<string> Editable { get; init; }
     /// <summary>Correction history per indicator code, newest first.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<ActualHistoryEntry>> History { get; init; }
+    /// <summary>評価の推移: the project's grades and decision in each plan year's round the user may see, oldest first
+    /// (<see cref="Evaluation.GetProjectEvaluations"/>).</summary>
+    public IReadOnlyList<Evaluation.ProjectEvaluationYear> Evaluations { get; init; } = [];
     /// <summary>True when the user may see internal codes (metric keys) in a details block.</summary>
     public bool IsAdministrator { get; init; }
     /// <summary>The project's changes by plan revisions (「計画の見直し履歴」), newest 版 first (empty when never revised).</summary>
@@ -55,7 +58,8 @@ public sealed record GetProjectView(string PlanCode, string ProjectCode) : IRequ
 /// </summary>
 public sealed record GetActualHistory(string PlanCode, string IndicatorCode) : IRequest<IReadOnlyList<ActualHistoryEntry>>;
 
-internal sealed class ProjectViewHandlers(PlanKpiDbContext db, ICurrentUser user, TimeProvider clock, IEnumerable<MetricDefinition> definitions)
+internal sealed class ProjectViewHandlers(PlanKpiDbContext db, ICurrentUser user, TimeProvider clock, IEnumerable<MetricDefinition> definitions,
+    IMediator mediator)
     : IRequestHandler<GetProjectView, ProjectView>, IRequestHandler<GetActualHistory, IReadOnlyList<ActualHistoryEntry>>
 {
     public async Task<ProjectView> Handle(GetProjectView request, CancellationToken ct)
@@ -81,6 +85,7 @@ internal sealed class ProjectViewHandlers(PlanKpiDbContext db, ICurrentUser user
             Editable = rows.Where(r => r.Indicator.MetricKey is null && ActualEntryAccess.CanEnter(user, r.LeadDepartments))
                 .Select(r => r.Indicator.Code).ToHashSet(),
             IsAdministrator = user.IsSystem || user.IsInRole(Roles.Administrator),
+            Evaluations = await mediator.Send(new Evaluation.GetProjectEvaluations(snapshot.Plan.Code, project.Code), ct),
         };
     }
 
