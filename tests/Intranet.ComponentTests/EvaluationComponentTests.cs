@@ -69,6 +69,18 @@ public sealed class EvaluationComponentTests : BunitContext
     }
 
     [Fact]
+    public void Choosing_a_grade_updates_the_draft_and_tells_the_page()
+    {
+        var draft = Draft();
+        var changes = 0;
+        var cut = Render<SelfEvaluationForm>(p => p.Add(c => c.Draft, draft).Add(c => c.CanEdit, true)
+            .Add(c => c.OnChange, EventCallback.Factory.Create(this, () => changes++)));
+        cut.Find("#Grade-A").Change("A");
+        Assert.Equal(Grade.A, draft.Grade);
+        Assert.Equal(1, changes);
+    }
+
+    [Fact]
     public void The_use_cases_field_errors_appear_at_the_fields_and_in_the_summary()
     {
         IReadOnlyList<FieldError> errors =
