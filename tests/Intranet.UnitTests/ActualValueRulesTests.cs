@@ -139,7 +139,7 @@ public class ActualValueRulesTests
     {
         var e = Assert.Throws<Intranet.Shared.Messaging.RequestValidationException>(() => EntrySheetXlsx.Read("not a zip"u8.ToArray()));
         Assert.Contains(".xlsx", e.Message);
-        var table = Intranet.Shared.Export.TableExport.ToXlsx(new("x", ["a", "b"], [["1", "2"]]));
+        var table = Intranet.Shared.Export.TableExport.ToXlsx(new Intranet.Shared.Export.ExportTable("x", ["a", "b"], [["1", "2"]]));
         Assert.Contains("実績入力シートではありません", Assert.Throws<Intranet.Shared.Messaging.RequestValidationException>(() => EntrySheetXlsx.Read(table)).Message);
     }
 }

@@ -1,0 +1,68 @@
+using Intranet.Modules.PlanKpi.Domain.Evaluation;
+using Intranet.Shared.Messaging;
+using Intranet.Shared.Web;
+using Microsoft.AspNetCore.Http;
+
+namespace Intranet.Modules.PlanKpi.Pages.Evaluation;
+
+/// <summary>
+/// Links and labels shared by the evaluation round's pages (issue #10). Only presentation: every rule is in
+/// <see cref="EvaluationRules"/> and the use cases.
+/// </summary>
+public static class EvaluationUi
+{
+    /// <summary>The round list: <c>/evaluation</c>.</summary>
+    public const string ListHref = "/evaluation";
+
+    /// <summary>A round's page: <c>/evaluation/{plan}/{fy}</c>.</summary>
+    public static string RoundHref(string plan, int fiscalYear) => $"/evaluation/{Uri.EscapeDataString(plan)}/{fiscalYear}";
+
+    /// <summary>A sheet's page: <c>/evaluation/{plan}/{fy}/sheets/{project}</c> (project code escaped: codes contain parentheses).</summary>
+    public static string SheetHref(string plan, int fiscalYear, string project) =>
+        $"{RoundHref(plan, fiscalYear)}/sheets/{Uri.EscapeDataString(project)}";
+
+    /// <summary>The secretariat's grid of a review stage: <c>/evaluation/{plan}/{fy}/stages/{order}</c>.</summary>
+    public static string StageHref(string plan, int fiscalYear, int order) => $"{RoundHref(plan, fiscalYear)}/stages/{order}";
+
+    /// <summary>The year's 評価報告書 (built by the report pages): <c>/evaluation/{plan}/{fy}/report</c>.</summary>
+    public static string ReportHref(string plan, int fiscalYear) => $"{RoundHref(plan, fiscalYear)}/report";
+
+    /// <summary>A plan's stage definitions editor: <c>/plans/{code}/evaluation-stages</c>.</summary>
+    public static string StagesEditorHref(string plan) => $"/plans/{Uri.EscapeDataString(plan)}/evaluation-stages";
+
+    /// <summary>CSS class of a sheet status badge, e.g. <c>eval-status eval-status-returned</c>.</summary>
+    public static string StatusClass(SheetStatus status) => $"eval-status eval-status-{status.ToString().ToLowerInvariant()}";
+
+    /// <summary>A grade as shown in grids: 「A」…「D」, or 「—」 when none.</summary>
+    public static string Grade(Grade? grade) => grade?.ToString() ?? "—";
+
+    /// <summary>A decision or direction label, or 「—」.</summary>
+    public static string Direction(ProjectDirection? direction) => direction is { } d ? EvaluationRules.Label(d) : "—";
+
+    /// <summary>A deadline as 「2024/06/30」, or 「なし」.</summary>
+    public static string Deadline(DateOnly? deadline) => deadline is null ? "なし" : Fmt.Date(deadline);
+
+    /// <summary>The Japanese message of a use-case failure, for a page's alert.</summary>
+    public static string Message(Exception e) => e is RequestValidationException v ? string.Join(" ", v.Errors.Select(x => x.Message)) : e.Message;
+
+    /// <summary>
+    /// While prerendering (HttpContext present, response not started), answers a refused or missing round with 403 / 404
+    /// so the page's URL is refused like an endpoint; interactive renders have no HttpContext and only show the message.
+    /// </summary>
+    public static void SetStatus(HttpContext? context, Exception e)
+    {
+        if (context is null || context.Response.HasStarted) return;
+        context.Response.StatusCode = e switch
+        {
+            ForbiddenException => StatusCodes.Status403Forbidden,
+            NotFoundException => StatusCodes.Status404NotFound,
+            _ => context.Response.StatusCode,
+        };
+    }
+
+    /// <summary>The grades in order, for selects and radios.</summary>
+    public static IReadOnlyList<Grade> Grades { get; } = Enum.GetValues<Grade>();
+
+    /// <summary>The directions in order, for selects.</summary>
+    public static IReadOnlyList<ProjectDirection> Directions { get; } = Enum.GetValues<ProjectDirection>();
+}
