@@ -79,10 +79,10 @@ public sealed class RpaCommandLineTests : IDisposable
     [Fact]
     public async Task Import_runs_with_a_saved_mapping_reads_a_shift_jis_log()
     {
-        var log = Write("winactor-2023-04.csv", ShiftJis.GetBytes(
+        var log = Write("winactor-2024-04.csv", ShiftJis.GetBytes(
             "シナリオ名,実行ID,開始日時,終了日時,実行結果,処理件数\r\n" +
-            "ふるさと納税登録,W20000,2023/04/05 10:00:00,2023/04/05 10:40:00,正常終了,150\r\n" +
-            "ふるさと納税登録,W20001,2023/04/12 10:00:00,2023/04/12 10:40:00,異常終了,0\r\n"));
+            "ふるさと納税登録,W20000,2024/04/05 10:00:00,2024/04/05 10:40:00,正常終了,150\r\n" +
+            "ふるさと納税登録,W20001,2024/04/12 10:00:00,2024/04/12 10:40:00,異常終了,0\r\n"));
 
         var unknown = await RunAsync("import", "rpa-runs", log, "--mapping", "winactor");
         Assert.Equal(1, unknown.Exit);
@@ -94,11 +94,19 @@ public sealed class RpaCommandLineTests : IDisposable
         Assert.Contains("RPA台帳: 業務 6件追加、実行ログ 473件追加 (うち WinActor のログ 44件、UiPath のジョブ一覧 48件)。", demo.Out);
         Assert.Contains(",2022,1500,\"1,500時間\",2189.2,", await KpiLineAsync(HoursSaved, 2022));
 
+        // seed-demo closes FY2023's evaluation round, so FY2023 keeps the figure it was evaluated with (2,625.5 h with the
+        // UiPath sample); a run in FY2024 counts there.
+        var locked = await KpiLineAsync(HoursSaved, 2023);
+        Assert.Contains(",2023,3300,\"3,300時間\",2625.5,", locked);
+        Assert.Equal("", AppData.ParseLine(await KpiLineAsync(HoursSaved, 2024))[14]);     // no run in FY2024 yet: 未測定
+
         var mapped = await RunAsync("import", "rpa-runs", log, "--mapping", "winactor");
         Assert.True(mapped.Exit == 0, mapped.Err);
         Assert.Contains("取り込み完了: 2行 (追加 2、更新 0、変更なし 0)、文字コード Shift_JIS", mapped.Out);
-        // 150 items × 4 minutes ÷ 60 = 10 h more in FY2023 (2,625.5 h with the UiPath sample); the failed run saves nothing.
-        Assert.Contains(",2023,3300,\"3,300時間\",2635.5,", await KpiLineAsync(HoursSaved, 2023));
+        // 150 items × 4 minutes ÷ 60 = 10 h in FY2024, cumulative since the plan start: 2,625.5 + 10; the failed run saves
+        // nothing; FY2023 stays as evaluated.
+        Assert.Equal("2635.5", AppData.ParseLine(await KpiLineAsync(HoursSaved, 2024))[14]);
+        Assert.Equal(locked, await KpiLineAsync(HoursSaved, 2023));
 
         var twice = await RunAsync("import", "rpa-runs", log, "--mapping=winactor");
         Assert.Contains("取り込み完了: 2行 (追加 0、更新 0、変更なし 2)、文字コード Shift_JIS", twice.Out);
