@@ -43,7 +43,7 @@ public sealed class EvaluationWorkItems(PlanKpiDbContext db, TimeProvider clock)
             if (!plans.TryGetValue(round.PlanId, out var plan)) continue;
             var stage = round.Stages.SingleOrDefault(s => s.Order == round.CurrentStage);
             if (stage is null) continue;
-            var href = EvaluationUi.RoundHref(plan.Code, round.FiscalYear);
+            var href = Intranet.Modules.PlanKpi.UseCases.Evaluation.EvaluationLinks.Round(plan.Code, round.FiscalYear);
             var context = $"{plan.Title}・{Fmt.Year(round.FiscalYear)}「{stage.Name}」" + (stage.Deadline is { } d ? $" 締切 {Fmt.Date(d)}" : "");
             var late = stage.Deadline is { } deadline && today > deadline;
 

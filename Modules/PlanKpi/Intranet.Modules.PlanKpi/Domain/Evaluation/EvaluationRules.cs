@@ -189,12 +189,33 @@ public static class EvaluationRules
     public static bool IsSecretariat(ICurrentUser user) => user.IsSystem || user.IsInRole(Roles.PlanOffice) || user.IsInRole(Roles.Administrator);
 
     /// <summary>
-    /// Which stages of a sheet a viewer at stage <paramref name="viewerStage"/> sees: a reviewer of a
-    /// <see cref="StageVisibility.SelfEvaluationOnly"/> stage sees stage 1 and their own; everyone else sees every stage
-    /// up to the one running (later stages have no results yet).
+    /// Which stages' results a viewer sees: the city's staff (<paramref name="viewerStage"/> null) see every stage; an outside
+    /// reviewer sees the stages up to their own (later ones are not theirs to see), and a reviewer of a
+    /// <see cref="StageVisibility.SelfEvaluationOnly"/> stage sees only stage 1 and their own.
     /// </summary>
+    /// <param name="viewerStage">The stage the user reviews in (<see cref="ViewerStage"/>), or null.</param>
+    /// <param name="stageOrder">The stage whose result is shown.</param>
     public static bool SeesStage(EvaluationStage? viewerStage, int stageOrder) =>
-        viewerStage is null || viewerStage.Visibility == StageVisibility.AllEarlierStages || stageOrder == 1 || stageOrder == viewerStage.Order;
+        viewerStage is null
+        || (stageOrder <= viewerStage.Order
+            && (viewerStage.Visibility == StageVisibility.AllEarlierStages || stageOrder == 1 || stageOrder == viewerStage.Order));
+
+    /// <summary>
+    /// The stage an outside reviewer reviews in (the first stage of <paramref name="stages"/> that names them), which limits
+    /// what they see (<see cref="SeesStage"/>); null for the city's staff.
+    /// </summary>
+    public static EvaluationStage? ViewerStage(ICurrentUser user, IReadOnlyList<EvaluationStage> stages) =>
+        user.IsInRole(Roles.Reviewer) && !Roles.Staff.Any(user.IsInRole)
+            ? stages.Where(s => IsAssignedReviewer(user, [s])).OrderBy(s => s.Order).FirstOrDefault()
+            : null;
+
+    /// <summary>Whether <paramref name="user"/> sees a sheet of a round they see: every sheet (<see cref="SeesAllSheets"/>) or their department's.</summary>
+    public static bool SeesSheet(ICurrentUser user, EvaluationSheet sheet) =>
+        SeesAllSheets(user) || (user.Department is { } d && sheet.LeadDepartmentNames.Contains(d));
+
+    /// <summary>Whether a sheet's self-evaluation is shown to others: once submitted, or once the round has moved past stage 1.</summary>
+    public static bool SelfEvaluationShown(EvaluationRound round, EvaluationSheet sheet) =>
+        sheet.Status == SheetStatus.Submitted || round.CurrentStage > 1 || round.IsClosed;
 
     /// <summary>
     /// What blocks closing the current stage of a round, as Japanese messages (empty = it may close): at the

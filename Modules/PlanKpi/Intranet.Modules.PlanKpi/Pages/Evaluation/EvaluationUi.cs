@@ -6,29 +6,13 @@ using Microsoft.AspNetCore.Http;
 namespace Intranet.Modules.PlanKpi.Pages.Evaluation;
 
 /// <summary>
-/// Links and labels shared by the evaluation round's pages (issue #10). Only presentation: every rule is in
+/// Labels shared by the evaluation round's pages (issue #10); their addresses are <see cref="UseCases.Evaluation.EvaluationLinks"/>. Only presentation: every rule is in
 /// <see cref="EvaluationRules"/> and the use cases.
 /// </summary>
 public static class EvaluationUi
 {
     /// <summary>The round list: <c>/evaluation</c>.</summary>
     public const string ListHref = "/evaluation";
-
-    /// <summary>A round's page: <c>/evaluation/{plan}/{fy}</c>.</summary>
-    public static string RoundHref(string plan, int fiscalYear) => $"/evaluation/{Uri.EscapeDataString(plan)}/{fiscalYear}";
-
-    /// <summary>A sheet's page: <c>/evaluation/{plan}/{fy}/sheets/{project}</c> (project code escaped: codes contain parentheses).</summary>
-    public static string SheetHref(string plan, int fiscalYear, string project) =>
-        $"{RoundHref(plan, fiscalYear)}/sheets/{Uri.EscapeDataString(project)}";
-
-    /// <summary>The secretariat's grid of a review stage: <c>/evaluation/{plan}/{fy}/stages/{order}</c>.</summary>
-    public static string StageHref(string plan, int fiscalYear, int order) => $"{RoundHref(plan, fiscalYear)}/stages/{order}";
-
-    /// <summary>The year's 評価報告書 (built by the report pages): <c>/evaluation/{plan}/{fy}/report</c>.</summary>
-    public static string ReportHref(string plan, int fiscalYear) => $"{RoundHref(plan, fiscalYear)}/report";
-
-    /// <summary>A plan's stage definitions editor: <c>/plans/{code}/evaluation-stages</c>.</summary>
-    public static string StagesEditorHref(string plan) => $"/plans/{Uri.EscapeDataString(plan)}/evaluation-stages";
 
     /// <summary>CSS class of a sheet status badge, e.g. <c>eval-status eval-status-returned</c>.</summary>
     public static string StatusClass(SheetStatus status) => $"eval-status eval-status-{status.ToString().ToLowerInvariant()}";

@@ -442,14 +442,9 @@ internal sealed class EvaluationHandlers(PlanKpiDbContext db, ICurrentUser user,
 
     /// <summary>All sheets for those who see all; a department's own sheets otherwise.</summary>
     private IEnumerable<EvaluationSheet> VisibleSheets(EvaluationRound round) =>
-        round.Sheets.OrderBy(s => s.SortOrder).Where(s => EvaluationRules.SeesAllSheets(user)
-            || (user.Department is { } d && s.LeadDepartmentNames.Contains(d)));
+        round.Sheets.OrderBy(s => s.SortOrder).Where(s => EvaluationRules.SeesSheet(user, s));
 
-    /// <summary>The stage the user reviews in, when they are a reviewer of a stage that limits what it sees.</summary>
-    private EvaluationStage? ViewerStage(EvaluationRound round) =>
-        user.IsInRole(Roles.Reviewer) && !Roles.Staff.Any(user.IsInRole)
-            ? round.Stages.Where(s => EvaluationRules.IsAssignedReviewer(user, [s])).OrderBy(s => s.Order).FirstOrDefault()
-            : null;
+    private EvaluationStage? ViewerStage(EvaluationRound round) => EvaluationRules.ViewerStage(user, round.Stages);
 
     private bool WaitsForUser(EvaluationRound round, EvaluationStage current, EvaluationSheet sheet)
     {
@@ -462,10 +457,10 @@ internal sealed class EvaluationHandlers(PlanKpiDbContext db, ICurrentUser user,
     private static IReadOnlyList<StageResult> Results(EvaluationRound round, EvaluationSheet sheet, EvaluationStage? viewer)
     {
         var results = new List<StageResult>();
-        if (sheet.Status == SheetStatus.Submitted || round.CurrentStage > 1 || round.IsClosed)
+        if (EvaluationRules.SelfEvaluationShown(round, sheet))
             results.Add(new StageResult(1, sheet.Grade, sheet.Issues, null, sheet.SubmittedBy, sheet.SubmittedAt, null));
         foreach (var r in sheet.Reviews.OrderBy(r => r.StageOrder))
-            if (EvaluationRules.SeesStage(viewer, r.StageOrder) && (viewer is null || r.StageOrder <= viewer.Order))
+            if (EvaluationRules.SeesStage(viewer, r.StageOrder))
                 results.Add(new StageResult(r.StageOrder, r.Grade, r.Comment, r.Decision, r.RecordedBy, r.RecordedAt, r.Version));
         return results;
     }

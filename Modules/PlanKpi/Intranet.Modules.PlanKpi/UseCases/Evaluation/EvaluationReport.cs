@@ -174,7 +174,7 @@ public sealed record DashboardGrades(int FiscalYear, bool IsClosed, string Curre
 /// </summary>
 public sealed record GetDashboardGrades(string PlanCode) : IRequest<DashboardGrades?>;
 
-/// <summary>Links of the evaluation outputs.</summary>
+/// <summary>Addresses of the evaluation round's pages and outputs (issue #10): one place for every link to them.</summary>
 public static class EvaluationLinks
 {
     /// <summary><c>/evaluation/{plan}/{fy}</c>.</summary>
@@ -185,6 +185,10 @@ public static class EvaluationLinks
     /// <summary><c>/evaluation/{plan}/{fy}/sheets/{project}</c>.</summary>
     public static string Sheet(string planCode, int fiscalYear, string projectCode) =>
         Round(planCode, fiscalYear) + "/sheets/" + Uri.EscapeDataString(projectCode);
+    /// <summary>The secretariat's grid of a review stage: <c>/evaluation/{plan}/{fy}/stages/{order}</c>.</summary>
+    public static string Stage(string planCode, int fiscalYear, int order) => $"{Round(planCode, fiscalYear)}/stages/{order}";
+    /// <summary>A plan's stage definitions editor: <c>/plans/{code}/evaluation-stages</c>.</summary>
+    public static string StagesEditor(string planCode) => $"/plans/{Uri.EscapeDataString(planCode)}/evaluation-stages";
 }
 
 internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser user, TimeProvider clock, IEnumerable<MetricDefinition> definitions)
@@ -259,7 +263,7 @@ internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser
         {
             var place = measures.FirstOrDefault(x => x.Measure.Code == sheet.MeasureCode);
             var stages = StagesOf(round, sheet);
-            var selfVisible = SelfVisible(round, sheet);
+            var selfVisible = EvaluationRules.SelfEvaluationShown(round, sheet);
             var (final, finalStage) = Final(stages);
             projects.Add(new ReportProject
             {
@@ -317,36 +321,24 @@ internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser
         };
     }
 
-    /// <summary>All sheets for those who see all; a department its own (as the round page).</summary>
-    private bool Sees(EvaluationSheet sheet) =>
-        EvaluationRules.SeesAllSheets(user) || (user.Department is { } d && sheet.LeadDepartmentNames.Contains(d));
-
-    /// <summary>The self-evaluation shows once submitted, or once the round has moved past it.</summary>
-    private static bool SelfVisible(EvaluationRound round, EvaluationSheet sheet) =>
-        sheet.Status == SheetStatus.Submitted || round.CurrentStage > 1 || round.IsClosed;
-
-    /// <summary>The stage an outside reviewer reviews in (limits what they see), null for the city's staff.</summary>
-    private EvaluationStage? ViewerStage(EvaluationRound round) =>
-        user.IsInRole(Roles.Reviewer) && !Roles.Staff.Any(user.IsInRole)
-            ? round.Stages.Where(s => EvaluationRules.IsAssignedReviewer(user, [s])).OrderBy(s => s.Order).FirstOrDefault()
-            : null;
+    private bool Sees(EvaluationSheet sheet) => EvaluationRules.SeesSheet(user, sheet);
 
     /// <summary>Every stage of the round with the sheet's record where the user may see it (as the sheet page's results).</summary>
     private IReadOnlyList<ReportStage> StagesOf(EvaluationRound round, EvaluationSheet sheet)
     {
-        var viewer = ViewerStage(round);
+        var viewer = EvaluationRules.ViewerStage(user, round.Stages);
         var stages = new List<ReportStage>();
         foreach (var stage in round.Stages.OrderBy(s => s.Order))
         {
             if (stage.Order == 1)
             {
-                stages.Add(SelfVisible(round, sheet)
+                stages.Add(EvaluationRules.SelfEvaluationShown(round, sheet)
                     ? new ReportStage(1, stage.Name, sheet.Grade, null, null, sheet.SubmittedBy, sheet.SubmittedAt)
                     : new ReportStage(1, stage.Name, null, null, null, null, null));
                 continue;
             }
             var review = sheet.Reviews.FirstOrDefault(r => r.StageOrder == stage.Order);
-            var visible = EvaluationRules.SeesStage(viewer, stage.Order) && (viewer is null || stage.Order <= viewer.Order);
+            var visible = EvaluationRules.SeesStage(viewer, stage.Order);
             stages.Add(review is not null && visible
                 ? new ReportStage(stage.Order, stage.Name, review.Grade, review.Comment, review.Decision, review.RecordedBy, review.RecordedAt)
                 : new ReportStage(stage.Order, stage.Name, null, null, null, null, null));
