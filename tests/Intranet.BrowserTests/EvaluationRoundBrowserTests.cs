@@ -189,6 +189,14 @@ public sealed class EvaluationRoundBrowserTests(IntranetHostFixture host, ITestO
         await Shot(cio, "sheet-cio");
         await Pages.GotoInteractiveAsync(cio, $"/plans/{Plan}/evaluation-stages");
         await Shot(cio, "stages-cio");
+        // ... and the signed-off 評価報告書 (print page, with its Excel and PDF downloads), and the project's grades on its page.
+        await Pages.GotoInteractiveAsync(cio, $"{Round}/report");
+        await Expect(cio.Locator("main")).ToContainTextAsync("電子申請の拡大");
+        await Expect(cio.Locator("a[href$='/report.pdf']")).ToBeVisibleAsync();
+        await Shot(cio, "report-cio");
+        var pdf = await cio.APIRequest.GetAsync($"{Round}/report.pdf");
+        Assert.Equal(200, pdf.Status);
+        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString((await pdf.BodyAsync())[..4]));
         HostBinaries.TryDeleteDirectory(folder);
     }
 
