@@ -95,6 +95,23 @@ public sealed class EvaluationComponentTests : BunitContext
         Assert.Contains("評価 (A〜D) を選んでください。", cut.Find(".eval-grades .validation-message").TextContent);
     }
 
+    [Fact]
+    public void The_draft_shows_stored_numbers_as_typed_without_the_database_scale()
+    {
+        var sheet = new SheetView
+        {
+            PlanCode = "p", PlanTitle = "計画", FiscalYear = 2023, ProjectCode = "1", ProjectName = "事業", MeasureCode = "1-1",
+            LeadDepartments = ["企画課"], Status = SheetStatus.Draft,
+            Self = new SelfEvaluationInput("実績", Grade.B, null, ProjectDirection.Continue, 1500.0000m, 0.3000m),
+            SubmittedAt = null, SubmittedBy = null, ReturnComment = null, ReturnCount = 0, Version = Guid.NewGuid(), Indicators = [],
+            Suggested = SuggestsB, Stages = [], Results = [], History = [], IsClosed = false, CanEditSelf = true, CanReturn = false,
+            CanReview = false, CanCorrect = false,
+        };
+        var draft = SelfEvaluationDraft.From(sheet);
+        Assert.Equal(("1500", "0.3"), (draft.CostThousandYen!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            draft.StaffEffort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     private static readonly IReadOnlyList<KeyValuePair<string, string>> Presets =
         StagePresets.All.Select(p => KeyValuePair.Create(p.Code, p.Name)).ToList();
 

@@ -36,8 +36,14 @@ public sealed class SelfEvaluationDraft
     {
         PlanCode = sheet.PlanCode, FiscalYear = sheet.FiscalYear, ProjectCode = sheet.ProjectCode, Version = sheet.Version,
         Achievements = sheet.Self.Achievements, Grade = sheet.Self.Grade, Issues = sheet.Self.Issues, NextYear = sheet.Self.NextYear,
-        CostThousandYen = sheet.Self.CostThousandYen, StaffEffort = sheet.Self.StaffEffort,
+        CostThousandYen = Plain(sheet.Self.CostThousandYen), StaffEffort = Plain(sheet.Self.StaffEffort),
     };
+
+    /// <summary>
+    /// The number without the trailing zeros the database's scale adds (18,4 stores 1500 as 1500.0000), so the field shows
+    /// 「1500」 and 「0.3」 as typed, not 「1500.0」.
+    /// </summary>
+    private static decimal? Plain(decimal? value) => value / 1.0000000000000000000000000000m;
 
     /// <summary>True when the draft was typed for this sheet at this version (else the saved sheet wins).</summary>
     public bool IsFor(SheetView sheet) =>
