@@ -32,6 +32,15 @@ public abstract class ModuleMigration : Migration
     protected void Index(MigrationBuilder migrationBuilder, string table, string[] columns, bool unique = false) =>
         migrationBuilder.CreateIndex($"IX_{Table(table)}_{string.Join("_", columns)}", Table(table), columns, Schema, unique);
 
+    /// <summary>
+    /// A cascading foreign key named like EF's default (<c>FK_{table}_{principal}_{column}</c>) from <paramref name="table"/>'s
+    /// <paramref name="column"/> to the <c>Id</c> of the module table <paramref name="principal"/>.
+    /// </summary>
+    protected void ForeignKey<T>(Microsoft.EntityFrameworkCore.Migrations.Operations.Builders.CreateTableBuilder<T> t, string table, string column,
+        string principal, System.Linq.Expressions.Expression<Func<T, object>> columns) =>
+        t.ForeignKey($"FK_{Table(table)}_{Table(principal)}_{column}", columns, Table(principal), "Id", principalSchema: Schema,
+            onDelete: ReferentialAction.Cascade);
+
     /// <summary>Creates the module's <c>AuditEntries</c> table (see <see cref="Auditing.AuditEntry"/>).</summary>
     protected void CreateAuditTable(MigrationBuilder migrationBuilder)
     {

@@ -36,8 +36,7 @@ public sealed class PlanRevisionsMigration : ModuleMigration
         }, constraints: t =>
         {
             t.PrimaryKey($"PK_{Table("PlanRevisions")}", x => x.Id);
-            t.ForeignKey($"FK_{Table("PlanRevisions")}_{Table("Plans")}_PlanId", x => x.PlanId, Table("Plans"), "Id",
-                principalSchema: Schema, onDelete: ReferentialAction.Cascade);
+            ForeignKey(t, "PlanRevisions", "PlanId", "Plans", x => x.PlanId);
         });
         Index(m, "PlanRevisions", ["PlanId", "Number"], unique: true);
 
@@ -57,8 +56,7 @@ public sealed class PlanRevisionsMigration : ModuleMigration
         }, constraints: t =>
         {
             t.PrimaryKey($"PK_{Table("PlanRevisionChanges")}", x => x.Id);
-            t.ForeignKey($"FK_{Table("PlanRevisionChanges")}_{Table("PlanRevisions")}_RevisionId", x => x.RevisionId, Table("PlanRevisions"), "Id",
-                principalSchema: Schema, onDelete: ReferentialAction.Cascade);
+            ForeignKey(t, "PlanRevisionChanges", "RevisionId", "PlanRevisions", x => x.RevisionId);
         });
         Index(m, "PlanRevisionChanges", ["RevisionId"]);
         Index(m, "PlanRevisionChanges", ["ProjectId"]);

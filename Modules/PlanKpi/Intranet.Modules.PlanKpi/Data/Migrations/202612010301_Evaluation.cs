@@ -12,10 +12,6 @@ public sealed class Evaluation : ModuleMigration
     /// <inheritdoc />
     protected override string ModuleSchema => PlanKpiDbContext.SchemaName;
 
-    private void ForeignKey<T>(Microsoft.EntityFrameworkCore.Migrations.Operations.Builders.CreateTableBuilder<T> t, string table, string column, string principal,
-        System.Linq.Expressions.Expression<Func<T, object>> columns) =>
-        t.ForeignKey($"FK_{Table(table)}_{Table(principal)}_{column}", columns, Table(principal), "Id", principalSchema: Schema, onDelete: ReferentialAction.Cascade);
-
     /// <inheritdoc />
     protected override void Up(MigrationBuilder m)
     {
