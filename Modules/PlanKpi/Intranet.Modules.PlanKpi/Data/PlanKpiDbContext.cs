@@ -53,6 +53,10 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
         .Include(p => p.Indicators).ThenInclude(i => i.Actuals)
         .AsSplitQuery();
 
+    /// <summary>Evaluation rounds with their stages and sheets, each sheet with its reviews (split queries).</summary>
+    public IQueryable<EvaluationRound> EvaluationRoundsWithSheets() => EvaluationRounds
+        .Include(r => r.Stages).Include(r => r.Sheets).ThenInclude(s => s.Reviews).AsSplitQuery();
+
     /// <inheritdoc />
     protected override void ConfigureModel(ModelBuilder b)
     {

@@ -31,8 +31,7 @@ public sealed class EvaluationWorkItems(PlanKpiDbContext db, TimeProvider clock)
         var reviewer = user.IsInRole(Roles.Reviewer) || user.IsInRole(Roles.Cio);
         if (department is not { Length: > 0 } && !office && !reviewer) return [];
 
-        var rounds = await db.EvaluationRounds.AsNoTracking().Where(r => r.ClosedAt == null)
-            .Include(r => r.Stages).Include(r => r.Sheets).ThenInclude(s => s.Reviews)
+        var rounds = await db.EvaluationRoundsWithSheets().AsNoTracking().Where(r => r.ClosedAt == null)
             .ToListAsync(cancellationToken);
         if (rounds.Count == 0) return [];
         var plans = await db.Plans.AsNoTracking().ToDictionaryAsync(p => p.Id, p => (p.Code, p.Title), cancellationToken);

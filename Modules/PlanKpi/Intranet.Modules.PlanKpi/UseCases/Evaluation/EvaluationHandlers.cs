@@ -29,8 +29,7 @@ internal sealed class EvaluationHandlers(PlanKpiDbContext db, ICurrentUser user,
     public async Task<EvaluationOverview> Handle(ListEvaluationRounds request, CancellationToken ct)
     {
         var plans = await db.Plans.AsNoTracking().OrderBy(p => p.SortOrder).ThenBy(p => p.Code).ToListAsync(ct);
-        var rounds = await db.EvaluationRounds.AsNoTracking().Include(r => r.Stages).Include(r => r.Sheets).ThenInclude(s => s.Reviews)
-            .AsSplitQuery().ToListAsync(ct);
+        var rounds = await db.EvaluationRoundsWithSheets().AsNoTracking().ToListAsync(ct);
         var summaries = new List<RoundSummary>();
         foreach (var round in rounds.OrderByDescending(r => r.FiscalYear).ThenBy(r => plans.FindIndex(p => p.Id == r.PlanId)))
         {
@@ -422,7 +421,7 @@ internal sealed class EvaluationHandlers(PlanKpiDbContext db, ICurrentUser user,
     {
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == planCode, ct)
             ?? throw new NotFoundException($"計画 {planCode} は登録されていません。");
-        IQueryable<EvaluationRound> query = db.EvaluationRounds.Include(r => r.Stages).Include(r => r.Sheets).ThenInclude(s => s.Reviews).AsSplitQuery();
+        var query = db.EvaluationRoundsWithSheets();
         if (!tracked) query = query.AsNoTracking();
         var round = await query.SingleOrDefaultAsync(r => r.PlanId == plan.Id && r.FiscalYear == fiscalYear, ct)
             ?? throw new NotFoundException($"{plan.Title} の{Fmt.Year(fiscalYear)}の評価はまだ開始されていません。");
@@ -465,9 +464,7 @@ internal sealed class EvaluationHandlers(PlanKpiDbContext db, ICurrentUser user,
         return results;
     }
 
-    private static StageInfo Info(EvaluationRound round, EvaluationStage s) => new(s.Order, s.Name, s.Evaluator,
-        EvaluationRules.EvaluatorLabel(s.Evaluator, s.Role, s.BodyName), s.Role, s.BodyName, s.Visibility, s.RecordsGrade, s.Deadline, s.ReviewerNames,
-        s.ClosedAt, !round.IsClosed && s.Order == round.CurrentStage, s.Order == round.Stages.Max(x => x.Order));
+    private static StageInfo Info(EvaluationRound round, EvaluationStage s) => StageInfo.Of(round, s);
 
     private async Task<PlanSnapshot> SnapshotAsync(string planCode, CancellationToken ct) =>
         await PlanSnapshot.LoadAsync(db, planCode, clock.TodayInJapan(), definitions, ct)

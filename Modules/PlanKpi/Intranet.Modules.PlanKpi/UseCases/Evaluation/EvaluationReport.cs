@@ -252,7 +252,7 @@ internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser
     // ---------------------------------------------------------------- building
 
     private IQueryable<EvaluationRound> Rounds() =>
-        db.EvaluationRounds.AsNoTracking().Include(r => r.Stages).Include(r => r.Sheets).ThenInclude(s => s.Reviews).AsSplitQuery();
+        db.EvaluationRoundsWithSheets().AsNoTracking();
 
     private EvaluationReport Build(PlanSnapshot snapshot, EvaluationRound round)
     {
@@ -308,9 +308,7 @@ internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser
             byPolicy.Add(new GradeGroup("", null, "(計画改訂で削除された区分)", Count(orphans), orphans.Count(p => p.FinalGrade is null)));
 
         var current = round.Stages.Single(s => s.Order == round.CurrentStage);
-        var last = round.Stages.Max(s => s.Order);
-        StageInfo Info(EvaluationStage s) => new(s.Order, s.Name, s.Evaluator, EvaluationRules.EvaluatorLabel(s.Evaluator, s.Role, s.BodyName), s.Role,
-            s.BodyName, s.Visibility, s.RecordsGrade, s.Deadline, s.ReviewerNames, s.ClosedAt, !round.IsClosed && s.Order == round.CurrentStage, s.Order == last);
+        StageInfo Info(EvaluationStage s) => StageInfo.Of(round, s);
         return new EvaluationReport
         {
             PlanCode = plan.Code, PlanTitle = plan.Title, Municipality = plan.Municipality, PolicyLevelName = plan.PolicyLevelName,

@@ -26,7 +26,13 @@ namespace Intranet.Modules.PlanKpi.UseCases.Evaluation;
 /// <param name="IsCurrent">True for the stage now running (false for every stage once the round is closed).</param>
 /// <param name="IsLast">True for the last stage (it records the decision).</param>
 public sealed record StageInfo(int Order, string Name, EvaluatorKind Evaluator, string EvaluatorLabel, string? Role, string? BodyName,
-    StageVisibility Visibility, bool RecordsGrade, DateOnly? Deadline, IReadOnlyList<string> Reviewers, DateTimeOffset? ClosedAt, bool IsCurrent, bool IsLast);
+    StageVisibility Visibility, bool RecordsGrade, DateOnly? Deadline, IReadOnlyList<string> Reviewers, DateTimeOffset? ClosedAt, bool IsCurrent, bool IsLast)
+{
+    /// <summary>A stage of <paramref name="round"/> as pages and the report show it.</summary>
+    public static StageInfo Of(EvaluationRound round, EvaluationStage s) => new(s.Order, s.Name, s.Evaluator,
+        EvaluationRules.EvaluatorLabel(s.Evaluator, s.Role, s.BodyName), s.Role, s.BodyName, s.Visibility, s.RecordsGrade, s.Deadline, s.ReviewerNames,
+        s.ClosedAt, !round.IsClosed && s.Order == round.CurrentStage, s.Order == round.Stages.Max(x => x.Order));
+}
 
 /// <summary>One round in the list.</summary>
 /// <param name="PlanCode">Plan code.</param>
