@@ -271,7 +271,7 @@ internal sealed class DashboardQueryHandlers(IMediator mediator, ICurrentUser us
             Groups = groups,
             // OrderBy is stable: plan order within a status.
             Rows = rows.OrderBy(r => KpiDisplay.Rank(StatusOf(r))).ToList(),
-            Grades = await mediator.Send(new Evaluation.GetDashboardGrades(snapshot.Plan.Code), ct),
+            Grades = await mediator.Send(new Evaluation.GetDashboardGrades(snapshot.Plan.Code, snapshot), ct),
         };
     }
 

@@ -172,7 +172,9 @@ public sealed record DashboardGrades(int FiscalYear, bool IsClosed, string Curre
 /// round is open and has recorded a grade beyond the self-evaluation (or there is no closed round), that open round with
 /// its partial grades. Null when the plan has no round the user may see, or none of its sheets.
 /// </summary>
-public sealed record GetDashboardGrades(string PlanCode) : IRequest<DashboardGrades?>;
+/// <param name="PlanCode">Plan code.</param>
+/// <param name="Snapshot">The plan evaluated today when the caller has it already (the dashboard), so it is not loaded twice.</param>
+public sealed record GetDashboardGrades(string PlanCode, PlanSnapshot? Snapshot = null) : IRequest<DashboardGrades?>;
 
 /// <summary>Addresses of the evaluation round's pages and outputs (issue #10): one place for every link to them.</summary>
 public static class EvaluationLinks
@@ -241,7 +243,7 @@ internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser
                                                && r.Sheets.Any(s => s.Reviews.Any(v => v.Grade is not null)));
         var round = open ?? closed ?? rounds.FirstOrDefault();
         if (round is null) return null;
-        var snapshot = await PlanSnapshot.LoadAsync(db, plan.Code, clock.TodayInJapan(), definitions, ct);
+        var snapshot = request.Snapshot ?? await PlanSnapshot.LoadAsync(db, plan.Code, clock.TodayInJapan(), definitions, ct);
         if (snapshot is null) return null;
         var report = Build(snapshot, round);
         if (report.Projects.Count == 0) return null;             // e.g. a department that leads none of the plan's projects
