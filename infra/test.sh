@@ -42,7 +42,9 @@ export INTRANET_ARTIFACTS_DIR="$artifacts/screenshots"
 status=0
 for project in tests/Intranet.UnitTests tests/Intranet.ComponentTests tests/Intranet.IntegrationTests tests/Intranet.BrowserTests; do
   echo "== $project"
-  dotnet test "$project" -c Release --no-build -nologo \
+  # The fault drivers (Category=Fault) need a running cluster: infra/faults/*.sh run them below.
+  filter=(); [[ $project == tests/Intranet.BrowserTests ]] && filter=(--filter "Category!=Fault")
+  dotnet test "$project" -c Release --no-build -nologo "${filter[@]}" \
       --logger "trx;LogFileName=$(basename "$project").trx" --results-directory "$artifacts/test-results" \
       2>&1 | tee -a "$artifacts/test-output.log" || status=1
 done

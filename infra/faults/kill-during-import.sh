@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Fault: the host running an import dies (kill -9) in the middle of it.
+#   PostgreSQL + two hosts + nginx (infra/cluster.sh) on loopback. Host 2 is stopped so the upload lands on host 1; an
+#   HR user uploads a roster of INTRANET_FAULT_ROWS staff (default 30,000) in the browser (ClusterImportDriver, step
+#   start); once the job runs, host 1 is killed and host 2 started. Then (step retry) the job page on host 2 must
+#   say the import was interrupted, and the same file imported again must succeed.
+# Passes when: nothing of the cut-off import was written (no staff, no job left running), the job is marked failed
+# by the surviving host (not by the dead one, which cannot), and the retry imports every row exactly once.
+source "$(dirname "$0")/lib.sh"
+rows=${INTRANET_FAULT_ROWS:-30000}
+ensure_host
+dotnet build tests/Intranet.BrowserTests -c Release -nologo -v quiet >/dev/null
+
+file="$out/kill-during-import.staff.csv"
+python3 - "$file" "$rows" <<'PY'
+import sys
+path, rows = sys.argv[1], int(sys.argv[2])
+with open(path, "w", encoding="utf-8", newline="\n") as f:
+    f.write("employee_number,name,department,workplace,workplace_type,employment_category,active_from,manager,active_to,effective_from\n")
+    for i in range(rows):
+        f.write(f"F{i:06d},職員 {i:06d},{['総務課','企画課','職員課','情報政策課'][i % 4]},本庁舎,本庁,正規,2015-04-01,0,,\n")
+PY
+
+cluster start --hosts 2
+cluster kill-host 2 >/dev/null
+staff_table=$(sql "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables
+                   WHERE table_schema = 'telework' AND table_name ILIKE 'staff%' ORDER BY length(table_name) LIMIT 1")
+staff_before=$(sql "SELECT count(*) FROM $staff_table")
+echo "staff table $staff_table: $staff_before rows before"
+
+driver() {
+  INTRANET_CLUSTER_URL=$(cluster url) INTRANET_CLUSTER_USERS=$INTRANET_CLUSTER_DIR/users.txt INTRANET_FAULT_IMPORT_FILE=$file \
+  INTRANET_FAULT_IMPORT_STEP=$1 INTRANET_FAULT_REPORT=$out/kill-during-import.job \
+    dotnet test tests/Intranet.BrowserTests -c Release --no-build -nologo \
+    --filter "Category=Fault&FullyQualifiedName~ClusterImportDriver" --logger "console;verbosity=normal" >"$out/kill-during-import.$1.log" 2>&1
+}
+
+echo "== uploading $rows rows on host 1"
+driver start || { tail -n 40 "$out/kill-during-import.start.log"; exit 1; }
+job=$(cat "$out/kill-during-import.job")
+sleep 2
+echo "== killing host 1 while job $job runs"
+cluster kill-host 1
+staff_after_kill=$(sql "SELECT count(*) FROM $staff_table")
+cluster start-host 2
+
+echo "== retrying on host 2"
+retry_status=0; driver retry || retry_status=$?
+grep -E "中断|retry:|Assert|Failed|Passed" "$out/kill-during-import.retry.log" | head -10 || true
+job_state=$(sql "SELECT \"State\" FROM imports.\"Jobs\" WHERE \"Id\" = '$job'" 2>/dev/null || echo "?")
+running=$(sql "SELECT count(*) FROM imports.\"Jobs\" WHERE \"State\" = 'Running'" 2>/dev/null || echo "?")
+staff_final=$(sql "SELECT count(*) FROM $staff_table")
+echo "staff: $staff_before before, $staff_after_kill right after the kill, $staff_final after the retry; job $job state $job_state; jobs still running: $running"
+
+check "nothing of the cut-off import was written" test "$staff_after_kill" -eq "$staff_before"
+check "the surviving host marked the job failed as interrupted, and the retry succeeded" test "$retry_status" -eq 0
+check "the retry imported every row exactly once" test "$staff_final" -eq $((staff_before + rows))
+check "no job is left running" test "$running" = 0

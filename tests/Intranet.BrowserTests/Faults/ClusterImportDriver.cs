@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Intranet.BrowserTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Intranet.BrowserTests.Faults;
+
+/// <summary>
+/// The user side of <c>infra/faults/kill-during-import.sh</c>: an HR user uploads a large staff roster on the import page
+/// through nginx. Step <c>start</c> (INTRANET_FAULT_IMPORT_STEP) uploads it, waits until the job runs and writes the job's
+/// id to INTRANET_FAULT_REPORT, so the script can kill the host running it. Step <c>retry</c> opens that job on the
+/// surviving host, expects it failed as interrupted (not successful, not still running), and imports the same file again
+/// to success. Needs a running cluster (INTRANET_CLUSTER_URL, INTRANET_CLUSTER_USERS) and the file
+/// (INTRANET_FAULT_IMPORT_FILE); <c>Category=Fault</c> keeps it out of the normal test run.
+/// </summary>
+[Trait("Category", "Fault")]
+public sealed class ClusterImportDriver(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task An_import_cut_off_by_a_dying_host_is_marked_failed_and_can_be_run_again()
+    {
+        var url = Environment.GetEnvironmentVariable("INTRANET_CLUSTER_URL");
+        var usersFile = Environment.GetEnvironmentVariable("INTRANET_CLUSTER_USERS");
+        var file = Environment.GetEnvironmentVariable("INTRANET_FAULT_IMPORT_FILE");
+        var step = Environment.GetEnvironmentVariable("INTRANET_FAULT_IMPORT_STEP");
+        var report = Environment.GetEnvironmentVariable("INTRANET_FAULT_REPORT");
+        Assert.False(string.IsNullOrEmpty(url) || string.IsNullOrEmpty(usersFile) || string.IsNullOrEmpty(file) || string.IsNullOrEmpty(report)
+                     || step is not ("start" or "retry"),
+            "This driver runs from infra/faults/kill-during-import.sh (INTRANET_CLUSTER_URL, INTRANET_CLUSTER_USERS, " +
+            "INTRANET_FAULT_IMPORT_FILE, INTRANET_FAULT_IMPORT_STEP=start|retry, INTRANET_FAULT_REPORT).");
+        var user = File.ReadAllLines(usersFile!).Select(l => l.Split('\t')).Single(u => u.Length > 2 && u[2] == "HumanResources");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = url, Locale = "ja-JP", TimezoneId = "Asia/Tokyo" });
+        context.SetDefaultTimeout(60_000);
+        var page = await context.NewPageAsync();
+        await Pages.LoginAsync(page, user[0], user[1]);
+
+        if (step == "start")
+        {
+            await Pages.GotoInteractiveAsync(page, "/imports/staff");
+            await page.Locator("#file").SetInputFilesAsync(file!);
+            await Expect(page.Locator("#import")).ToBeEnabledAsync(new() { Timeout = 120_000 });
+            await page.Locator("#import").ClickAsync();
+            await page.WaitForURLAsync(new Regex("/imports/jobs/[0-9a-f-]{36}$"), new() { Timeout = 120_000 });
+            var id = page.Url[^36..];
+            await Expect(page.Locator("dd.import-job-state")).ToHaveAttributeAsync("data-state", "Running", new() { Timeout = 120_000 });
+            await File.WriteAllTextAsync(report!, id);
+            output.WriteLine($"job {id} is running");
+            return;
+        }
+
+        var job = (await File.ReadAllTextAsync(report!)).Trim();
+        await Pages.GotoInteractiveAsync(page, $"/imports/jobs/{job}");
+        var state = page.Locator("dd.import-job-state");
+        // The surviving host marks the job failed once the dead host's lease has run out.
+        await Expect(state).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = 120_000 });
+        var text = await page.Locator("main").InnerTextAsync();
+        output.WriteLine(text);
+        Assert.Contains("中断", text);
+        Assert.DoesNotContain("取り込みました", text);
+
+        var message = await Pages.ImportFileAsync(page, "staff", file!);
+        output.WriteLine("retry: " + message);
+    }
+}
