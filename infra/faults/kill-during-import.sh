@@ -1,42 +1,53 @@
 #!/usr/bin/env bash
-# Fault: the host running an import dies (kill -9) in the middle of it.
-#   PostgreSQL + two hosts + nginx (infra/cluster.sh) on loopback. Host 2 is stopped so the upload lands on host 1; an
-#   HR user uploads a roster of INTRANET_FAULT_ROWS staff (default 30,000) in the browser (ClusterImportDriver, step
-#   start); once the job runs, host 1 is killed and host 2 started. Then (step retry) the job page on host 2 must
-#   say the import was interrupted, and the same file imported again must succeed.
-# Passes when: nothing of the cut-off import was written (no staff, no job left running), the job is marked failed
-# by the surviving host (not by the dead one, which cannot), and the retry imports every row exactly once.
+# Fault: hosts start and die while an import runs.
+#   PostgreSQL + two hosts + nginx (infra/cluster.sh) on loopback. Host 2 is stopped so uploads land on host 1; an HR
+#   user uploads rosters of INTRANET_FAULT_ROWS staff (default 30,000) in the browser (ClusterImportDriver).
+#   1. While the first roster's job runs on host 1, host 2 starts: it must leave that job alone, and the job succeeds.
+#   2. While the second roster's job runs on host 1, host 1 is killed (host 2 is up). The job page on host 2 must say
+#      the import was interrupted, and the same file imported again must succeed.
+# Passes when: the job running during host 2's start succeeded; nothing of the cut-off import was written and no
+# job is left running; the job was marked failed by the surviving host; the retry imports every row exactly once.
 source "$(dirname "$0")/lib.sh"
 rows=${INTRANET_FAULT_ROWS:-30000}
 ensure_host
 dotnet build tests/Intranet.BrowserTests -c Release -nologo -v quiet >/dev/null
 
-file="$out/kill-during-import.staff.csv"
-python3 - "$file" "$rows" <<'PY'
+roster() {   # roster FILE PREFIX: INTRANET_FAULT_ROWS staff whose numbers start with PREFIX
+python3 - "$1" "$rows" "$2" <<'PY'
 import sys
-path, rows = sys.argv[1], int(sys.argv[2])
+path, rows, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 with open(path, "w", encoding="utf-8", newline="\n") as f:
     f.write("employee_number,name,department,workplace,workplace_type,employment_category,active_from,manager,active_to,effective_from\n")
     for i in range(rows):
-        f.write(f"F{i:06d},職員 {i:06d},{['総務課','企画課','職員課','情報政策課'][i % 4]},本庁舎,本庁,正規,2015-04-01,0,,\n")
+        f.write(f"{prefix}{i:06d},職員 {prefix}{i:06d},{['総務課','企画課','職員課','情報政策課'][i % 4]},本庁舎,本庁,正規,2015-04-01,0,,\n")
 PY
+}
+first="$out/kill-during-import.first.csv"; roster "$first" A
+file="$out/kill-during-import.staff.csv"; roster "$file" B
 
 cluster start --hosts 2
 cluster kill-host 2 >/dev/null
 staff_table=$(sql "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables
                    WHERE table_schema = 'telework' AND table_name ILIKE 'staff%' ORDER BY length(table_name) LIMIT 1")
-staff_before=$(sql "SELECT count(*) FROM $staff_table")
-echo "staff table $staff_table: $staff_before rows before"
+echo "staff table: $staff_table"
 
-driver() {
-  INTRANET_CLUSTER_URL=$(cluster url) INTRANET_CLUSTER_USERS=$INTRANET_CLUSTER_DIR/users.txt INTRANET_FAULT_IMPORT_FILE=$file \
-  INTRANET_FAULT_IMPORT_STEP=$1 INTRANET_FAULT_REPORT=$out/kill-during-import.job \
+driver() {   # driver STEP FILE JOBFILE
+  INTRANET_CLUSTER_URL=$(cluster url) INTRANET_CLUSTER_USERS=$INTRANET_CLUSTER_DIR/users.txt INTRANET_FAULT_IMPORT_FILE=$2 \
+  INTRANET_FAULT_IMPORT_STEP=$1 INTRANET_FAULT_REPORT=$3 \
     dotnet test tests/Intranet.BrowserTests -c Release --no-build -nologo \
     --filter "Category=Fault&FullyQualifiedName~ClusterImportDriver" --logger "console;verbosity=normal" >"$out/kill-during-import.$1.log" 2>&1
 }
 
-echo "== uploading $rows rows on host 1"
-driver start || { tail -n 40 "$out/kill-during-import.start.log"; exit 1; }
+echo "== 1. uploading $rows rows on host 1, starting host 2 while the job runs"
+driver start "$first" "$out/kill-during-import.first.job" || { tail -n 40 "$out/kill-during-import.start.log"; exit 1; }
+cluster start-host 2
+first_status=0; driver succeeds "$first" "$out/kill-during-import.first.job" || first_status=$?
+check "a host that started while an import ran left it alone: the import succeeded" test "$first_status" -eq 0
+cluster kill-host 2 >/dev/null
+staff_before=$(sql "SELECT count(*) FROM $staff_table")
+
+echo "== 2. uploading $rows other rows on host 1, killing host 1 while the job runs"
+driver start "$file" "$out/kill-during-import.job" || { tail -n 40 "$out/kill-during-import.start.log"; exit 1; }
 job=$(cat "$out/kill-during-import.job")
 sleep 2
 echo "== killing host 1 while job $job runs"
@@ -45,7 +56,7 @@ staff_after_kill=$(sql "SELECT count(*) FROM $staff_table")
 cluster start-host 2
 
 echo "== retrying on host 2"
-retry_status=0; driver retry || retry_status=$?
+retry_status=0; driver retry "$file" "$out/kill-during-import.job" || retry_status=$?
 grep -E "中断|retry:|Assert|Failed|Passed" "$out/kill-during-import.retry.log" | head -10 || true
 job_state=$(sql "SELECT \"State\" FROM imports.\"Jobs\" WHERE \"Id\" = '$job'" 2>/dev/null || echo "?")
 running=$(sql "SELECT count(*) FROM imports.\"Jobs\" WHERE \"State\" = 'Running'" 2>/dev/null || echo "?")
