@@ -1,29 +1,27 @@
+using Intranet.Shared.Import;
+using Intranet.Shared.Web;
 using Microsoft.AspNetCore.Components.Forms;
 
 namespace Intranet.Host.Imports;
 
-/// <summary>Reading a file chosen in an import page's <see cref="InputFile"/> into memory, with progress.</summary>
+/// <summary>
+/// A file chosen in an import page's <see cref="InputFile"/>, streamed to the data folder's temporary folder
+/// (<see cref="ImportUpload"/>: 0600, deleted when the page is done with it) with progress, never held whole in memory.
+/// </summary>
 public static class Uploads
 {
     /// <summary>Largest accepted file on the import and mapping pages (bytes): 50 MB.</summary>
-    public const long MaxFileSize = 50L * 1024 * 1024;
+    public const long MaxFileSize = ImportUpload.MaxFileSize;
 
     /// <summary>The message for a file over <see cref="MaxFileSize"/>.</summary>
-    public const string TooLarge = "ファイルが大きすぎます (50 MB まで)。";
+    public const string TooLarge = ImportUpload.TooLarge;
 
-    /// <summary>Reads <paramref name="file"/> in 256 KB chunks, reporting the percentage read after each.</summary>
-    /// <exception cref="IOException">The browser stopped sending or the file exceeds <see cref="MaxFileSize"/>.</exception>
-    public static async Task<byte[]> ReadAsync(IBrowserFile file, Func<double, Task> progress, CancellationToken ct = default)
+    /// <summary>Streams <paramref name="file"/> to disk in 256 KB chunks, reporting the percentage read after each.</summary>
+    /// <exception cref="UploadTooLargeException">The file exceeds <see cref="MaxFileSize"/> (its message is for the user).</exception>
+    /// <exception cref="IOException">The browser stopped sending.</exception>
+    public static async Task<ImportUpload> SaveAsync(IBrowserFile file, IUseCases useCases, Func<double, Task> progress, CancellationToken ct = default)
     {
         await using var stream = file.OpenReadStream(MaxFileSize, ct);
-        using var buffer = new MemoryStream((int)Math.Min(file.Size, MaxFileSize));
-        var chunk = new byte[256 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            await progress(file.Size == 0 ? 100 : Math.Round(100.0 * buffer.Length / file.Size, 0));
-        }
-        return buffer.ToArray();
+        return await useCases.Send(new SaveUpload(stream, file.Name, read => progress(file.Size == 0 ? 100 : Math.Round(100.0 * read / file.Size, 0))), ct);
     }
 }

@@ -86,6 +86,7 @@ public static class IntranetHost
 
         services.AddIntranetMediator(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly).Append(typeof(Intranet.Shared.Import.ImportPipeline).Assembly));
         services.AddWorkItemSources(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
+        Intranet.Shared.Auditing.AuditRegistration.AddAuditSources(services, modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
         // Japanese text is written as UTF-8 characters, not as &#x...; escapes (smaller pages, readable source).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         // Account pages render statically (they set the cookie); the application's pages are interactive server
@@ -142,6 +143,7 @@ public static class IntranetHost
 
         foreach (var module in modules) module.MapEndpoints(app);
         Imports.ImportEndpoints.MapImportEndpoints(app);
+        Audit.AuditEndpoints.Map(app);
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
             .AddAdditionalAssemblies(modules.Select(m => m.PagesAssembly).Distinct().ToArray());

@@ -20,24 +20,35 @@ public sealed record ExportTable(string SheetName, IReadOnlyList<string> Headers
 /// </summary>
 public static class TableExport
 {
-    /// <summary>CSV bytes: UTF-8 with BOM, RFC 4180, invariant numbers, dates as yyyy-MM-dd.</summary>
+    /// <summary>
+    /// CSV bytes: UTF-8 with BOM, RFC 4180, invariant numbers, dates as yyyy-MM-dd. Headers and text cells go through
+    /// <see cref="CsvSafety.Text"/> (a text cell starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR gets a
+    /// leading <c>'</c>); numbers and dates are written as they are.
+    /// </summary>
     public static byte[] ToCsv(ExportTable table)
     {
         using var buffer = new MemoryStream();
         using (var text = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true))
         using (var csv = CsvWriter.Create(text, new CsvWriterOptions { NewLine = "\r\n" }, leaveOpen: true))
         {
-            foreach (var h in table.Headers) csv.WriteField(h);
+            foreach (var h in table.Headers) csv.WriteField(CsvSafety.Text(h));
             csv.EndRecord();
             foreach (var row in table.Rows)
             {
-                foreach (var cell in row) csv.WriteField(Text(cell));
+                foreach (var cell in row) csv.WriteField(CsvCell(cell));
                 csv.EndRecord();
             }
             csv.Flush();
         }
         return buffer.ToArray();
     }
+
+    private static string CsvCell(object? cell) => cell switch
+    {
+        null => "",
+        int or long or decimal or double or float or DateOnly or DateTimeOffset => Text(cell),
+        _ => CsvSafety.Text(Text(cell)),
+    };
 
     private static string Text(object? cell) => cell switch
     {
@@ -48,7 +59,11 @@ public static class TableExport
         _ => cell.ToString() ?? "",
     };
 
-    /// <summary>An .xlsx workbook with one sheet: bold header row, numbers as numbers, dates as yyyy/mm/dd.</summary>
+    /// <summary>
+    /// An .xlsx workbook with one sheet: bold header row, numbers as numbers, dates as yyyy/mm/dd. Text is written as
+    /// inline strings, never as a formula cell, so text starting with <c>=</c> is shown as text (no CSV-style quoting
+    /// needed).
+    /// </summary>
     public static byte[] ToXlsx(ExportTable table) => ToXlsx([table]);
 
     /// <summary>An .xlsx workbook with one sheet per table, in order (sheet names must differ): as <see cref="ToXlsx(ExportTable)"/>.</summary>

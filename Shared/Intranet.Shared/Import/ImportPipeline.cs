@@ -55,7 +55,18 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
     /// <returns>What was (or would be) written.</returns>
     /// <exception cref="ImportRejectedException">Any error in the file: every error counted, the first kept with line and column; nothing written.</exception>
     /// <exception cref="ForbiddenException">The user may not import this kind.</exception>
-    public async Task<ImportResult> RunAsync(IImportKind kind, byte[] content, string fileName, ImportMapping mapping, bool dryRun,
+    public Task<ImportResult> RunAsync(IImportKind kind, byte[] content, string fileName, ImportMapping mapping, bool dryRun,
+        Func<int, int, Task>? progress, CancellationToken ct) =>
+        RunAsync(kind, () => new MemoryStream(content, writable: false), fileName, mapping, dryRun, progress, ct);
+
+    /// <summary>
+    /// Imports (or only checks) the file that <paramref name="open"/> streams (each call a new readable, seekable stream, e.g.
+    /// <see cref="ImportUpload.OpenRead"/>): as <see cref="RunAsync(IImportKind, byte[], string, ImportMapping, bool, Func{int, int, Task}?, CancellationToken)"/>,
+    /// without holding the file in memory. All-or-nothing as ever: every row is checked before anything is written.
+    /// </summary>
+    /// <exception cref="ImportRejectedException">Any error in the file; nothing written.</exception>
+    /// <exception cref="ForbiddenException">The user may not import this kind.</exception>
+    public async Task<ImportResult> RunAsync(IImportKind kind, Func<Stream> open, string fileName, ImportMapping mapping, bool dryRun,
         Func<int, int, Task>? progress, CancellationToken ct)
     {
         if (!CanImport(kind.Info)) throw new ForbiddenException($"「{kind.Info.Label}」を取り込む権限がありません。");
@@ -65,7 +76,7 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
         if (problems.Count > 0) throw new ImportRejectedException(fileName, problems.Select(p => new ImportError(0, "mapping", p)).ToList());
 
         var errors = new ImportErrors();
-        var file = TabularFile.Open(content, fileName, mapping.Sheet);
+        var file = TabularFile.Open(open, fileName, mapping.Sheet);
         var mapped = MappedFile.Open(file, mapping, kind.Info.Fields, errors);
         errors.ThrowIfAny(fileName);
         var session = await kind.BeginAsync(new ImportContext(fileName, dryRun, errors, user), ct);

@@ -40,7 +40,12 @@ public sealed record DeleteMapping(string Kind, string Name) : IRequest<Unit>;
 /// <param name="Content">The sample file.</param>
 /// <param name="FileName">Its name.</param>
 /// <param name="Mapping">The draft mapping; null to start from suggestions.</param>
-public sealed record PreviewImportFile(string Kind, byte[] Content, string FileName, ImportMapping? Mapping) : IRequest<ImportFilePreview>;
+/// <param name="Upload">The sample saved to disk by the page (<see cref="ImportUpload"/>); when set, it is read instead of <paramref name="Content"/> (pass empty).</param>
+public sealed record PreviewImportFile(string Kind, byte[] Content, string FileName, ImportMapping? Mapping, ImportUpload? Upload = null) : IRequest<ImportFilePreview>
+{
+    /// <summary>New streams over the file.</summary>
+    internal Func<Stream> Open => Upload is { } u ? u.OpenRead : () => new MemoryStream(Content, writable: false);
+}
 
 /// <summary>See <see cref="PreviewImportFile"/>.</summary>
 /// <param name="EncodingName">「UTF-8」「Shift_JIS」「Excel (.xlsx)」….</param>
@@ -68,7 +73,13 @@ public sealed record ImportFilePreview(string EncodingName, IReadOnlyList<string
 /// <param name="FileName">Its name.</param>
 /// <param name="MappingName">A saved mapping's name, or null/<see cref="ImportMapping.NativeName"/> for the standard format.</param>
 /// <param name="CheckOnly">確認のみ: check and report, queue nothing.</param>
-public sealed record StartImport(string Kind, byte[] Content, string FileName, string? MappingName, bool CheckOnly) : IRequest<ImportStarted>;
+/// <param name="Upload">The file saved to disk by the page (<see cref="ImportUpload"/>): checked as a stream instead of
+/// <paramref name="Content"/> (pass empty). The page deletes it (disposes) when done.</param>
+public sealed record StartImport(string Kind, byte[] Content, string FileName, string? MappingName, bool CheckOnly, ImportUpload? Upload = null) : IRequest<ImportStarted>
+{
+    /// <summary>New streams over the file.</summary>
+    internal Func<Stream> Open => Upload is { } u ? u.OpenRead : () => new MemoryStream(Content, writable: false);
+}
 
 /// <summary>See <see cref="StartImport"/>.</summary>
 /// <param name="Check">The check's result when the file passed.</param>
@@ -165,7 +176,7 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
         TabularFile file;
         try
         {
-            file = TabularFile.Open(request.Content, request.FileName, request.Mapping?.Sheet);
+            file = TabularFile.Open(request.Open, request.FileName, request.Mapping?.Sheet);
         }
         catch (ImportRejectedException e)
         {
@@ -216,7 +227,7 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
         {
             try
             {
-                result = await pipeline.RunAsync(kind, request.Content, request.FileName, draft with { Kind = request.Kind }, dryRun: true, null, ct);
+                result = await pipeline.RunAsync(kind, request.Open, request.FileName, draft with { Kind = request.Kind }, dryRun: true, null, ct);
             }
             catch (ImportRejectedException e)
             {
@@ -259,9 +270,11 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
         try
         {
             var mapping = await pipeline.MappingAsync(kind.Info, request.MappingName, request.FileName, ct);
-            var check = await pipeline.RunAsync(kind, request.Content, request.FileName, mapping, dryRun: true, null, ct);
+            var check = await pipeline.RunAsync(kind, request.Open, request.FileName, mapping, dryRun: true, null, ct);
             if (request.CheckOnly) return new ImportStarted(check, [], 0, null);
-            var id = await runner.EnqueueAsync(kind.Info.Kind, request.Content, request.FileName, mapping, user.Name, ct);
+            // The job store keeps the file as one value of its job row (several hosts share it): read here, once checked.
+            var content = request.Upload is { } upload ? await File.ReadAllBytesAsync(upload.Path, ct) : request.Content;
+            var id = await runner.EnqueueAsync(kind.Info.Kind, content, request.FileName, mapping, user.Name, ct);
             return new ImportStarted(check, [], 0, id);
         }
         catch (ImportRejectedException e)

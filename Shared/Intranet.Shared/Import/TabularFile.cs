@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Unicode;
 using CsvHelper;
 using ExcelDataReader;
 
@@ -19,19 +18,21 @@ public readonly record struct TabularRow(int Line, string[] Cells)
 /// <summary>
 /// A file another system wrote, read row by row without holding its text: CSV in UTF-8 (with or without BOM) or
 /// Shift_JIS (CP932), or an Excel workbook (.xlsx, .xls; the first sheet or a named one) through ExcelDataReader.
-/// Rows stream from <see cref="Rows"/>, so memory stays flat in file size (only the file's bytes are held).
+/// Rows stream from <see cref="Rows"/>, so memory stays flat in file size: a file opened from a stream source (an upload
+/// saved to disk, <see cref="Open(Func{Stream}, string, string?)"/>) is never held in memory; one opened from bytes holds
+/// only those bytes.
 /// </summary>
 public sealed class TabularFile
 {
     static TabularFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    private readonly byte[] _content;
+    private readonly Func<Stream> _open;
     private readonly Encoding? _encoding;
     private readonly int _skip;
 
-    private TabularFile(byte[] content, string fileName, string encodingName, Encoding? encoding, int skip, IReadOnlyList<string> sheets, string? sheet)
+    private TabularFile(Func<Stream> content, string fileName, string encodingName, Encoding? encoding, int skip, IReadOnlyList<string> sheets, string? sheet)
     {
-        (_content, FileName, EncodingName, _encoding, _skip, SheetNames, SheetName) = (content, fileName, encodingName, encoding, skip, sheets, sheet);
+        (_open, FileName, EncodingName, _encoding, _skip, SheetNames, SheetName) = (content, fileName, encodingName, encoding, skip, sheets, sheet);
     }
 
     /// <summary>The file name, for messages.</summary>
@@ -58,10 +59,25 @@ public sealed class TabularFile
     /// <param name="sheet">Sheet name for workbooks; null for the first sheet.</param>
     /// <exception cref="ImportRejectedException">Empty file, binary content, an encoding that is neither UTF-8 nor
     /// Shift_JIS, a workbook that cannot be read or has no sheet <paramref name="sheet"/>.</exception>
-    public static TabularFile Open(byte[] content, string fileName, string? sheet = null)
+    public static TabularFile Open(byte[] content, string fileName, string? sheet = null) =>
+        Open(() => new MemoryStream(content, writable: false), fileName, sheet);
+
+    /// <summary>
+    /// Opens the file that <paramref name="open"/> returns a new readable, seekable stream of (each call a new stream, e.g. over
+    /// an upload saved to disk): as <see cref="Open(byte[], string, string?)"/>, but the content is only ever streamed — the
+    /// encoding is detected in 64 KB chunks and rows are read as they are needed.
+    /// </summary>
+    /// <exception cref="ImportRejectedException">As <see cref="Open(byte[], string, string?)"/>.</exception>
+    public static TabularFile Open(Func<Stream> open, string fileName, string? sheet = null)
     {
-        if (content.Length == 0) throw Reject(fileName, "ファイル", "ファイルが空です。");
-        var span = content.AsSpan();
+        var head = new byte[4];
+        int headLength;
+        using (var s = open())
+        {
+            headLength = s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        if (headLength == 0) throw Reject(fileName, "ファイル", "ファイルが空です。");
+        var span = head.AsSpan(0, headLength);
         var isZip = span.StartsWith("PK\u0003\u0004"u8);
         var isOle = span.StartsWith(new byte[] { 0xD0, 0xCF, 0x11, 0xE0 });
         if (isZip || isOle)
@@ -69,7 +85,7 @@ public sealed class TabularFile
             List<string> sheets;
             try
             {
-                using var reader = OpenWorkbook(content, isZip);
+                using var reader = OpenWorkbook(open(), isZip);
                 sheets = [];
                 do sheets.Add(reader.Name ?? ""); while (reader.NextResult());
             }
@@ -80,41 +96,48 @@ public sealed class TabularFile
             if (sheets.Count == 0) throw Reject(fileName, "シート", "ブックにシートがありません。");
             if (sheet is not null && !sheets.Contains(sheet))
                 throw Reject(fileName, "シート", $"シート「{sheet}」がありません (あるシート: {string.Join("、", sheets)})。");
-            return new TabularFile(content, fileName, isZip ? "Excel (.xlsx)" : "Excel (.xls)", null, 0, sheets, sheet ?? sheets[0]);
+            return new TabularFile(open, fileName, isZip ? "Excel (.xlsx)" : "Excel (.xls)", null, 0, sheets, sheet ?? sheets[0]);
         }
-        if (span.IndexOf((byte)0) >= 0)
-            throw Reject(fileName, "文字コード", "テキストファイルではありません (NULバイトを含みます)。CSV (UTF-8 または Shift_JIS) か Excel (.xlsx) で保存してください。");
         var bom = span.StartsWith("\uFEFF"u8) ? 3 : 0;
-        if (Utf8.IsValid(span[bom..]))
-            return new TabularFile(content, fileName, bom > 0 ? "UTF-8 (BOM付き)" : "UTF-8", new UTF8Encoding(false), bom, [], null);
+        var (hasNul, utf8) = Scan(open, bom, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        if (hasNul)
+            throw Reject(fileName, "文字コード", "テキストファイルではありません (NULバイトを含みます)。CSV (UTF-8 または Shift_JIS) か Excel (.xlsx) で保存してください。");
+        if (utf8)
+            return new TabularFile(open, fileName, bom > 0 ? "UTF-8 (BOM付き)" : "UTF-8", new UTF8Encoding(false), bom, [], null);
         var sjis = Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
-        if (IsValid(sjis, span))
-            return new TabularFile(content, fileName, "Shift_JIS", sjis, 0, [], null);
+        if (Scan(open, 0, sjis).Valid)
+            return new TabularFile(open, fileName, "Shift_JIS", sjis, 0, [], null);
         throw Reject(fileName, "文字コード", "文字コードを判別できません。UTF-8 または Shift_JIS のCSVとして保存してください (文字コードが混在している可能性があります)。");
     }
 
-    private static bool IsValid(Encoding encoding, ReadOnlySpan<byte> bytes)
+    /// <summary>Streams the content once from <paramref name="skip"/>: whether it holds a NUL byte and whether it decodes in <paramref name="encoding"/>.</summary>
+    private static (bool HasNul, bool Valid) Scan(Func<Stream> open, int skip, Encoding encoding)
     {
+        using var stream = open();
+        if (skip > 0) stream.Seek(skip, SeekOrigin.Begin);
         var decoder = encoding.GetDecoder();
-        var buffer = new char[8192];
-        try
+        var bytes = new byte[64 * 1024];
+        var chars = new char[encoding.GetMaxCharCount(bytes.Length)];
+        var valid = true;
+        int read;
+        while ((read = stream.Read(bytes, 0, bytes.Length)) > 0)
         {
-            for (var i = 0; i < bytes.Length; i += 4096)
-            {
-                var chunk = bytes.Slice(i, Math.Min(4096, bytes.Length - i));
-                decoder.GetChars(chunk, buffer, flush: i + 4096 >= bytes.Length);
-            }
-            return true;
+            var chunk = bytes.AsSpan(0, read);
+            if (chunk.IndexOf((byte)0) >= 0) return (true, false);
+            if (!valid) continue;
+            try { decoder.GetChars(chunk, chars, flush: false); }
+            catch (DecoderFallbackException) { valid = false; }
         }
-        catch (DecoderFallbackException)
+        if (valid)
         {
-            return false;
+            try { decoder.GetChars(ReadOnlySpan<byte>.Empty, chars, flush: true); }
+            catch (DecoderFallbackException) { valid = false; }
         }
+        return (false, valid);
     }
 
-    private static IExcelDataReader OpenWorkbook(byte[] content, bool isZip)
+    private static IExcelDataReader OpenWorkbook(Stream stream, bool isZip)
     {
-        var stream = new MemoryStream(content, writable: false);
         return isZip ? ExcelReaderFactory.CreateOpenXmlReader(stream) : ExcelReaderFactory.CreateBinaryReader(stream);
     }
 
@@ -124,7 +147,9 @@ public sealed class TabularFile
 
     private IEnumerable<TabularRow> CsvRows()
     {
-        using var text = new StreamReader(new MemoryStream(_content, _skip, _content.Length - _skip, writable: false), _encoding!, detectEncodingFromByteOrderMarks: false);
+        var stream = _open();
+        if (_skip > 0) stream.Seek(_skip, SeekOrigin.Begin);
+        using var text = new StreamReader(stream, _encoding!, detectEncodingFromByteOrderMarks: false);
         using var reader = CsvReader.Create(text, new CsvReaderOptions
         {
             HasHeader = false, TrackLineNumbers = true, SkipEmptyLines = true, MaxRecordSize = MaxRecordBytes,
@@ -149,7 +174,7 @@ public sealed class TabularFile
 
     private IEnumerable<TabularRow> WorkbookRows()
     {
-        using var reader = OpenWorkbook(_content, EncodingName.Contains("xlsx"));
+        using var reader = OpenWorkbook(_open(), EncodingName.Contains("xlsx"));
         while (reader.Name != SheetName && reader.NextResult())
         {
         }

@@ -20,6 +20,10 @@ public sealed class FakeUseCases : IUseCases
     public Task<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default)
     {
         Sent.Add(request);
+        // An upload is really streamed to a temporary file (issue #11), unless the test answers it itself.
+        if (request is Intranet.Shared.Import.SaveUpload save && Answer(request) is null)
+            return (Task<TResponse>)(object)Intranet.Shared.Import.ImportUpload.SaveAsync(save.Content, save.FileName,
+                Path.Combine(Path.GetTempPath(), "intranet-component-uploads"), progress: save.Progress, ct: cancellationToken);
         var answer = Answer(request);
         if (answer is Exception e) return Task.FromException<TResponse>(e);
         return Task.FromResult(answer is TResponse r ? r : default!);

@@ -69,8 +69,10 @@ public static class EvaluationExport
         csv.EndRecord();
         foreach (var r in rows)
         {
-            foreach (var f in new[] { r.plan_code, r.fiscal_year.ToString(CultureInfo.InvariantCulture), r.project_code, r.project_name, r.lead_departments,
-                         r.stage_order.ToString(CultureInfo.InvariantCulture), r.stage_name, r.grade, r.decision, r.comment, r.submitted_at })
+            // fiscal_year and stage_order are numbers; every other column is text, neutralised against formula injection.
+            foreach (var f in new[] { CsvSafety.Text(r.plan_code), r.fiscal_year.ToString(CultureInfo.InvariantCulture), CsvSafety.Text(r.project_code),
+                         CsvSafety.Text(r.project_name), CsvSafety.Text(r.lead_departments), r.stage_order.ToString(CultureInfo.InvariantCulture),
+                         CsvSafety.Text(r.stage_name), CsvSafety.Text(r.grade), CsvSafety.Text(r.decision), CsvSafety.Text(r.comment), CsvSafety.Text(r.submitted_at) })
                 csv.WriteField(f);
             csv.EndRecord();
         }

@@ -45,7 +45,13 @@ public static class KpiExport
             y.FiscalYear.StartYear, y.TargetValue, y.TargetText, y.Actual?.Value, y.Evaluation.AchievementRate,
             KpiRules.Code(y.Evaluation.Status));
 
-    /// <summary>Writes CSV (RFC 4180, comma, header row, invariant numbers without trailing zeros).</summary>
+    /// <summary>The columns written as numbers; every other column is text and goes through <see cref="CsvSafety.Text"/>.</summary>
+    private static readonly HashSet<string> NumericColumns = ["fiscal_year", "target_value", "actual_value", "achievement_rate"];
+
+    /// <summary>
+    /// Writes CSV (RFC 4180, comma, header row, invariant numbers without trailing zeros). Text columns are neutralised
+    /// against formula injection (<see cref="CsvSafety.Text"/>); the numeric columns stay numbers (<c>-5</c>).
+    /// </summary>
     public static void WriteCsv(TextWriter writer, IEnumerable<KpiExportRow> rows)
     {
         using var csv = CsvWriter.Create(writer, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: true);
@@ -53,7 +59,8 @@ public static class KpiExport
         csv.EndRecord();
         foreach (var r in rows)
         {
-            foreach (var field in Fields(r)) csv.WriteField(field);
+            var i = 0;
+            foreach (var field in Fields(r)) csv.WriteField(NumericColumns.Contains(Columns[i++]) ? field : CsvSafety.Text(field));
             csv.EndRecord();
         }
         csv.Flush();

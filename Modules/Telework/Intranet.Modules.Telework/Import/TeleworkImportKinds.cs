@@ -215,6 +215,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             var (from, to) = (_days.Keys.Min(k => k.Item2), _days.Keys.Max(k => k.Item2));
             var stored = await db.Days.Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to).ToDictionaryAsync(d => (d.StaffId, d.Date), ct);
             var fresh = new List<TeleworkDay>();
+            var numbers = staff.Values.ToDictionary(s => s.Id, s => s.EmployeeNumber);
             var updated = 0;
             foreach (var (key, t) in _days)
             {
@@ -228,7 +229,13 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                     continue;
                 }
                 if (old.Type == t.Type && old.DayFraction == t.DayFraction && old.ManagerTrial == t.ManagerTrial) continue;
-                if (!dryRun) (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (t.Type, t.DayFraction, t.ManagerTrial, t.RecordedBy, t.RecordedAt);
+                if (!dryRun)
+                {
+                    // A re-recorded day keeps its earlier values in the audit trail (before → after).
+                    var before = Audit.TeleworkDayAudit.Snapshot(old);
+                    (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (t.Type, t.DayFraction, t.ManagerTrial, t.RecordedBy, t.RecordedAt);
+                    if (Audit.TeleworkDayAudit.Entry(numbers[old.StaffId], old.Date, before, old, context.User.Name, now) is { } entry) db.AuditEntries.Add(entry);
+                }
                 updated++;
             }
             if (dryRun) return new ImportCounts(fresh.Count, updated);

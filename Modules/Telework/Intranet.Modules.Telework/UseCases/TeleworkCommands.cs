@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Intranet.Modules.Telework.UseCases;
 
-/// <summary>Records one telework day (HR); a day already recorded for the person is replaced, never doubled.</summary>
+/// <summary>
+/// Records one telework day (HR); a day already recorded for the person is replaced, never doubled, and the earlier values
+/// are kept in the audit trail (<see cref="Audit.TeleworkDayAudit"/>: 変更, before → after; a new day: 追加).
+/// </summary>
 [RequiresRole(Roles.HumanResources)]
 public sealed record RecordTeleworkDay(string EmployeeNumber, DateOnly Date, TeleworkType Type, decimal DayFraction, bool ManagerTrial) : IRequest<Unit>;
 
@@ -26,12 +29,16 @@ internal sealed class RecordTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
             ?? throw new NotFoundException($"職員番号 {r.EmployeeNumber} は名簿にありません。");
         if (!staff.IsActiveOn(r.Date)) throw new RequestValidationException(nameof(RecordTeleworkDay.Date), "在職期間外の日付です。");
         var day = await db.Days.SingleOrDefaultAsync(d => d.StaffId == staff.Id && d.Date == r.Date, ct);
+        var before = day is null ? null : Audit.TeleworkDayAudit.Snapshot(day);
         if (day is null)
         {
             day = new TeleworkDay { StaffId = staff.Id, Date = r.Date };
             db.Days.Add(day);
         }
-        (day.Type, day.DayFraction, day.ManagerTrial, day.RecordedBy, day.RecordedAt) = (r.Type, r.DayFraction, r.ManagerTrial, user.Name, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        (day.Type, day.DayFraction, day.ManagerTrial, day.RecordedBy, day.RecordedAt) = (r.Type, r.DayFraction, r.ManagerTrial, user.Name, now);
+        // The earlier values stay in the audit trail (before → after); re-saving the same values records nothing.
+        if (Audit.TeleworkDayAudit.Entry(staff.EmployeeNumber, r.Date, before, day, user.Name, now) is { } entry) db.AuditEntries.Add(entry);
         await db.SaveChangesAsync(ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
@@ -115,25 +122,7 @@ internal sealed class DeleteTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
         var day = await db.Days.SingleOrDefaultAsync(d => d.StaffId == staff.Id && d.Date == r.Date, ct)
             ?? throw new NotFoundException($"{r.Date:yyyy/MM/dd} のテレワーク勤務日は記録されていません。");
         db.Days.Remove(day);
-        var changes = new SortedDictionary<string, object?[]>(StringComparer.Ordinal)
-        {
-            ["EmployeeNumber"] = [staff.EmployeeNumber, null],
-            ["Date"] = [day.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), null],
-            ["Type"] = [day.Type.ToString(), null],
-            ["DayFraction"] = [day.DayFraction, null],
-            ["ManagerTrial"] = [day.ManagerTrial, null],
-            ["RecordedBy"] = [day.RecordedBy, null],
-            ["RecordedAt"] = [day.RecordedAt, null],
-        };
-        db.AuditEntries.Add(new Intranet.Shared.Auditing.AuditEntry
-        {
-            At = clock.GetUtcNow(), UserName = user.Name, EntityType = nameof(TeleworkDay), Action = "Deleted",
-            EntityKey = $"{staff.EmployeeNumber}/{day.Date:yyyy-MM-dd}",
-            Changes = System.Text.Json.JsonSerializer.Serialize(changes, new System.Text.Json.JsonSerializerOptions
-            {
-                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            }),
-        });
+        db.AuditEntries.Add(Audit.TeleworkDayAudit.Entry(staff.EmployeeNumber, day.Date, day, null, user.Name, clock.GetUtcNow())!);
         await db.SaveChangesAsync(ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
