@@ -17,8 +17,42 @@ public static partial class AdminCommands
     private static Task<int> RunDatabaseVerbAsync(IServiceProvider sp, string verb, ParsedArgs a) => verb switch
     {
         "migrate" => ScriptAsync(sp, a.Single("provider"), a.Single("out"), Console.Out, Console.Error),
+        "backup" => BackupAsync(sp, a.Single("out") ?? throw new UsageException("backup には --out FILE を指定してください。"), Console.Out, Console.Error),
+        "restore" => RestoreAsync(sp, a.Positional.Count == 1 ? a.Positional[0] : throw new UsageException("restore にはバックアップファイルを1つ指定してください。"),
+            a.Flag("force"), Console.Out, Console.Error),
         _ => throw new UsageException($"{verb} は不明です。"),
     };
+
+    /// <summary><c>backup --out FILE</c> (see <see cref="DatabaseBackup.BackupAsync"/>): 0, or 1 with a Japanese message.</summary>
+    internal static async Task<int> BackupAsync(IServiceProvider sp, string outPath, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            await output.WriteLineAsync(await new DatabaseBackup(sp.GetRequiredService<DatabaseSettings>()).BackupAsync(outPath, CancellationToken.None));
+            return 0;
+        }
+        catch (DatabaseBackupException e)
+        {
+            await error.WriteLineAsync("エラー: " + e.Message);
+            return 1;
+        }
+    }
+
+    /// <summary><c>restore FILE [--force]</c> (see <see cref="DatabaseBackup.RestoreAsync"/>): 0, or 1 with a Japanese message.
+    /// The next start of the host (or <c>migrate</c>) applies any migration newer than the backup.</summary>
+    internal static async Task<int> RestoreAsync(IServiceProvider sp, string file, bool force, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            await output.WriteLineAsync(await new DatabaseBackup(sp.GetRequiredService<DatabaseSettings>()).RestoreAsync(file, force, CancellationToken.None));
+            return 0;
+        }
+        catch (DatabaseBackupException e)
+        {
+            await error.WriteLineAsync("エラー: " + e.Message);
+            return 1;
+        }
+    }
 
     /// <summary>
     /// <c>migrate --script [--provider Sqlite|PostgreSql|SqlServer] [--out FILE]</c>: writes the DDL of every context (see
