@@ -22,6 +22,10 @@ public static partial class AdminCommands
     private const string Usage = """
         使い方: Intranet.Host <コマンド> [オプション]
           migrate                                   データベースを最新の構造に移行します
+          migrate --script [--provider Sqlite|PostgreSql|SqlServer] [--out FILE]
+                                                    データベースに接続せず、全モジュールの構造 (DDL) を SQL スクリプトとして書き出します (DBA が確認して実行)
+          backup --out FILE                         データベースをバックアップします (SQLite: 動作中でも一貫したコピー、PostgreSQL: pg_dump)
+          restore FILE [--force]                    バックアップから復元します (データがあるときは --force が必要。ホストは停止してから)
           import-plan FILE                          計画ファイル (JSON) を取り込みます (全件成功か、何も書き込まないかのどちらか)
           create-user --email E --password P --role R [--role R2 …] [--department D] [--name 表示名] [--must-change-password]
                                                     利用者を作成します (ロール: Administrator, Cio, PlanOffice, RpaTeam, HumanResources, MeetingOrganizer, Department, Viewer)
@@ -45,7 +49,7 @@ public static partial class AdminCommands
         """;
 
     private static readonly string[] Verbs = ["migrate", "import-plan", "import", "mappings", "create-user", "export-kpis", "export-evaluation", "seed-demo", "help", "--help",
-        "set-user", "disable-user", "enable-user", "reset-password", "list-users"];
+        "set-user", "disable-user", "enable-user", "reset-password", "list-users", "backup", "restore"];
 
     /// <summary>Whether <paramref name="args"/> starts with an admin verb (anything else starts the web host).</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -82,6 +86,7 @@ public static partial class AdminCommands
         await using var app = builder.Build();
         try
         {
+            if (IsDatabaseVerb(verb, parsed)) return await RunDatabaseVerbAsync(app.Services, verb, parsed);
             await StartupInitializer.InitializeAsync(app.Services, app.Configuration, CancellationToken.None);
             using var scope = app.Services.CreateScope();
             var sp = scope.ServiceProvider;
@@ -286,7 +291,7 @@ public static partial class AdminCommands
         private readonly Dictionary<string, List<string>> _options = new(StringComparer.OrdinalIgnoreCase);
         public List<string> Positional { get; } = [];
         public List<string> HostArgs { get; } = [];
-        private static readonly string[] Flags = ["must-change-password", "dry-run"];
+        private static readonly string[] Flags = ["must-change-password", "dry-run", "script", "force"];
 
         public static ParsedArgs Parse(string[] args)
         {

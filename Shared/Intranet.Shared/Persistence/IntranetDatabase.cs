@@ -6,15 +6,18 @@ namespace Intranet.Shared.Persistence;
 
 /// <summary>
 /// Provider set-up shared by every DbContext of the suite: each context gets its own schema
-/// (PostgreSQL) or table prefix (SQLite, which has no schemas) and its own migrations history table.
+/// (PostgreSQL, SQL Server) or table prefix (SQLite, which has no schemas) and its own migrations history table.
 /// </summary>
 public static class IntranetDatabase
 {
     /// <summary>EF Core provider name of SQLite, as seen in <c>Migration.ActiveProvider</c>.</summary>
     public const string SqliteProviderName = "Microsoft.EntityFrameworkCore.Sqlite";
 
+    /// <summary>EF Core provider name of SQL Server, as seen in <c>Migration.ActiveProvider</c>.</summary>
+    public const string SqlServerProviderName = "Microsoft.EntityFrameworkCore.SqlServer";
+
     /// <summary>Name of the migrations history table for a schema: <c>__EFMigrationsHistory</c> inside the
-    /// schema on PostgreSQL, <c>__EFMigrationsHistory_{schema}</c> on SQLite.</summary>
+    /// schema on PostgreSQL and SQL Server, <c>__EFMigrationsHistory_{schema}</c> on SQLite.</summary>
     public static string HistoryTable(DatabaseProvider provider, string schema) =>
         provider == DatabaseProvider.Sqlite ? $"__EFMigrationsHistory_{schema}" : "__EFMigrationsHistory";
 
@@ -31,8 +34,15 @@ public static class IntranetDatabase
                 builder.UseNpgsql(settings.ConnectionString,
                     o => o.MigrationsHistoryTable(HistoryTable(settings.Provider, schema), schema));
                 break;
+            case DatabaseProvider.SqlServer:
+                builder.UseSqlServer(settings.ConnectionString,
+                    o => o.MigrationsHistoryTable(HistoryTable(settings.Provider, schema), schema));
+                // The provider-neutral migrations carry no store types: this generator takes them from the model
+                // (bounded strings in keys and indexes, IDENTITY, no second cascade path), see SqlServerMigrations.
+                builder.ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsSqlGenerator, IntranetSqlServerMigrationsSqlGenerator>();
+                break;
             default:
-                throw new InvalidOperationException($"Unsupported provider {settings.Provider}.");
+                throw new InvalidOperationException($"データベースの種類 {settings.Provider} には対応していません。");
         }
         // Migrations are hand-written without a model snapshot (no design-time tools here, STACK.md);
         // the schema-drift test guards model and migrations instead of this warning.
@@ -52,7 +62,7 @@ public static class IntranetDatabase
     }
 
     /// <summary>
-    /// Maps every entity to the module's schema: <c>HasDefaultSchema</c> on PostgreSQL, a
+    /// Maps every entity to the module's schema: <c>HasDefaultSchema</c> on PostgreSQL and SQL Server, a
     /// <c>{schema}_</c> table prefix on SQLite. Call at the end of <c>OnModelCreating</c>.
     /// </summary>
     public static void ApplyModuleSchema(this ModelBuilder modelBuilder, string schema, bool isSqlite)
