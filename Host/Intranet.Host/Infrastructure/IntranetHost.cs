@@ -66,8 +66,10 @@ public static class IntranetHost
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            // The security stamp is checked on every request (logout, password change, disabling end every session at
+            // once); Identity's validator still refreshes the claims every 5 minutes. See SessionValidation.
+            o.Events.OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync;
         });
-        // Sessions of a disabled user, or of one whose password was reset, end at the next check of the security stamp.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
         services.AddDataProtection().SetApplicationName("Intranet")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
@@ -85,6 +87,8 @@ public static class IntranetHost
             .AddPolicy(SharedPolicies.Administrator, p => p.RequireRole(Roles.Administrator));
 
         services.AddIntranetMediator(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly).Append(typeof(Intranet.Shared.Import.ImportPipeline).Assembly));
+        // Innermost behaviour: a use case sent for an ended session (logged out elsewhere, password changed) is refused.
+        services.AddScoped(typeof(MediatR.IPipelineBehavior<,>), typeof(SessionStampBehavior<,>));
         services.AddWorkItemSources(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
         // Japanese text is written as UTF-8 characters, not as &#x...; escapes (smaller pages, readable source).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -134,9 +138,13 @@ public static class IntranetHost
             .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
             .AllowAnonymous();
-        app.MapPost("/account/logout", async (SignInManager<ApplicationUser> signIn) =>
+        // Logout ends every session of the user (new security stamp) and needs the layout form's antiforgery token:
+        // without it, 400 (a page elsewhere cannot log the user out).
+        app.MapPost("/account/logout", async (HttpContext context, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery,
+            SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users) =>
         {
-            await signIn.SignOutAsync();
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.StatusCode(StatusCodes.Status400BadRequest);
+            await SessionValidation.SignOutEverywhereAsync(users, signIn, await users.GetUserAsync(context.User));
             return Results.LocalRedirect("/account/login");
         }).RequireAuthorization();
 
