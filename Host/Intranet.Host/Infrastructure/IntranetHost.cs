@@ -35,6 +35,9 @@ public static class IntranetHost
         foreach (var module in modules) module.AddServices(services, builder.Configuration);
 
         // Identity: one user store for the whole suite.
+        var login = LoginProtectionSettings.Read(builder.Configuration);
+        services.AddSingleton(login);
+        services.AddSingleton<LoginThrottle>();
         services.AddDbContext<IdentityDb>((sp, b) => IntranetDatabase.Configure(b, sp.GetRequiredService<DatabaseSettings>(), IdentityDb.SchemaName));
         services.AddSingleton(new ModuleDbContextRegistration(typeof(IdentityDb), IdentityDb.SchemaName));
         services.AddIdentity<ApplicationUser, IdentityRole>(o =>
@@ -44,8 +47,9 @@ public static class IntranetHost
                 o.Password.RequireLowercase = true;
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // The per-account ceiling (all addresses together); the per-(account, address) lock is LoginThrottle's.
+                o.Lockout.MaxFailedAccessAttempts = login.AccountMaxFailures;
+                o.Lockout.DefaultLockoutTimeSpan = login.AccountLockout;
                 o.Lockout.AllowedForNewUsers = true;
                 o.User.RequireUniqueEmail = true;
             })
@@ -106,10 +110,7 @@ public static class IntranetHost
         services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        services.Configure<ForwardedHeadersOptions>(o =>
-        {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-        });
+        WebSecurity.AddWebSecurity(services, builder.Configuration, login);
         services.AddQuartz(q =>
         {
             foreach (var module in modules) module.ConfigureJobs(q);
@@ -125,6 +126,7 @@ public static class IntranetHost
     {
         var modules = app.Services.GetRequiredService<IReadOnlyList<IModule>>();
         app.UseForwardedHeaders();
+        app.UseRateLimiter();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.MapStaticAssets().AllowAnonymous();
