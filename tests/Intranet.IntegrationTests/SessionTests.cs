@@ -155,5 +155,11 @@ public sealed class SessionTests
         await LogoutAsync(client);
         var refused = await Assert.ThrowsAsync<ForbiddenException>(() => app.Services.SendAsAsync(new ListUsers(), principal));
         Assert.Equal(SessionStampBehavior<ListUsers, IReadOnlyList<UserSummary>>.EndedMessage, refused.Message);
+
+        // A circuit whose revalidation already failed holds an anonymous principal: even requests open to every role
+        // (the home page) are refused for it.
+        var anonymous = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+        var home = await Assert.ThrowsAsync<ForbiddenException>(() => app.Services.SendAsAsync(new Intranet.Host.Home.GetHomePage(), anonymous));
+        Assert.Equal(SessionStampBehavior<ListUsers, IReadOnlyList<UserSummary>>.EndedMessage, home.Message);
     }
 }

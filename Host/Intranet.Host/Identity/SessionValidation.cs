@@ -50,8 +50,9 @@ public static class SessionValidation
 /// <summary>
 /// Refuses a use case sent for a signed-in person (an interactive page's circuit, or an HTTP request through
 /// <c>IUseCases</c>) whose session has ended since the page was opened: the principal carries a security stamp that
-/// is no longer the user's, or the user is disabled or deleted. Principals without a stamp claim (the command line,
-/// jobs, tests acting as a role) are not sessions and pass.
+/// is no longer the user's, or the user is disabled or deleted, or the circuit's identity was already revoked (an
+/// anonymous principal). The command line and jobs (no principal) and principals without a stamp claim (tests acting
+/// as a role) are not sessions and pass.
 /// </summary>
 /// <exception cref="ForbiddenException">The session has ended; the message asks to sign in again.</exception>
 public sealed class SessionStampBehavior<TRequest, TResponse>(CurrentPrincipal current, IServiceProvider services)
@@ -64,7 +65,9 @@ public sealed class SessionStampBehavior<TRequest, TResponse>(CurrentPrincipal c
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
         var principal = current.Principal;
-        if (principal?.Identity?.IsAuthenticated == true)
+        // A circuit whose revalidation failed carries an anonymous principal: nothing may run for it.
+        if (principal is not null && principal.Identity?.IsAuthenticated != true) throw new ForbiddenException(EndedMessage);
+        if (principal is not null)
         {
             var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
             if (principal.HasClaim(c => c.Type == stampClaim))
