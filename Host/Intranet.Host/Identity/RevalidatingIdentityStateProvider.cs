@@ -7,17 +7,21 @@ using Microsoft.Extensions.Options;
 namespace Intranet.Host.Identity;
 
 /// <summary>
-/// The authentication state of an interactive circuit, checked again every 5 minutes against the user store (the
-/// same interval as the cookie's security-stamp check): a user who was disabled, deleted, or whose password was
-/// reset or changed elsewhere loses the circuit's identity, and the next use case of an open page is refused.
+/// The authentication state of an interactive circuit, checked again every <see cref="Interval"/> against the user
+/// store: a user who logged out elsewhere, was disabled or deleted, or whose password was reset or changed loses the
+/// circuit's identity. (Every use case the page sends is checked at once besides, by
+/// <see cref="SessionStampBehavior{TRequest,TResponse}"/>; this catches pages that only sit open.)
 /// Without this, a page opened before the change would stay usable until its next full load.
 /// </summary>
 public sealed class RevalidatingIdentityStateProvider(
     ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> identity)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
+    /// <summary>How often an open circuit's user is checked: 30 seconds (one query by primary key per circuit).</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
     /// <inheritdoc />
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(5);
+    protected override TimeSpan RevalidationInterval => Interval;
 
     /// <inheritdoc />
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken)

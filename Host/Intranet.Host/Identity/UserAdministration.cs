@@ -229,15 +229,31 @@ public sealed class UserAdministration(UserManager<ApplicationUser> users, RoleM
             throw new UserAdministrationException("Role", $"{user.Email} は有効な最後のシステム管理者のため、{what}。");
     }
 
+    /// <summary>
+    /// Records that a user replaced their own password on the password page (action <c>PasswordChanged</c>, by the user;
+    /// never the password). Their other sessions ended with the new security stamp.
+    /// </summary>
+    public Task RecordOwnPasswordChangeAsync(ApplicationUser user, bool wasForced) =>
+        AuditAsync(user.Email ?? user.UserName ?? user.Id, "PasswordChanged",
+            new Dictionary<string, object?[]> { ["MustChangePassword"] = [wasForced, false] });
+
+    /// <summary>
+    /// Who acted, as recorded: the signed-in administrator's e-mail, or for the command line and the first start the
+    /// operating-system account that ran the host, e.g. <c>system (os: intranet)</c>.
+    /// </summary>
+    public string ActorName => actor.IsSystem && actor.Name == HttpCurrentUser.SystemName
+        ? $"{HttpCurrentUser.SystemName} (os: {Environment.UserName})" : actor.Name;
+
     private async Task AuditAsync(string email, string action, Dictionary<string, object?[]> changes)
     {
         var json = JsonSerializer.Serialize(changes, AuditJson);
+        var who = ActorName;
         db.AuditEntries.Add(new AuditEntry
         {
-            At = clock.GetUtcNow(), UserName = actor.Name, EntityType = "User", EntityKey = email, Action = action, Changes = json,
+            At = clock.GetUtcNow(), UserName = who, EntityType = "User", EntityKey = email, Action = action, Changes = json,
         });
         await db.SaveChangesAsync();
-        logger.LogInformation("User {Email} {Action} by {Actor}: {Changes}", email, action, actor.Name, json);
+        logger.LogInformation("User {Email} {Action} by {Actor}: {Changes}", email, action, who, json);
     }
 
     private static UserSummary Summarize(ApplicationUser u, IReadOnlyList<string> roleNames, DateTimeOffset now) =>

@@ -35,6 +35,9 @@ public static class IntranetHost
         foreach (var module in modules) module.AddServices(services, builder.Configuration);
 
         // Identity: one user store for the whole suite.
+        var login = LoginProtectionSettings.Read(builder.Configuration);
+        services.AddSingleton(login);
+        services.AddSingleton<LoginThrottle>();
         services.AddDbContext<IdentityDb>((sp, b) => IntranetDatabase.Configure(b, sp.GetRequiredService<DatabaseSettings>(), IdentityDb.SchemaName));
         services.AddSingleton(new ModuleDbContextRegistration(typeof(IdentityDb), IdentityDb.SchemaName));
         services.AddIdentity<ApplicationUser, IdentityRole>(o =>
@@ -44,8 +47,9 @@ public static class IntranetHost
                 o.Password.RequireLowercase = true;
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // The per-account ceiling (all addresses together); the per-(account, address) lock is LoginThrottle's.
+                o.Lockout.MaxFailedAccessAttempts = login.AccountMaxFailures;
+                o.Lockout.DefaultLockoutTimeSpan = login.AccountLockout;
                 o.Lockout.AllowedForNewUsers = true;
                 o.User.RequireUniqueEmail = true;
             })
@@ -66,8 +70,10 @@ public static class IntranetHost
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            // The security stamp is checked on every request (logout, password change, disabling end every session at
+            // once); Identity's validator still refreshes the claims every 5 minutes. See SessionValidation.
+            o.Events.OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync;
         });
-        // Sessions of a disabled user, or of one whose password was reset, end at the next check of the security stamp.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
         services.AddDataProtection().SetApplicationName("Intranet")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
@@ -85,6 +91,8 @@ public static class IntranetHost
             .AddPolicy(SharedPolicies.Administrator, p => p.RequireRole(Roles.Administrator));
 
         services.AddIntranetMediator(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly).Append(typeof(Intranet.Shared.Import.ImportPipeline).Assembly));
+        // Innermost behaviour: a use case sent for an ended session (logged out elsewhere, password changed) is refused.
+        services.AddScoped(typeof(MediatR.IPipelineBehavior<,>), typeof(SessionStampBehavior<,>));
         services.AddWorkItemSources(modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
         Intranet.Shared.Auditing.AuditRegistration.AddAuditSources(services, modules.Select(m => m.PagesAssembly).Append(typeof(IntranetHost).Assembly));
         // Japanese text is written as UTF-8 characters, not as &#x...; escapes (smaller pages, readable source).
@@ -103,10 +111,7 @@ public static class IntranetHost
         services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        services.Configure<ForwardedHeadersOptions>(o =>
-        {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-        });
+        WebSecurity.AddWebSecurity(services, builder.Configuration, login);
         services.AddQuartz(q =>
         {
             foreach (var module in modules) module.ConfigureJobs(q);
@@ -122,6 +127,7 @@ public static class IntranetHost
     {
         var modules = app.Services.GetRequiredService<IReadOnlyList<IModule>>();
         app.UseForwardedHeaders();
+        app.UseRateLimiter();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.MapStaticAssets().AllowAnonymous();
@@ -135,9 +141,13 @@ public static class IntranetHost
             .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
             .AllowAnonymous();
-        app.MapPost("/account/logout", async (SignInManager<ApplicationUser> signIn) =>
+        // Logout ends every session of the user (new security stamp) and needs the layout form's antiforgery token:
+        // without it, 400 (a page elsewhere cannot log the user out).
+        app.MapPost("/account/logout", async (HttpContext context, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery,
+            SignInManager<ApplicationUser> signIn, UserManager<ApplicationUser> users) =>
         {
-            await signIn.SignOutAsync();
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.StatusCode(StatusCodes.Status400BadRequest);
+            await SessionValidation.SignOutEverywhereAsync(users, signIn, await users.GetUserAsync(context.User));
             return Results.LocalRedirect("/account/login");
         }).RequireAuthorization();
 
