@@ -69,8 +69,11 @@ public static class IntranetHost
         });
         // Sessions of a disabled user, or of one whose password was reset, end at the next check of the security stamp.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
-        services.AddDataProtection().SetApplicationName("Intranet")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
+        // The key ring lives in the database, so every host on it reads the same keys: a cookie or antiforgery token
+        // issued by one host is accepted by the others (issue #11). Keys once in {data}/keys are not carried over.
+        services.AddDbContext<HostDb>((sp, b) => IntranetDatabase.Configure(b, sp.GetRequiredService<DatabaseSettings>(), HostDb.SchemaName));
+        services.AddSingleton(new ModuleDbContextRegistration(typeof(HostDb), HostDb.SchemaName));
+        services.AddDataProtection().SetApplicationName("Intranet").PersistKeysToDbContext<HostDb>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<Intranet.Shared.Mail.IUserDirectory, UserDirectory>();
         services.AddSingleton(Intranet.Shared.Mail.SmtpSettings.Read(builder.Configuration));
@@ -101,13 +104,14 @@ public static class IntranetHost
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddReadinessChecks();
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
         });
         services.AddQuartz(q =>
         {
+            JobScheduling.Configure(q, settings);
             foreach (var module in modules) module.ConfigureJobs(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
@@ -132,7 +136,10 @@ public static class IntranetHost
 
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false })
             .AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+            {
+                Predicate = c => c.Tags.Contains(ReadinessChecks.ReadyTag), ResponseWriter = ReadinessChecks.WriteJsonAsync,
+            })
             .AllowAnonymous();
         app.MapPost("/account/logout", async (SignInManager<ApplicationUser> signIn) =>
         {
@@ -145,23 +152,5 @@ public static class IntranetHost
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
             .AddAdditionalAssemblies(modules.Select(m => m.PagesAssembly).Distinct().ToArray());
-    }
-}
-
-/// <summary><c>/health/ready</c>: the database answers and every schema is migrated.</summary>
-public sealed class DatabaseReadyCheck(DatabaseMigrator migrator) : IHealthCheck
-{
-    /// <inheritdoc />
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var (ready, detail) = await migrator.CheckAsync(cancellationToken);
-            return ready ? HealthCheckResult.Healthy(detail) : HealthCheckResult.Unhealthy(detail);
-        }
-        catch (Exception e)
-        {
-            return HealthCheckResult.Unhealthy(e.GetType().Name + ": " + e.Message);
-        }
     }
 }
