@@ -127,6 +127,8 @@ public static class IntranetHost
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        // Database unreachable: 503 「一時的に利用できません」 (inside the exception handler, so it sees the exception first).
+        app.UseDatabaseOutagePage();
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
         app.UseAuthorization();
