@@ -29,8 +29,9 @@ public static class IntranetHost
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
-        // Structured logs for log collectors when asked for (Logging:Json=true); plain console otherwise.
-        if (builder.Configuration.GetValue("Logging:Json", false)) builder.Logging.AddJsonConsole();
+        // Structured logs for log collectors when asked for (Logging:Json=true, with user and request id); plain console
+        // otherwise; OpenTelemetry traces and metrics, exported when an OTLP endpoint is configured (Observability).
+        builder.AddObservability();
 
         foreach (var module in modules) module.AddServices(services, builder.Configuration);
 
@@ -131,6 +132,7 @@ public static class IntranetHost
         app.UseDatabaseOutagePage();
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
+        app.UseRequestLogging();
         app.UseAuthorization();
         app.UseMustChangePassword();
         app.UseAntiforgery();

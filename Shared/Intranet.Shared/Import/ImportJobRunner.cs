@@ -91,6 +91,7 @@ public sealed class ImportJobRunner(IServiceScopeFactory scopes, TimeProvider cl
                     .SetProperty(j => j.FinishedAt, now), ct);
             if (changed == 0) continue;
             failed++;
+            Diagnostics.IntranetTelemetry.InterruptedJobs.Add(1);
             logger.LogWarning("Import job {Job} was interrupted (lease {Heartbeat} expired); marked failed by {Runner}", job.Id, heartbeat, RunnerId);
             await db.JobFiles.Where(f => f.JobId == job.Id).ExecuteDeleteAsync(ct);
         }
