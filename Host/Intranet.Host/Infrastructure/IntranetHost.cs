@@ -29,8 +29,9 @@ public static class IntranetHost
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, HttpCurrentUser>();
-        // Structured logs for log collectors when asked for (Logging:Json=true); plain console otherwise.
-        if (builder.Configuration.GetValue("Logging:Json", false)) builder.Logging.AddJsonConsole();
+        // Structured logs for log collectors when asked for (Logging:Json=true, with user and request id); plain console
+        // otherwise; OpenTelemetry traces and metrics, exported when an OTLP endpoint is configured (Observability).
+        builder.AddObservability();
 
         foreach (var module in modules) module.AddServices(services, builder.Configuration);
 
@@ -75,8 +76,11 @@ public static class IntranetHost
             o.Events.OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync;
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
-        services.AddDataProtection().SetApplicationName("Intranet")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys")));
+        // The key ring lives in the database, so every host on it reads the same keys: a cookie or antiforgery token
+        // issued by one host is accepted by the others (issue #11). Keys once in {data}/keys are not carried over.
+        services.AddDbContext<HostDb>((sp, b) => IntranetDatabase.Configure(b, sp.GetRequiredService<DatabaseSettings>(), HostDb.SchemaName));
+        services.AddSingleton(new ModuleDbContextRegistration(typeof(HostDb), HostDb.SchemaName));
+        services.AddDataProtection().SetApplicationName("Intranet").PersistKeysToDbContext<HostDb>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<Intranet.Shared.Mail.IUserDirectory, UserDirectory>();
         services.AddSingleton(Intranet.Shared.Mail.SmtpSettings.Read(builder.Configuration));
@@ -110,10 +114,11 @@ public static class IntranetHost
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddReadinessChecks();
         WebSecurity.AddWebSecurity(services, builder.Configuration, login);
         services.AddQuartz(q =>
         {
+            JobScheduling.Configure(q, settings);
             foreach (var module in modules) module.ConfigureJobs(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
@@ -130,8 +135,11 @@ public static class IntranetHost
         app.UseRateLimiter();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        // Database unreachable: 503 「一時的に利用できません」 (inside the exception handler, so it sees the exception first).
+        app.UseDatabaseOutagePage();
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
+        app.UseRequestLogging();
         app.UseAuthorization();
         app.UseMustChangePassword();
         app.UseAntiforgery();
@@ -139,7 +147,10 @@ public static class IntranetHost
 
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false })
             .AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+            {
+                Predicate = c => c.Tags.Contains(ReadinessChecks.ReadyTag), ResponseWriter = ReadinessChecks.WriteJsonAsync,
+            })
             .AllowAnonymous();
         // Logout ends every session of the user (new security stamp) and needs the layout form's antiforgery token:
         // without it, 400 (a page elsewhere cannot log the user out).
@@ -157,23 +168,5 @@ public static class IntranetHost
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
             .AddAdditionalAssemblies(modules.Select(m => m.PagesAssembly).Distinct().ToArray());
-    }
-}
-
-/// <summary><c>/health/ready</c>: the database answers and every schema is migrated.</summary>
-public sealed class DatabaseReadyCheck(DatabaseMigrator migrator) : IHealthCheck
-{
-    /// <inheritdoc />
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var (ready, detail) = await migrator.CheckAsync(cancellationToken);
-            return ready ? HealthCheckResult.Healthy(detail) : HealthCheckResult.Unhealthy(detail);
-        }
-        catch (Exception e)
-        {
-            return HealthCheckResult.Unhealthy(e.GetType().Name + ": " + e.Message);
-        }
     }
 }

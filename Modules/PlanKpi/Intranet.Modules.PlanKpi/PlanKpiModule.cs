@@ -112,7 +112,11 @@ public sealed class PlanKpiModule : IModule
     }
 }
 
-/// <summary>Every morning at 8:30 (Japan time): reminders of unsubmitted self-evaluations (<see cref="UseCases.Evaluation.SendEvaluationReminders"/>).</summary>
+/// <summary>
+/// Every morning at 8:30 (Japan time): reminders of unsubmitted self-evaluations (<see cref="UseCases.Evaluation.SendEvaluationReminders"/>).
+/// With several hosts the clustered store fires it on one host; never two runs at once (issue #11).
+/// </summary>
+[DisallowConcurrentExecution]
 public sealed class EvaluationReminderJob(IMediator mediator, ILogger<EvaluationReminderJob> logger) : IJob
 {
     /// <summary>Job key.</summary>

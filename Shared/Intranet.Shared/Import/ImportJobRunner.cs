@@ -10,11 +10,21 @@ using Microsoft.Extensions.Logging;
 namespace Intranet.Shared.Import;
 
 /// <summary>
-/// Runs uploaded imports of every module in the background, one at a time, so a large file neither blocks the
-/// uploader's request nor other users. Jobs live in the <see cref="ImportJob"/> table with their file, so a job's
-/// state survives a restart: at start-up this host's jobs left <see cref="ImportJobState.Running"/> are marked failed
-/// (their transaction rolled back: nothing was written) and queued jobs run. Progress is kept in memory (on SQLite a
-/// second connection writing progress rows would wait for the import's write transaction).
+/// Runs uploaded imports of every module in the background, one at a time per host, so a large file neither blocks the
+/// uploader's request nor other users. Jobs live in the <see cref="ImportJob"/> table with their file, shared by every
+/// host on the database (issue #11):
+/// <list type="bullet">
+/// <item>a queued job is found by polling the table (every <see cref="PollInterval"/>; the host that received the upload
+/// also starts it at once) and claimed atomically, so exactly one host runs it;</item>
+/// <item>the running host renews the job's lease (<see cref="ImportJob.HeartbeatAt"/>) every <see cref="HeartbeatInterval"/>
+/// and stores the progress with it, so every host shows the same progress;</item>
+/// <item>a running job whose lease is older than <see cref="LeaseDuration"/> was interrupted (its host was killed or lost
+/// the database): any host marks it failed with <see cref="InterruptedMessage"/> — once, by a conditional update — and
+/// a job with a live lease is never touched, so a restarting host leaves another host's running import alone.</item>
+/// </list>
+/// An interrupted import wrote nothing (its transaction rolled back). On SQLite (one file, so one host) no heartbeat is
+/// written — a second connection writing while the import holds the write transaction would wait for it — so progress
+/// stays in this process's memory, and a running job of any other runner is a previous run of this host: failed at once.
 /// </summary>
 public sealed class ImportJobRunner(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ImportJobRunner> logger) : BackgroundService
 {
@@ -23,6 +33,18 @@ public sealed class ImportJobRunner(IServiceScopeFactory scopes, TimeProvider cl
 
     /// <summary>The message a job interrupted by a stop or crash gets.</summary>
     public const string InterruptedMessage = "ホストの停止により中断されました。何も書き込んでいません。もう一度取り込んでください。";
+
+    /// <summary>This process's runner id: <c>{machine}:{process id}:{8 hex}</c>, unique even for two hosts on one machine.</summary>
+    public string RunnerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>How often a running job's lease and progress are written (default 5 s).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How old a lease may get before the job counts as interrupted (default 30 s: six missed heartbeats).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the table is read for queued jobs and expired leases (default 2 s).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Records written / to write of a running job of this process; null when unknown.</summary>
     public (int Done, int Total)? Progress(Guid id) => _progress.TryGetValue(id, out var p) ? p : null;
@@ -44,38 +66,90 @@ public sealed class ImportJobRunner(IServiceScopeFactory scopes, TimeProvider cl
         return job.Id;
     }
 
+    /// <summary>
+    /// Marks failed every running job of another runner whose lease expired (on SQLite: every running job of another
+    /// runner), and deletes their files. Returns how many this call failed; a job another host failed first is not counted.
+    /// </summary>
+    public async Task<int> FailInterruptedAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ImportDbContext>();
+        var now = clock.GetUtcNow();
+        var sqlite = db.Database.IsSqlite();
+        var candidates = await db.Jobs.AsNoTracking()
+            .Where(j => j.State == ImportJobState.Running && (j.Runner == null || j.Runner != RunnerId))
+            .Select(j => new { j.Id, j.HeartbeatAt }).ToListAsync(ct);
+        var failed = 0;
+        foreach (var job in candidates)
+        {
+            // DateTimeOffset comparisons are done here, not in SQL (SQLite stores them as text).
+            if (!sqlite && job.HeartbeatAt is { } beat && beat > now - LeaseDuration) continue;   // a live lease: never touched
+            var heartbeat = job.HeartbeatAt;
+            // Conditional on the lease read above: if its host renewed it meanwhile, or another host failed it first, nothing happens.
+            var changed = await db.Jobs.Where(j => j.Id == job.Id && j.State == ImportJobState.Running && j.HeartbeatAt == heartbeat)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, ImportJobState.Failed).SetProperty(j => j.Errors, InterruptedMessage)
+                    .SetProperty(j => j.FinishedAt, now), ct);
+            if (changed == 0) continue;
+            failed++;
+            Diagnostics.IntranetTelemetry.InterruptedJobs.Add(1);
+            logger.LogWarning("Import job {Job} was interrupted (lease {Heartbeat} expired); marked failed by {Runner}", job.Id, heartbeat, RunnerId);
+            await db.JobFiles.Where(f => f.JobId == job.Id).ExecuteDeleteAsync(ct);
+        }
+        return failed;
+    }
+
+    /// <summary>Runs every queued job this host can claim, oldest first; returns how many it ran.</summary>
+    public async Task<int> RunQueuedAsync(CancellationToken ct)
+    {
+        List<Guid> queued;
+        using (var scope = scopes.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ImportDbContext>();
+            // Ordered here, not in SQL: SQLite cannot order by a DateTimeOffset.
+            var rows = await db.Jobs.AsNoTracking().Where(j => j.State == ImportJobState.Queued).Select(j => new { j.Id, j.CreatedAt }).ToListAsync(ct);
+            queued = rows.OrderBy(j => j.CreatedAt).Select(j => j.Id).ToList();
+        }
+        var ran = 0;
+        foreach (var id in queued)
+        {
+            if (await RunAsync(id, ct)) ran++;
+        }
+        return ran;
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<ImportDbContext>();
-            foreach (var job in await db.Jobs.Where(j => j.State == ImportJobState.Running && j.Runner == Environment.MachineName).ToListAsync(stoppingToken))
-                (job.State, job.Errors, job.FinishedAt) = (ImportJobState.Failed, InterruptedMessage, clock.GetUtcNow());
-            await db.SaveChangesAsync(stoppingToken);
-            await db.JobFiles.Where(f => db.Jobs.Any(j => j.Id == f.JobId && j.State == ImportJobState.Failed)).ExecuteDeleteAsync(stoppingToken);
-            foreach (var id in await db.Jobs.Where(j => j.State == ImportJobState.Queued).Select(j => j.Id).ToListAsync(stoppingToken))
-                await _queue.Writer.WriteAsync(id, stoppingToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Could not look for unfinished imports");
-        }
-        await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await RunAsync(id, stoppingToken);
+                while (_queue.Reader.TryRead(out var id)) await RunAsync(id, stoppingToken);
+                await FailInterruptedAsync(stoppingToken);
+                await RunQueuedAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(e, "Import job {Job} failed", id);
+                // The database may be down for a while (issue #11): log and poll again.
+                logger.LogWarning(e, "Import runner {Runner}: could not look for queued or interrupted imports", RunnerId);
+            }
+            try
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(PollInterval, wait.Token);
+                var upload = _queue.Reader.WaitToReadAsync(wait.Token).AsTask();
+                await Task.WhenAny(delay, upload);
+                await wait.CancelAsync();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
             }
         }
     }
 
-    private async Task RunAsync(Guid id, CancellationToken ct)
+    /// <summary>Claims and runs one job; false when another host has it or it is no longer queued.</summary>
+    private async Task<bool> RunAsync(Guid id, CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ImportDbContext>();
@@ -83,11 +157,13 @@ public sealed class ImportJobRunner(IServiceScopeFactory scopes, TimeProvider cl
         var now = clock.GetUtcNow();
         var claimed = await db.Jobs.Where(j => j.Id == id && j.State == ImportJobState.Queued)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, ImportJobState.Running).SetProperty(j => j.StartedAt, now)
-                .SetProperty(j => j.Runner, Environment.MachineName), ct);
-        if (claimed == 0) return;   // taken by another host or already done
+                .SetProperty(j => j.Runner, RunnerId).SetProperty(j => j.HeartbeatAt, now), ct);
+        if (claimed == 0) return false;   // taken by another host or already done
         var job = await db.Jobs.SingleAsync(j => j.Id == id, ct);
         var file = await db.JobFiles.AsNoTracking().SingleOrDefaultAsync(f => f.JobId == id, ct);
         using var actor = HttpCurrentUser.ActOnBehalfOf(job.CreatedBy);
+        using var beating = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var heartbeat = db.Database.IsSqlite() ? Task.CompletedTask : HeartbeatAsync(id, beating.Token);
         try
         {
             if (file is null) throw new ImportRejectedException(job.FileName, [new ImportError(0, "ファイル", "アップロードされたファイルが見つかりません。")]);
@@ -114,10 +190,37 @@ public sealed class ImportJobRunner(IServiceScopeFactory scopes, TimeProvider cl
         }
         finally
         {
-            _progress.TryRemove(id, out _);
+            await beating.CancelAsync();
+            try { await heartbeat; } catch (OperationCanceledException) { }
         }
+        if (_progress.TryRemove(id, out var last)) (job.ProgressDone, job.ProgressTotal) = last;
         job.FinishedAt = clock.GetUtcNow();
+        job.HeartbeatAt = job.FinishedAt;
         await db.SaveChangesAsync(CancellationToken.None);
         await db.JobFiles.Where(f => f.JobId == id).ExecuteDeleteAsync(CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>Renews the lease of a running job of this runner and stores its progress, every <see cref="HeartbeatInterval"/>.</summary>
+    private async Task HeartbeatAsync(Guid id, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(HeartbeatInterval);
+        while (await timer.WaitForNextTickAsync(ct))
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                var db = scope.ServiceProvider.GetRequiredService<ImportDbContext>();
+                var (done, total) = _progress.TryGetValue(id, out var p) ? p : (0, 0);
+                var now = clock.GetUtcNow();
+                await db.Jobs.Where(j => j.Id == id && j.Runner == RunnerId && j.State == ImportJobState.Running)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.HeartbeatAt, now).SetProperty(j => j.ProgressDone, done)
+                        .SetProperty(j => j.ProgressTotal, total), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Import job {Job}: could not renew the lease", id);
+            }
+        }
     }
 }

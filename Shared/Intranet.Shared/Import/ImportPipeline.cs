@@ -69,6 +69,37 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
     public async Task<ImportResult> RunAsync(IImportKind kind, Func<Stream> open, string fileName, ImportMapping mapping, bool dryRun,
         Func<int, int, Task>? progress, CancellationToken ct)
     {
+        // Traced and counted (issue #11, Diagnostics.IntranetTelemetry); the work itself is RunUntracedAsync.
+        using var activity = Diagnostics.IntranetTelemetry.Source.StartActivity("import " + kind.Info.Kind);
+        activity?.SetTag("intranet.import.kind", kind.Info.Kind);
+        activity?.SetTag("intranet.import.dry_run", dryRun);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            var result = await RunUntracedAsync(kind, open, fileName, mapping, dryRun, progress, ct);
+            outcome = "succeeded";
+            activity?.SetTag("intranet.import.rows", result.Rows);
+            return result;
+        }
+        catch (ImportRejectedException)
+        {
+            outcome = "rejected";
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("intranet.import.outcome", outcome);
+            if (outcome == "failed") activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+            var tags = new System.Diagnostics.TagList { { "kind", kind.Info.Kind }, { "dry_run", dryRun }, { "outcome", outcome } };
+            Diagnostics.IntranetTelemetry.Imports.Add(1, tags);
+            Diagnostics.IntranetTelemetry.ImportDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        }
+    }
+
+    private async Task<ImportResult> RunUntracedAsync(IImportKind kind, Func<Stream> open, string fileName, ImportMapping mapping, bool dryRun,
+        Func<int, int, Task>? progress, CancellationToken ct)
+    {
         if (!CanImport(kind.Info)) throw new ForbiddenException($"「{kind.Info.Label}」を取り込む権限がありません。");
         if (mapping.Kind != kind.Info.Kind)
             throw new ImportRejectedException(fileName, [new ImportError(0, "mapping", $"対応付け「{mapping.Name}」は「{mapping.Kind}」用です。")]);

@@ -285,7 +285,8 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
 
     private ImportJobView View(ImportJob j)
     {
-        var progress = runner.Progress(j.Id);
+        // This host's own running job: live figures from memory; another host's: as stored with its last heartbeat.
+        var progress = runner.Progress(j.Id) ?? (j.ProgressTotal > 0 ? (j.ProgressDone, j.ProgressTotal) : null);
         var kind = pipeline.Find(j.Kind)?.Info;
         return new ImportJobView(j.Id, j.Kind, kind?.Label ?? j.Kind, j.FileName, j.MappingName, j.State, j.Rows, j.Summary, j.ErrorCount,
             j.Errors?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [], j.CreatedBy, j.CreatedAt, j.FinishedAt,
@@ -310,6 +311,7 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
             {
                 Id = j.Id, Kind = j.Kind, FileName = j.FileName, MappingName = j.MappingName, State = j.State, Rows = j.Rows, Summary = j.Summary,
                 ErrorCount = j.ErrorCount, CreatedBy = j.CreatedBy, CreatedAt = j.CreatedAt, FinishedAt = j.FinishedAt,
+                ProgressDone = j.ProgressDone, ProgressTotal = j.ProgressTotal,
             }).ToListAsync(ct);
         return jobs.OrderByDescending(j => j.CreatedAt).Take(Math.Clamp(request.Count, 1, 500)).Select(View).ToList();
     }

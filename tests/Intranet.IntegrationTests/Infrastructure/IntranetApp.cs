@@ -22,6 +22,7 @@ public sealed partial class IntranetApp : WebApplicationFactory<Program>
 {
     private readonly Action<IServiceCollection>? _services;
     private readonly string? _databaseName;
+    private readonly bool _ownsDatabase = true;
 
     public Db Db { get; }
     public string DataDirectory { get; } = "";
@@ -109,7 +110,7 @@ public sealed partial class IntranetApp : WebApplicationFactory<Program>
         NpgsqlConnection.ClearAllPools();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (KeepDataOnDispose) return;
-        if (_databaseName is not null)
+        if (_databaseName is not null && _ownsDatabase)
         {
             using var conn = new NpgsqlConnection(Environment.GetEnvironmentVariable("INTRANET_TEST_POSTGRES"));
             conn.Open();

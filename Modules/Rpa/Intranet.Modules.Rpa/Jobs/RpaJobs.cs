@@ -44,7 +44,18 @@ public sealed class RpaDropFolderJob(IServiceProvider services, IConfiguration c
         await ProcessFolderAsync(services, folder, logger, cancellationToken, configuration["Rpa:DropFolderMapping"]);
     }
 
-    /// <summary>Imports every CSV and workbook in <paramref name="folder"/>; returns how many succeeded and failed.</summary>
+    /// <summary>Sub-folder a run moves a file into before importing it: the move is the claim (issue #11).</summary>
+    public const string ProcessingFolder = "processing";
+
+    /// <summary>A file left in <see cref="ProcessingFolder"/> this long (its run was killed) goes back to the drop folder.</summary>
+    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Imports every CSV and workbook in <paramref name="folder"/>; returns how many succeeded and failed. Each file is first
+    /// claimed by moving it into <c>processing/</c> (an atomic rename): a file another run (another host, or an overlapping
+    /// run) already moved is skipped — no crash and no report for a file this run did not import. A claim older than
+    /// <see cref="StaleClaim"/> (its run was killed; the import's transaction rolled back) is put back for the next run.
+    /// </summary>
     /// <param name="services">The host's services (a scope is created per file).</param>
     /// <param name="folder">The drop folder.</param>
     /// <param name="logger">Where each move is logged.</param>
@@ -54,12 +65,25 @@ public sealed class RpaDropFolderJob(IServiceProvider services, IConfiguration c
         string? defaultMapping = null)
     {
         int done = 0, failed = 0;
+        var processing = Directory.CreateDirectory(Path.Combine(folder, ProcessingFolder)).FullName;
+        foreach (var stale in Directory.EnumerateFiles(processing).Where(f => File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - StaleClaim).ToList())
+        {
+            if (TryMove(stale, Path.Combine(folder, Path.GetFileName(stale))))
+                logger.LogWarning("RPA drop folder: {File} was left in processing by an interrupted run; it is imported again", Path.GetFileName(stale));
+        }
         var files = Directory.EnumerateFiles(folder)
             .Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal).ToList();
-        foreach (var file in files)
+        foreach (var dropped in files)
         {
-            var name = Path.GetFileName(file);
+            var name = Path.GetFileName(dropped);
+            var file = Path.Combine(processing, name);
+            if (!TryMove(dropped, file))
+            {
+                logger.LogInformation("RPA drop folder: {File} was taken by another run", name);
+                continue;
+            }
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow);   // the claim's time, for StaleClaim
             var sep = name.IndexOf("__", StringComparison.Ordinal);
             var mappingName = sep > 0 ? name[..sep] : string.IsNullOrWhiteSpace(defaultMapping) ? ImportMapping.NativeName : defaultMapping;
             string report;
@@ -82,11 +106,25 @@ public sealed class RpaDropFolderJob(IServiceProvider services, IConfiguration c
                 failed++;
             }
             var destination = Path.Combine(target, name);
-            if (File.Exists(destination)) destination = Path.Combine(target, $"{Path.GetFileNameWithoutExtension(name)}-{DateTime.UtcNow:yyyyMMddHHmmss}{Path.GetExtension(name)}");
+            if (File.Exists(destination)) destination = Path.Combine(target, $"{Path.GetFileNameWithoutExtension(name)}-{DateTime.UtcNow:yyyyMMddHHmmssfff}{Path.GetExtension(name)}");
             File.Move(file, destination);
             await File.WriteAllTextAsync(destination + ".report.txt", report + "\n", ct);
             logger.LogInformation("RPA drop folder: {File} → {Target}", name, destination);
         }
         return (done, failed);
+    }
+
+    /// <summary>Moves <paramref name="from"/> to <paramref name="to"/> unless it is gone or the target exists (someone else's claim).</summary>
+    private static bool TryMove(string from, string to)
+    {
+        try
+        {
+            File.Move(from, to, overwrite: false);
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return false;
+        }
     }
 }

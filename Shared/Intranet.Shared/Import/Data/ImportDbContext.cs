@@ -68,8 +68,21 @@ public sealed class ImportJob
     public DateTimeOffset? StartedAt { get; set; }
     /// <summary>When it ended.</summary>
     public DateTimeOffset? FinishedAt { get; set; }
-    /// <summary>The machine that ran it (a restarted host fails its own interrupted jobs).</summary>
+    /// <summary>
+    /// The runner (host process) that claimed it: <c>{machine}:{process id}:{random}</c>, unique per process, so two hosts
+    /// on one machine are two runners (<see cref="ImportJobRunner.RunnerId"/>).
+    /// </summary>
     public string? Runner { get; set; }
+    /// <summary>
+    /// The running host's lease (UTC): renewed every <see cref="ImportJobRunner.HeartbeatInterval"/> while the job runs. A
+    /// running job whose lease is older than <see cref="ImportJobRunner.LeaseDuration"/> (or null) was interrupted and is
+    /// failed by whichever host sees it first; a live lease is never touched.
+    /// </summary>
+    public DateTimeOffset? HeartbeatAt { get; set; }
+    /// <summary>Records written so far (stored with the heartbeat, so every host can show progress; 0 on SQLite).</summary>
+    public int ProgressDone { get; set; }
+    /// <summary>Records to write (0 when unknown).</summary>
+    public int ProgressTotal { get; set; }
 }
 
 /// <summary>The bytes of a queued job's file, kept in the database (shared by every host) until the job ends.</summary>

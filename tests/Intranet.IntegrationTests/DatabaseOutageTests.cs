@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using Intranet.IntegrationTests.Infrastructure;
+using Intranet.Shared.Persistence;
+using Intranet.Shared.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace Intranet.IntegrationTests;
+
+/// <summary>
+/// PostgreSQL unreachable (issue #11): pages answer 503 with the Japanese 「一時的に利用できません」 page and Retry-After,
+/// JSON and text clients a 503 too, and the host serves again when the database is back, without a restart.
+/// </summary>
+public sealed class DatabaseOutageTests
+{
+    /// <summary>The database settings every new DbContext reads: switched to a closed port to simulate the outage.</summary>
+    private sealed class SwitchableDatabase(DatabaseSettings real)
+    {
+        public DatabaseSettings Real { get; } = real;
+        public DatabaseSettings Current { get; set; } = real;
+    }
+
+    [Fact]
+    public async Task Pages_answer_503_in_Japanese_while_PostgreSql_is_unreachable_and_recover_without_a_restart()
+    {
+        SwitchableDatabase? database = null;
+        using var app = new IntranetApp(Db.PostgreSql, services =>
+        {
+            var real = (DatabaseSettings)services.Single(d => d.ServiceType == typeof(DatabaseSettings)).ImplementationInstance!;
+            database = new SwitchableDatabase(real);
+            services.RemoveAll<DatabaseSettings>();
+            services.AddTransient(_ => database.Current);
+        });
+        var client = await app.SignedInAsync(Roles.PlanOffice);
+        Assert.Equal(HttpStatusCode.OK, (await Get(client, "/plans", "text/html")).StatusCode);
+
+        var closed = new NpgsqlConnectionStringBuilder(database!.Real.ConnectionString) { Port = ClosedPort(), Timeout = 2 }.ConnectionString;
+        database.Current = database.Real with { ConnectionString = closed };
+        NpgsqlConnection.ClearAllPools();
+
+        var page = await Get(client, "/plans", "text/html,application/xhtml+xml");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Equal("10", page.Headers.GetValues("Retry-After").Single());
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("一時的に利用できません", html);
+        Assert.Contains("もう一度読み込む", html);
+        Assert.Contains("http-equiv=\"refresh\" content=\"10\"", html);
+
+        var json = await Get(client, "/plans/hadano-ict-2021/kpis.csv", "application/json");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, json.StatusCode);
+        Assert.StartsWith("application/json", json.Content.Headers.ContentType!.ToString());
+        Assert.Contains("一時的に利用できません", await json.Content.ReadAsStringAsync());
+
+        var text = await Get(client, "/plans/hadano-ict-2021/kpis.csv", "*/*");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, text.StatusCode);
+        Assert.StartsWith("text/plain", text.Content.Headers.ContentType!.ToString());
+
+        var ready = await Get(client, "/health/ready", "application/json");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Get(client, "/health/live", "*/*")).StatusCode);
+
+        // PostgreSQL is back: the same host serves again.
+        database.Current = database.Real;
+        Assert.Equal(HttpStatusCode.OK, (await Get(client, "/plans", "text/html")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Get(client, "/health/ready", "application/json")).StatusCode);
+    }
+
+    [Fact]
+    public void Only_connection_failures_count_as_an_outage()
+    {
+        Assert.True(Intranet.Host.Infrastructure.DatabaseOutage.IsOutage(new InvalidOperationException("wrapped", new NpgsqlException("refused", new SocketException(111)))));
+        Assert.True(Intranet.Host.Infrastructure.DatabaseOutage.IsOutage(new TimeoutException()));
+        Assert.False(Intranet.Host.Infrastructure.DatabaseOutage.IsOutage(new InvalidOperationException("a bug")));
+        Assert.False(Intranet.Host.Infrastructure.DatabaseOutage.IsOutage(null));
+    }
+
+    private static Task<HttpResponseMessage> Get(HttpClient client, string url, string accept)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        return client.SendAsync(request);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;   // closed again when disposed
+    }
+}
