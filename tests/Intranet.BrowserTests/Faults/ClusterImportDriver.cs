@@ -11,7 +11,7 @@ namespace Intranet.BrowserTests.Faults;
 /// id to INTRANET_FAULT_REPORT, so the script can kill the host running it. Step <c>retry</c> opens that job on the
 /// surviving host, expects it failed as interrupted (not successful, not still running), and imports the same file again
 /// to success. Step <c>succeeds</c> waits until the job of INTRANET_FAULT_REPORT has succeeded (another host started while
-/// it ran must not have touched it). Needs a running cluster (INTRANET_CLUSTER_URL, INTRANET_CLUSTER_USERS) and the file
+/// it ran must not have touched it). Needs a running cluster (see <see cref="ClusterBrowser"/>) and the file
 /// (INTRANET_FAULT_IMPORT_FILE); <c>Category=Fault</c> keeps it out of the normal test run.
 /// </summary>
 [Trait("Category", "Fault")]
@@ -20,32 +20,16 @@ public sealed class ClusterImportDriver(ITestOutputHelper output)
     [Fact]
     public async Task An_import_cut_off_by_a_dying_host_is_marked_failed_and_can_be_run_again()
     {
-        var url = Environment.GetEnvironmentVariable("INTRANET_CLUSTER_URL");
-        var usersFile = Environment.GetEnvironmentVariable("INTRANET_CLUSTER_USERS");
-        var file = Environment.GetEnvironmentVariable("INTRANET_FAULT_IMPORT_FILE");
-        var step = Environment.GetEnvironmentVariable("INTRANET_FAULT_IMPORT_STEP");
-        var report = Environment.GetEnvironmentVariable("INTRANET_FAULT_REPORT");
-        Assert.False(string.IsNullOrEmpty(url) || string.IsNullOrEmpty(usersFile) || string.IsNullOrEmpty(file) || string.IsNullOrEmpty(report)
-                     || step is not ("start" or "succeeds" or "retry"),
-            "This driver runs from infra/faults/kill-during-import.sh (INTRANET_CLUSTER_URL, INTRANET_CLUSTER_USERS, " +
-            "INTRANET_FAULT_IMPORT_FILE, INTRANET_FAULT_IMPORT_STEP=start|succeeds|retry, INTRANET_FAULT_REPORT).");
-        var user = File.ReadAllLines(usersFile!).Select(l => l.Split('\t')).Single(u => u.Length > 2 && u[2] == "HumanResources");
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
-        });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = url, Locale = "ja-JP", TimezoneId = "Asia/Tokyo" });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
-        await Pages.LoginAsync(page, user[0], user[1]);
+        var file = ClusterBrowser.Setting("INTRANET_FAULT_IMPORT_FILE");
+        var report = ClusterBrowser.Setting("INTRANET_FAULT_REPORT");
+        var step = ClusterBrowser.Setting("INTRANET_FAULT_IMPORT_STEP");
+        Assert.True(step is "start" or "succeeds" or "retry", $"INTRANET_FAULT_IMPORT_STEP={step}: start, succeeds or retry.");
+        await using var browser = await ClusterBrowser.SignInAsync("HumanResources", 60_000);
+        var page = browser.Page;
 
         try
         {
-            await RunStepAsync(page, step!, file, report);
+            await RunStepAsync(page, step, file, report);
         }
         catch
         {

@@ -15,10 +15,9 @@ namespace Intranet.BrowserTests.Faults;
 /// reconnects to another host). At the end every confirmed value must be in the database, read back through the suite's
 /// KPI export. Not part of the normal test run (<c>Category=Fault</c> is filtered out by <c>infra/test.sh</c>): it needs
 /// a running cluster, given by the script in the environment:
-/// <c>INTRANET_CLUSTER_URL</c> (nginx), <c>INTRANET_CLUSTER_USERS</c> (the cluster's users.txt: e-mail TAB password),
-/// <c>INTRANET_FAULT_STOP_FILE</c> (write until this file exists, at most 600 s) or <c>INTRANET_FAULT_SECONDS</c> (how long
-/// to write, default 60), <c>INTRANET_FAULT_REPORT</c> (JSON report written
-/// for the script: saves with their times, interruptions).
+/// the cluster (see <see cref="ClusterBrowser"/>), <c>INTRANET_FAULT_STOP_FILE</c> (write until this file exists, at most
+/// 600 s) or <c>INTRANET_FAULT_SECONDS</c> (how long to write, default 60), <c>INTRANET_FAULT_REPORT</c> (JSON report for
+/// the script: saves with their times, interruptions, lost entries).
 /// </summary>
 [Trait("Category", "Fault")]
 public sealed class ClusterWriteDriver(ITestOutputHelper output)
@@ -28,25 +27,10 @@ public sealed class ClusterWriteDriver(ITestOutputHelper output)
     [Fact]
     public async Task Confirmed_entries_survive_hosts_dying_under_the_user()
     {
-        var url = Environment.GetEnvironmentVariable("INTRANET_CLUSTER_URL");
-        var usersFile = Environment.GetEnvironmentVariable("INTRANET_CLUSTER_USERS");
-        Assert.False(string.IsNullOrEmpty(url) || string.IsNullOrEmpty(usersFile),
-            "This driver runs from infra/faults/*.sh against a running cluster (INTRANET_CLUSTER_URL, INTRANET_CLUSTER_USERS).");
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("INTRANET_FAULT_SECONDS"), out var s) ? Math.Clamp(s, 5, 600) : 60;
         var stopFile = Environment.GetEnvironmentVariable("INTRANET_FAULT_STOP_FILE");
-        var user = File.ReadAllLines(usersFile!)[0].Split('\t');
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
-        });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = url, Locale = "ja-JP", TimezoneId = "Asia/Tokyo" });
-        context.SetDefaultTimeout(15_000);
-        var page = await context.NewPageAsync();
-        await Pages.LoginAsync(page, user[0], user[1]);
+        await using var browser = await ClusterBrowser.SignInAsync("PlanOffice", 15_000);
+        var (context, page) = (browser.Context, browser.Page);
 
         var before = await ActualsAsync(context);
         var entryUrl = $"/plans/{Pages.PlanCode}/entry?fy={FiscalYear}";
