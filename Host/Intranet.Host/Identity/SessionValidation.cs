@@ -12,7 +12,8 @@ namespace Intranet.Host.Identity;
 /// Sessions end when the user's security stamp changes: at logout, at a password change or reset, when an administrator
 /// disables the user or changes their roles or department. The stamp in the sign-in cookie is compared with the
 /// store's on EVERY request (<see cref="ValidatePrincipalAsync"/>), so another browser's session, or a copied cookie,
-/// is sent to the login page at its next request; the same check runs before every use case an interactive page sends
+/// is sent to the login page at its next request (except on endpoints open to everyone: health probes, the login and
+/// status pages, which answer the same for anyone); the same check runs before every use case an interactive page sends
 /// (<see cref="SessionStampBehavior{TRequest,TResponse}"/>), and the circuits' authentication state is revalidated
 /// every <see cref="RevalidatingIdentityStateProvider.Interval"/>.
 /// </summary>
@@ -25,6 +26,9 @@ public static class SessionValidation
     /// </summary>
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
+        // Endpoints open to everyone (health probes, the login and status pages) answer the same whoever is signed in:
+        // their requests are not worth a database round trip, and /health/live must not depend on the database.
+        if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null) return;
         var services = context.HttpContext.RequestServices;
         var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;

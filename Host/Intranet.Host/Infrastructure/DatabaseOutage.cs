@@ -98,8 +98,8 @@ public static class DatabaseOutage
         body { font-family: "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", sans-serif; margin: 0; background: #f5f6f8; color: #1f2933; }
         main { max-width: 36rem; margin: 10vh auto; background: #fff; padding: 2rem; border-radius: .5rem; border-top: .4rem solid #b45309; }
         h1 { font-size: 1.5rem; margin-top: 0; }
-        button { font-size: 1rem; padding: .5rem 1.25rem; border: 0; border-radius: .25rem; background: #1d4ed8; color: #fff; cursor: pointer; }
-        button:focus { outline: 3px solid #93c5fd; outline-offset: 2px; }
+        a.retry { display: inline-block; font-size: 1rem; padding: .5rem 1.25rem; border-radius: .25rem; background: #1d4ed8; color: #fff; text-decoration: none; }
+        a.retry:focus { outline: 3px solid #93c5fd; outline-offset: 2px; }
         </style>
         </head>
         <body>
@@ -107,7 +107,7 @@ public static class DatabaseOutage
         <h1>一時的に利用できません</h1>
         <p>データベースに接続できないため、ただいまこのページを表示できません。入力中の内容は保存されていない場合があります。</p>
         <p>{{RetryAfterSeconds}} 秒後に自動でもう一度読み込みます。すぐに試すときは下のボタンを押してください。</p>
-        <form method="get"><button type="submit" onclick="location.reload(); return false;">もう一度読み込む</button></form>
+        <p><a class="retry" href="">もう一度読み込む</a></p>
         <p>しばらくたっても表示されない場合は、システム管理者に連絡してください。</p>
         </main>
         </body>
