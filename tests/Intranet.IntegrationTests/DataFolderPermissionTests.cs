@@ -6,7 +6,8 @@ namespace Intranet.IntegrationTests;
 
 /// <summary>
 /// The data folder holds names and password hashes: on Unix a host started on a fresh folder makes it 0700 and every file
-/// in it (database, -wal/-shm, keys, the initial administrator's password) 0600, while published pages still load.
+/// in it (database, -wal/-shm, the initial administrator's password) 0600, while published pages still load. The
+/// data-protection keys are in the database now (host.DataProtectionKeys), so no key file is left in the folder.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class DataFolderPermissionTests
@@ -19,14 +20,14 @@ public sealed class DataFolderPermissionTests
         File.SetUnixFileMode(app.DataDirectory, (UnixFileMode)0x1FF); // 0777: a folder prepared loosely is tightened
         var client = app.NewClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/login")).StatusCode);
-        await app.SignedInAsync("Administrator");  // writes: WAL in use, keys created
+        await app.SignedInAsync("Administrator");  // writes: WAL in use, a key ring created (in the database)
 
         Assert.Equal(DataFolder.DirectoryMode, File.GetUnixFileMode(app.DataDirectory));
         var files = Directory.EnumerateFiles(app.DataDirectory, "*", SearchOption.AllDirectories).ToList();
         Assert.Contains(files, f => f.EndsWith(DatabaseSettings.SqliteFileName, StringComparison.Ordinal));
         Assert.Contains(files, f => f.EndsWith("-wal", StringComparison.Ordinal));
         Assert.Contains(files, f => f.Contains("initial-admin-password", StringComparison.Ordinal));
-        Assert.Contains(files, f => Path.GetFileName(Path.GetDirectoryName(f)) == "keys");
+        Assert.DoesNotContain(files, f => Path.GetFileName(Path.GetDirectoryName(f)) == "keys");
         Assert.All(files, f => Assert.True(File.GetUnixFileMode(f) == DataFolder.FileMode, $"{f}: {File.GetUnixFileMode(f)}"));
         foreach (var dir in Directory.EnumerateDirectories(app.DataDirectory, "*", SearchOption.AllDirectories))
             Assert.Equal(DataFolder.DirectoryMode, File.GetUnixFileMode(dir));
