@@ -204,8 +204,10 @@ public sealed class UserAdministration(UserManager<ApplicationUser> users, RoleM
     {
         var user = await FindAsync(email);
         var password = GeneratePassword();
-        await using var tx = await db.Database.BeginTransactionAsync();
+        // The token is made before the transaction: making it may write a new data-protection key to the database (first
+        // use, key rotation), which on SQLite would wait for this transaction's write lock.
         var token = await users.GeneratePasswordResetTokenAsync(user);
+        await using var tx = await db.Database.BeginTransactionAsync();
         Check(await users.ResetPasswordAsync(user, token, password), $"{email} のパスワードを再発行できません");
         user.MustChangePassword = true;
         user.LockoutEnd = null;

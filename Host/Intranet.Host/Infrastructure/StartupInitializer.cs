@@ -18,6 +18,11 @@ public static class StartupInitializer
         if (configuration.GetValue("Intranet:MigrateOnStartup", true))
             isNew = await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
 
+        // The data-protection key ring (kept in the database) is created or loaded now, outside any transaction: a key
+        // first needed inside a write transaction (a password reset's token) would wait for that transaction on SQLite.
+        services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
+            .CreateProtector("Intranet.Startup").Protect([0]);
+
         using var scope = services.CreateScope();
         var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
         await admin.EnsureFirstAdministratorAsync(scope.ServiceProvider.GetRequiredService<DatabaseSettings>());
