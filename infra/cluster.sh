@@ -114,7 +114,7 @@ write_nginx() {
     echo "  include $root/infra/nginx/intranet-maps.conf;"
     echo "  upstream intranet {"
     echo "    hash \$intranet_route consistent;"
-    for k in $(seq 1 "$n"); do echo "    server 127.0.0.1:$(cat "$dir/host-$k/port") max_fails=1 fail_timeout=5s;"; done
+    for k in $(seq 1 "$n"); do echo "    server 127.0.0.1:$(cat "$dir/host-$k/port") max_fails=3 fail_timeout=5s;"; done
     echo "    keepalive 16;"
     echo "  }"
     echo "  server {"
