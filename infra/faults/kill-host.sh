@@ -31,7 +31,8 @@ INTRANET_FAULT_REPORT=$out/kill-host.driver.json \
 driver_pid=$!
 
 # The phases start once the browser has saved its first entry (bounded wait).
-actuals() { sql "SELECT count(*) FROM plankpi.\"Actuals\" WHERE \"FiscalYear\" = 2025"; }
+# A fingerprint of the year's actuals: every save gives its row a new version.
+actuals() { sql "SELECT md5(coalesce(string_agg(\"Version\"::text, ',' ORDER BY \"Id\"), '')) FROM plankpi.\"Actuals\" WHERE \"FiscalYear\" = 2025"; }
 initial=$(actuals)
 for _ in $(seq 1 240); do [[ $(actuals) != "$initial" ]] && break; sleep 0.5; done
 sleep $((seconds / 4)); t1=$(now_ms); cluster kill-host 1
