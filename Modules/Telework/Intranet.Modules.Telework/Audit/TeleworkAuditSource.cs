@@ -22,10 +22,6 @@ public sealed class TeleworkAuditSource(TeleworkDbContext db) : IAuditSource
     /// <inheritdoc />
     public DbContext Database => db;
 
-    private static string? TypeLabel(System.Text.Json.JsonElement v) =>
-        v.ValueKind == System.Text.Json.JsonValueKind.String && Enum.TryParse<TeleworkType>(v.GetString(), out var t) ? TeleworkRules.Label(t)
-        : v.ValueKind == System.Text.Json.JsonValueKind.Number && v.TryGetInt32(out var n) ? TeleworkRules.Label((TeleworkType)n) : null;
-
     /// <inheritdoc />
     public AuditVocabulary Vocabulary { get; } = new AuditVocabulary()
         .Entity(nameof(StaffMember), "職員",
@@ -35,7 +31,7 @@ public sealed class TeleworkAuditSource(TeleworkDbContext db) : IAuditSource
             new("From", "適用開始日"), new("Department", "所属"), new("Workplace", "勤務場所"), new("WorkplaceType", "勤務場所の種類"),
             new("IsManager", "管理職"), new("EmploymentCategory", "雇用区分"))
         .Entity(nameof(TeleworkDay), "テレワーク勤務日",
-            new("EmployeeNumber", "職員番号"), new("Date", "日付"), new("Type", "勤務形態", TypeLabel), new("DayFraction", "日数"),
+            new("EmployeeNumber", "職員番号"), new("Date", "日付"), new("Type", "勤務形態", AuditVocabulary.Enum<TeleworkType>(TeleworkRules.Label)), new("DayFraction", "日数"),
             new("ManagerTrial", "管理職トライアル"), new("RecordedBy", "記録者"), new("RecordedAt", "記録日時"))
         .Entity(nameof(EligibilityRule), "対象外の条件", new("Field", "項目"), new("Value", "値"), new("Reason", "理由"))
         .Entity(nameof(TeleworkSetting), "設定", new("Key", "項目"), new("Value", "値"))
