@@ -40,20 +40,6 @@ public sealed class DatabaseMigrator(IServiceProvider services, IEnumerable<Modu
         return isNew;
     }
 
-    /// <summary>Whether every context can connect and has no pending migration; the reason when not.</summary>
-    public async Task<(bool Ready, string Detail)> CheckAsync(CancellationToken ct)
-    {
-        using var scope = services.CreateScope();
-        foreach (var r in Ordered)
-        {
-            var db = (DbContext)scope.ServiceProvider.GetRequiredService(r.ContextType);
-            if (!await db.Database.CanConnectAsync(ct)) return (false, $"{r.Schema}: database unreachable");
-            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-            if (pending.Count > 0) return (false, $"{r.Schema}: pending migrations {string.Join(", ", pending)}");
-        }
-        return (true, "all schemas migrated");
-    }
-
     /// <summary>The contexts in the order they are migrated and scripted: identity first, then the others as registered.</summary>
     public IReadOnlyList<ModuleDbContextRegistration> Ordered =>
         registrations.OrderBy(r => r.Schema == "identity" ? 0 : 1).ToList();
