@@ -4,7 +4,8 @@
 #   user uploads rosters of INTRANET_FAULT_ROWS staff (default 30,000) in the browser (ClusterImportDriver).
 #   1. While the first roster's job runs on host 1, host 2 starts: it must leave that job alone, and the job succeeds.
 #   2. While the second roster's job runs on host 1, host 1 is killed (host 2 is up). The job page on host 2 must say
-#      the import was interrupted, and the same file imported again must succeed.
+#      the import was interrupted and offer 「もう一度取り込む」: the file kept in the database, run again without
+#      uploading it, must succeed.
 # Passes when: the job running during host 2's start succeeded; nothing of the cut-off import was written and no
 # job is left running; the job was marked failed by the surviving host; the retry imports every row exactly once.
 source "$(dirname "$0")/lib.sh"
@@ -60,10 +61,13 @@ retry_status=0; driver retry "$file" "$out/kill-during-import.job" || retry_stat
 grep -E "中断|retry:|Assert|Failed|Passed" "$out/kill-during-import.retry.log" | head -10 || true
 job_state=$(sql "SELECT \"State\" FROM imports.\"Jobs\" WHERE \"Id\" = '$job'" 2>/dev/null || echo "?")
 running=$(sql "SELECT count(*) FROM imports.\"Jobs\" WHERE \"State\" = 'Running'" 2>/dev/null || echo "?")
+retried_as=$(sql "SELECT coalesce(\"RetriedAs\"::text, '') FROM imports.\"Jobs\" WHERE \"Id\" = '$job'" 2>/dev/null || echo "?")
+parts_left=$(sql "SELECT count(*) FROM imports.\"JobFileChunks\"" 2>/dev/null || echo "?")
 staff_final=$(sql "SELECT count(*) FROM $staff_table")
-echo "staff: $staff_before before, $staff_after_kill right after the kill, $staff_final after the retry; job $job state $job_state; jobs still running: $running"
+echo "staff: $staff_before before, $staff_after_kill right after the kill, $staff_final after the retry; job $job state $job_state, retried as ${retried_as:-none}; jobs still running: $running; file parts left: $parts_left"
 
 check "nothing of the cut-off import was written" test "$staff_after_kill" -eq "$staff_before"
 check "the surviving host marked the job failed as interrupted, and the retry succeeded" test "$retry_status" -eq 0
 check "the retry imported every row exactly once" test "$staff_final" -eq $((staff_before + rows))
 check "no job is left running" test "$running" = 0
+check "the interrupted job was retried from its kept file, which is then gone" test -n "$retried_as" -a "$parts_left" = 0

@@ -189,6 +189,51 @@ public sealed class ImportPagesTests : BunitContext
         Assert.Equal("失敗", cut.Find(".import-job-state").TextContent);
     }
 
+    [Fact]
+    public void An_interrupted_job_offers_a_retry_that_opens_the_new_job_and_a_retried_one_links_to_it()
+    {
+        var id = Guid.NewGuid();
+        var retry = Guid.NewGuid();
+        var interrupted = Job(id, ImportJobState.Failed, errors: [ImportJobRunner.InterruptedMessage]) with { CanRetry = true };
+        _useCases.Answer = r => r switch
+        {
+            GetImportJob => interrupted,
+            RetryImportJob rj when rj.Id == id => retry,
+            _ => null,
+        };
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        var cut = Render<ImportJobPage>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => Assert.Contains("中断されました", cut.Find(".import-errors").TextContent));
+
+        cut.Find("#retry").Click();
+        cut.WaitForAssertion(() => Assert.EndsWith($"/imports/jobs/{retry}", navigation.Uri));
+        Assert.Single(_useCases.Sent.OfType<RetryImportJob>());
+
+        // The same job seen again once retried: no button, a link to the retry instead.
+        _useCases.Answer = r => r is GetImportJob ? interrupted with { CanRetry = false, RetriedAs = retry } : null;
+        var after = Render<ImportJobPage>(p => p.Add(c => c.Id, id));
+        after.WaitForAssertion(() => Assert.Equal($"/imports/jobs/{retry}", after.Find(".import-retried a").GetAttribute("href")));
+        Assert.Empty(after.FindAll("#retry"));
+    }
+
+    [Fact]
+    public void A_retry_refused_because_the_file_was_deleted_says_so_and_hides_the_button()
+    {
+        var id = Guid.NewGuid();
+        var calls = 0;
+        _useCases.Answer = r => r switch
+        {
+            GetImportJob => Job(id, ImportJobState.Failed, errors: [ImportJobRunner.InterruptedMessage]) with { CanRetry = calls++ == 0 },
+            RetryImportJob => throw new Intranet.Shared.Messaging.ConcurrencyConflictException("この取込のファイルは保存期間を過ぎたため削除されました。ファイルをもう一度アップロードしてください。"),
+            _ => null,
+        };
+        var cut = Render<ImportJobPage>(p => p.Add(c => c.Id, id));
+        cut.WaitForAssertion(() => cut.Find("#retry"));
+        cut.Find("#retry").Click();
+        cut.WaitForAssertion(() => Assert.Contains("保存期間を過ぎたため削除されました", cut.Find("[role=alert].message-error:not(.import-errors)").TextContent));
+        Assert.Empty(cut.FindAll("#retry"));
+    }
+
     // ---- mapping editor ----------------------------------------------------------------------------------------
 
     private IRenderedComponent<MappingEditor> RenderNewMapping(Func<object, object?>? more = null)

@@ -37,8 +37,8 @@ public sealed class ImportLeaseTests
             {
                 var store = scope.ServiceProvider.GetRequiredService<ImportDbContext>();
                 store.Jobs.AddRange(dead, live);
-                store.JobFiles.Add(new ImportJobFile { JobId = dead.Id, Content = [1] });
-                store.JobFiles.Add(new ImportJobFile { JobId = live.Id, Content = [2] });
+                store.JobFileChunks.Add(new ImportJobFileChunk { JobId = dead.Id, Number = 0, Content = [1] });
+                store.JobFileChunks.Add(new ImportJobFileChunk { JobId = live.Id, Number = 0, Content = [2] });
                 await store.SaveChangesAsync();
             }
 
@@ -52,12 +52,12 @@ public sealed class ImportLeaseTests
             var failed = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == dead.Id);
             Assert.Equal((ImportJobState.Failed, ImportJobRunner.InterruptedMessage), (failed.State, failed.Errors));
             Assert.Contains("中断されました", failed.Errors);
-            Assert.Contains("もう一度取り込んでください", failed.Errors);
-            Assert.False(await db.JobFiles.AnyAsync(f => f.JobId == dead.Id));
+            Assert.Contains("もう一度取り込む", failed.Errors);
+            Assert.True(await db.JobFileChunks.AnyAsync(f => f.JobId == dead.Id));   // kept: the user can retry it
 
             var untouched = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == live.Id);
             Assert.Equal((ImportJobState.Running, live.HeartbeatAt, "live-host:2:cafebabe"), (untouched.State, untouched.HeartbeatAt, untouched.Runner));
-            Assert.True(await db.JobFiles.AnyAsync(f => f.JobId == live.Id));
+            Assert.True(await db.JobFileChunks.AnyAsync(f => f.JobId == live.Id));
 
             // The live job's host stops renewing: once its lease is older than LeaseDuration, it is failed too.
             a.Clock.Now = now + runnerA.LeaseDuration + TimeSpan.FromSeconds(1);
@@ -96,7 +96,7 @@ public sealed class ImportLeaseTests
                 };
                 var store = scope.ServiceProvider.GetRequiredService<ImportDbContext>();
                 store.Jobs.Add(job);
-                store.JobFiles.Add(new ImportJobFile { JobId = job.Id, Content = Sample("rpa-runs.csv") });
+                store.JobFileChunks.Add(new ImportJobFileChunk { JobId = job.Id, Number = 0, Content = Sample("rpa-runs.csv") });
                 await store.SaveChangesAsync();
             }
             ImportJob? done = null;

@@ -89,12 +89,40 @@ public sealed record StartImport(string Kind, byte[] Content, string FileName, s
 public sealed record ImportStarted(ImportResult? Check, IReadOnlyList<ImportError> Errors, int ErrorTotal, Guid? JobId);
 
 /// <summary>A job as the status page shows it.</summary>
+/// <param name="Id">The job.</param>
+/// <param name="Kind">The import kind.</param>
+/// <param name="KindLabel">The kind's Japanese label (the kind itself when unknown).</param>
+/// <param name="FileName">The uploaded file's name.</param>
+/// <param name="MappingName">The mapping's name as chosen.</param>
+/// <param name="State">Queued, running, succeeded or failed.</param>
+/// <param name="Rows">Data rows in the file (known when done).</param>
+/// <param name="Summary">The one-line summary on success.</param>
+/// <param name="ErrorCount">How many errors the file had.</param>
+/// <param name="Errors">The first errors, or the reason of a failure.</param>
+/// <param name="CreatedBy">The uploading user.</param>
+/// <param name="CreatedAt">When queued (UTC).</param>
+/// <param name="FinishedAt">When it ended.</param>
+/// <param name="ProgressDone">Records written so far.</param>
+/// <param name="ProgressTotal">Records to write (0 when unknown).</param>
+/// <param name="ReturnUrl">The module page to go back to.</param>
+/// <param name="CanRetry">A failed job whose file is still kept and not yet retried, of a kind the user may import (<see cref="RetryImportJob"/>).</param>
+/// <param name="RetriedAs">The job that re-ran this one's file, if any.</param>
 public sealed record ImportJobView(Guid Id, string Kind, string KindLabel, string FileName, string MappingName, ImportJobState State, int Rows,
     string? Summary, int ErrorCount, IReadOnlyList<string> Errors, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt,
-    int ProgressDone, int ProgressTotal, string ReturnUrl);
+    int ProgressDone, int ProgressTotal, string ReturnUrl, bool CanRetry = false, Guid? RetriedAs = null);
 
 /// <summary>One job; null when unknown.</summary>
 public sealed record GetImportJob(Guid Id) : IRequest<ImportJobView?>;
+
+/// <summary>
+/// Runs the file of a failed job (interrupted by a host's stop, or an unexpected error) again as a new job of the current
+/// user, with the same kind and mapping; returns the new job's id. The file is not uploaded again: it was kept in the
+/// database (<see cref="ImportJobRunner.FileRetention"/>).
+/// </summary>
+/// <exception cref="NotFoundException">No such job visible to the user (own jobs; administrators: all).</exception>
+/// <exception cref="ForbiddenException">The user may not import the kind.</exception>
+/// <exception cref="ConcurrencyConflictException">Already retried, not failed, or its file is no longer kept (Japanese message).</exception>
+public sealed record RetryImportJob(Guid Id) : IRequest<Guid>;
 
 /// <summary>The latest jobs (newest first), of one kind or all.</summary>
 public sealed record ListImportJobs(string? Kind, int Count = 20) : IRequest<IReadOnlyList<ImportJobView>>;
@@ -113,6 +141,7 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
     IRequestHandler<PreviewImportFile, ImportFilePreview>,
     IRequestHandler<StartImport, ImportStarted>,
     IRequestHandler<GetImportJob, ImportJobView?>,
+    IRequestHandler<RetryImportJob, Guid>,
     IRequestHandler<ListImportJobs, IReadOnlyList<ImportJobView>>,
     IRequestHandler<GetImportTemplate, (byte[] Content, string FileName, string ContentType)?>
 {
@@ -272,9 +301,8 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
             var mapping = await pipeline.MappingAsync(kind.Info, request.MappingName, request.FileName, ct);
             var check = await pipeline.RunAsync(kind, request.Open, request.FileName, mapping, dryRun: true, null, ct);
             if (request.CheckOnly) return new ImportStarted(check, [], 0, null);
-            // The job store keeps the file as one value of its job row (several hosts share it): read here, once checked.
-            var content = request.Upload is { } upload ? await File.ReadAllBytesAsync(upload.Path, ct) : request.Content;
-            var id = await runner.EnqueueAsync(kind.Info.Kind, content, request.FileName, mapping, user.Name, ct);
+            // Stored in the database in parts (several hosts share it), streamed from the upload: never whole in memory.
+            var id = await runner.EnqueueAsync(kind.Info.Kind, request.Open, request.FileName, mapping, user.Name, ct);
             return new ImportStarted(check, [], 0, id);
         }
         catch (ImportRejectedException e)
@@ -299,7 +327,20 @@ internal sealed class ImportUseCaseHandlers(ImportPipeline pipeline, ImportDbCon
         if (job is null) return null;
         // Users see their own jobs (errors may name staff: telework records are HR's only); administrators see all.
         if (!user.IsSystem && job.CreatedBy != user.Name && !user.IsInRole(Roles.Administrator)) return null;
-        return View(job);
+        var canRetry = job is { State: ImportJobState.Failed, RetriedAs: null } && pipeline.Find(job.Kind) is { } kind && pipeline.CanImport(kind.Info)
+            && await store.JobFileChunks.AnyAsync(c => c.JobId == job.Id, ct);
+        return View(job) with { CanRetry = canRetry, RetriedAs = job.RetriedAs };
+    }
+
+    public async Task<Guid> Handle(RetryImportJob request, CancellationToken ct)
+    {
+        var job = await Handle(new GetImportJob(request.Id), ct) ?? throw new NotFoundException("この取込は見つかりません。");
+        var kind = KindOrThrow(job.Kind, job.FileName);
+        if (!pipeline.CanImport(kind.Info)) throw new ForbiddenException($"「{kind.Info.Label}」を取り込む権限がありません。");
+        return await runner.RetryAsync(request.Id, user.Name, ct)
+            ?? throw new ConcurrencyConflictException(job.RetriedAs is not null || job.State != ImportJobState.Failed
+                ? "この取込はすでにもう一度取り込まれたか、失敗していません。"
+                : "この取込のファイルは保存期間を過ぎたため削除されました。ファイルをもう一度アップロードしてください。");
     }
 
     public async Task<IReadOnlyList<ImportJobView>> Handle(ListImportJobs request, CancellationToken ct)

@@ -83,14 +83,26 @@ public sealed class ImportJob
     public int ProgressDone { get; set; }
     /// <summary>Records to write (0 when unknown).</summary>
     public int ProgressTotal { get; set; }
+    /// <summary>
+    /// The job that re-ran this failed job's file (<see cref="RetryImportJob"/>); set once, by a conditional update, so a
+    /// file is re-run at most once however many users press the button.
+    /// </summary>
+    public Guid? RetriedAs { get; set; }
 }
 
-/// <summary>The bytes of a queued job's file, kept in the database (shared by every host) until the job ends.</summary>
-public sealed class ImportJobFile
+/// <summary>
+/// One part of a job's file, kept in the database (shared by every host) while the job waits or runs and, when it was
+/// interrupted, until it is retried or <see cref="ImportJobRunner.FileRetention"/> has passed. A file is stored as parts of
+/// <see cref="ImportJobRunner.ChunkSize"/> bytes (the last one shorter), numbered from 0, so neither storing nor reading
+/// it holds more than one part in memory (issue #11: uploads streamed, not buffered whole).
+/// </summary>
+public sealed class ImportJobFileChunk
 {
     /// <summary>The job.</summary>
     public Guid JobId { get; set; }
-    /// <summary>The file.</summary>
+    /// <summary>The part's position in the file, from 0.</summary>
+    public int Number { get; set; }
+    /// <summary>The part's bytes (at most <see cref="ImportJobRunner.ChunkSize"/>; files stored before parts existed are one part).</summary>
     public byte[] Content { get; set; } = [];
 }
 
@@ -117,8 +129,8 @@ public sealed class ImportDbContext(DbContextOptions<ImportDbContext> options, I
     public DbSet<SavedMapping> Mappings => Set<SavedMapping>();
     /// <summary>Jobs.</summary>
     public DbSet<ImportJob> Jobs => Set<ImportJob>();
-    /// <summary>Files of queued jobs.</summary>
-    public DbSet<ImportJobFile> JobFiles => Set<ImportJobFile>();
+    /// <summary>Files of queued, running and interrupted jobs, in parts.</summary>
+    public DbSet<ImportJobFileChunk> JobFileChunks => Set<ImportJobFileChunk>();
     /// <summary>Feeds to report.</summary>
     public DbSet<PendingFeed> PendingFeeds => Set<PendingFeed>();
 
@@ -147,10 +159,10 @@ public sealed class ImportDbContext(DbContextOptions<ImportDbContext> options, I
             e.Property(x => x.State).HasConversion<string>().IsRequired();
             e.HasIndex(x => x.CreatedAt);
         });
-        b.Entity<ImportJobFile>(e =>
+        b.Entity<ImportJobFileChunk>(e =>
         {
-            e.ToTable("JobFiles");
-            e.HasKey(x => x.JobId);
+            e.ToTable("JobFileChunks");
+            e.HasKey(x => new { x.JobId, x.Number });
             e.Property(x => x.Content).IsRequired();
         });
         b.Entity<PendingFeed>(e =>
