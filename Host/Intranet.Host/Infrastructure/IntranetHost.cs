@@ -25,6 +25,7 @@ public static class IntranetHost
         var services = builder.Services;
         var settings = DatabaseSettings.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddSingleton(settings);
+        services.AddHostedService<RunningHostLock>();   // restore refuses while a host runs on the SQLite file
         services.AddSingleton<IReadOnlyList<IModule>>(modules);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();

@@ -90,7 +90,11 @@ public sealed class DatabaseBackup(DatabaseSettings settings)
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
             var target = SqliteFile();
-            if (File.Exists(target)) await EnsureNotInUseAsync(target, ct);
+            if (File.Exists(target))
+            {
+                if (RunningHostLock.IsHeld(target)) throw new DatabaseBackupException(InUse);
+                await EnsureNotInUseAsync(target, ct);
+            }
             await using (var check = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False"))
             {
                 await check.OpenAsync(ct);
@@ -187,6 +191,8 @@ public sealed class DatabaseBackup(DatabaseSettings settings)
         ["-h", b.Host ?? "localhost", "-p", b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", b.Username ?? Environment.UserName,
             "-d", b.Database ?? throw new DatabaseBackupException("接続文字列にデータベース名 (Database) がありません。")];
 
+    private const string InUse = "データベースが使用中です。ホスト (systemctl stop intranet など) を停止してから復元してください。";
+
     /// <summary>Refuses when another process (a running host) has the SQLite database open: switching the journal mode needs
     /// the only connection.</summary>
     private static async Task EnsureNotInUseAsync(string path, CancellationToken ct)
@@ -200,7 +206,7 @@ public sealed class DatabaseBackup(DatabaseSettings settings)
         }
         catch (SqliteException)
         {
-            throw new DatabaseBackupException("データベースが使用中です。ホスト (systemctl stop intranet など) を停止してから復元してください。");
+            throw new DatabaseBackupException(InUse);
         }
     }
 
