@@ -43,7 +43,10 @@ internal sealed class PlanQueryHandlers(PlanKpiDbContext db, TimeProvider clock,
     }
 
     // Both cached per host (PlanKpiReadCache): reloaded when the schema's change stamp or the date changes.
-    public async Task<IReadOnlyList<PlanListItem>> Handle(ListPlans request, CancellationToken ct) =>
+    public Task<IReadOnlyList<PlanListItem>> Handle(ListPlans request, CancellationToken ct) => PlansAsync(db, cache, clock, ct);
+
+    /// <summary>Every plan in import order, from the per-host cache (<see cref="PlanKpiReadCache"/>).</summary>
+    internal static async Task<IReadOnlyList<PlanListItem>> PlansAsync(PlanKpiDbContext db, PlanKpiReadCache cache, TimeProvider clock, CancellationToken ct) =>
         (await cache.GetAsync<IReadOnlyList<PlanListItem>>(db, "plans", clock.TodayInJapan(), async c =>
             await db.Plans.AsNoTracking().OrderBy(p => p.SortOrder)
                 .Select(p => new PlanListItem(p.Code, p.Title, p.Municipality, p.FirstFiscalYear, p.LastFiscalYear,
