@@ -1,5 +1,10 @@
+using Intranet.Modules.PlanKpi.Pages;
 using Intranet.Modules.PlanKpi.Pages.Shared;
+using Intranet.Modules.PlanKpi.UseCases;
+using Intranet.Shared.Web;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
 
 namespace Intranet.ComponentTests;
 
@@ -55,5 +60,26 @@ public sealed class DeferredChartComponentTests : BunitContext
     {
         SetRendererInfo(new RendererInfo("Static", isInteractive: false));
         Assert.Single(RenderChart(eager: true).FindAll("svg.the-chart"));
+    }
+
+    [Fact]
+    public void The_prerendered_dashboard_draws_its_status_chart_from_markup_kept_per_snapshot_and_the_interactive_one_live()
+    {
+        Services.AddRadzenComponents();
+        var view = PlanKpiDashboardComponentTests.TestPlan.Dashboard();
+        Services.AddSingleton<IUseCases>(new FakeUseCases { Answer = r => r is GetDashboard ? view : throw new NotSupportedException(r.GetType().Name) });
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/dashboard?plan=test-plan&fy=2021");
+
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        var first = Render<Dashboard>();
+        var chart = first.Find(".status-chart svg");
+        Assert.Contains("1-1 窓口の改善", chart.TextContent);
+        Assert.Empty(first.FindComponents<StatusChart>());                      // markup, not the component
+        var again = Render<Dashboard>();
+        Assert.Equal(first.Find(".status-chart").OuterHtml, again.Find(".status-chart").OuterHtml);
+
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var live = Render<Dashboard>();
+        Assert.Single(live.FindComponents<StatusChart>());
     }
 }

@@ -283,7 +283,9 @@ internal sealed class DashboardQueryHandlers(IMediator mediator, ICurrentUser us
             Groups = groups,
             // OrderBy is stable: plan order within a status.
             Rows = rows.OrderBy(r => KpiDisplay.Rank(StatusOf(r))).ToList(),
-            Grades = await mediator.Send(new Evaluation.GetDashboardGrades(snapshot.Plan.Code, snapshot), ct),
+            // Directly, not through the mediator: a nested request would run the session check and logging again (issue #12).
+            Grades = await new Evaluation.EvaluationReportHandlers(db, user, clock, definitions, cache)
+                .Handle(new Evaluation.GetDashboardGrades(snapshot.Plan.Code, snapshot), ct),
         };
     }
 
