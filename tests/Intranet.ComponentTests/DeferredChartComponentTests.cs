@@ -66,6 +66,7 @@ public sealed class DeferredChartComponentTests : BunitContext
     public void The_prerendered_dashboard_draws_its_status_chart_from_markup_kept_per_snapshot_and_the_interactive_one_live()
     {
         Services.AddRadzenComponents();
+        Services.AddScoped<PrerenderedMarkup>();
         var view = PlanKpiDashboardComponentTests.TestPlan.Dashboard();
         Services.AddSingleton<IUseCases>(new FakeUseCases { Answer = r => r is GetDashboard ? view : throw new NotSupportedException(r.GetType().Name) });
         Services.GetRequiredService<NavigationManager>().NavigateTo("/dashboard?plan=test-plan&fy=2021");

@@ -21,6 +21,7 @@ public sealed class PlanKpiDashboardComponentTests : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddRadzenComponents();
+        Services.AddScoped<PrerenderedMarkup>();
     }
 
     [Theory]

@@ -12,11 +12,13 @@ namespace Intranet.Modules.PlanKpi.Pages.Shared;
 /// once per cached <see cref="PlanSnapshot"/> and key (year, filter …) and reused by every prerender of the page. A
 /// Radzen chart is the costliest part of the prerender (scales, series, axes: about a fifth of the request's CPU); its
 /// HTML depends only on the figures, which live in the snapshot. Entries hang off the snapshot object
-/// (<see cref="ConditionalWeakTable{TKey,TValue}"/>), so they go with it when a write on any host replaces the snapshot
+/// (a <see cref="ConditionalWeakTable{TKey,TValue}"/>), so they go with it when a write on any host replaces the snapshot
 /// (<see cref="PlanKpiReadCache"/>). Used only while prerendering: once the page is interactive the live chart (tooltips,
 /// clicks) is rendered instead.
 /// </summary>
-public static class PrerenderedMarkup
+/// <remarks>Registered scoped (<see cref="PlanKpiModule"/>): it draws with the request's services, as the prerender does;
+/// the kept HTML is shared by every request. Pages inject it (allowed by the page architecture test: HTML, no data).</remarks>
+public sealed class PrerenderedMarkup(IServiceProvider services)
 {
     private static readonly ConditionalWeakTable<PlanSnapshot, ConcurrentDictionary<string, MarkupString>> Cache = new();
 
@@ -29,10 +31,9 @@ public static class PrerenderedMarkup
     /// </summary>
     /// <param name="snapshot">The cached snapshot the figures come from (its identity is the cache's generation).</param>
     /// <param name="key">Everything besides the snapshot the HTML depends on, e.g. <c>status|2023|policy=2</c>.</param>
-    /// <param name="services">The request's services (the component's injections).</param>
     /// <param name="parameters">The component's parameters.</param>
-    public static async Task<MarkupString> GetAsync<TComponent>(PlanSnapshot snapshot, string key, IServiceProvider services,
-        IDictionary<string, object?> parameters) where TComponent : IComponent
+    public async Task<MarkupString> GetAsync<TComponent>(PlanSnapshot snapshot, string key, IDictionary<string, object?> parameters)
+        where TComponent : IComponent
     {
         var entries = Cache.GetValue(snapshot, _ => new ConcurrentDictionary<string, MarkupString>(StringComparer.Ordinal));
         if (entries.TryGetValue(key, out var hit)) return hit;
