@@ -21,6 +21,7 @@ public sealed class PlanKpiDashboardComponentTests : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddRadzenComponents();
+        Services.AddScoped<PrerenderedMarkup>();
     }
 
     [Theory]
@@ -109,7 +110,7 @@ public sealed class PlanKpiDashboardComponentTests : BunitContext
     }
 
     /// <summary>A plan of one policy, one measure, one project and three indicators over FY2021–FY2023.</summary>
-    private static class TestPlan
+    internal static class TestPlan
     {
         public static PlanSnapshot Build()
         {

@@ -47,6 +47,9 @@ public sealed class PlanKpiModule : IModule
     {
         services.AddModuleDbContext<PlanKpiDbContext>(PlanKpiDbContext.SchemaName);
         services.AddScoped<PlanImporter>();
+        // Issue #12: plan snapshots, the plan list and evaluation rounds cached per host, invalidated by the change stamp.
+        services.AddSingleton<PlanKpiReadCache>();
+        services.AddScoped<Pages.Shared.PrerenderedMarkup>();
         services.AddScoped<UseCases.ActualRecorder>();
         services.AddImportKind<Import.PlanActualsImportKind>();
         services.AddScoped<IInitialDataSeeder, BundledPlansSeeder>();

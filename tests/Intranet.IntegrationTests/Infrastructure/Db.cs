@@ -9,7 +9,14 @@ public static class AppData
     public static async Task<T> PlanKpiAsync<T>(this IntranetApp app, Func<PlanKpiDbContext, Task<T>> read)
     {
         using var scope = app.Services.CreateScope();
-        return await read(scope.ServiceProvider.GetRequiredService<PlanKpiDbContext>());
+        var db = scope.ServiceProvider.GetRequiredService<PlanKpiDbContext>();
+        var result = await read(db);
+        // Issue #12: tests use this helper for direct writes around SaveChanges too (ExecuteDelete to simulate lost
+        // figures). Count every call as a write, as production code must for such writes, so cached snapshots reload.
+        db.ChangeTracker.Clear();
+        db.MarkChanged();
+        await db.SaveChangesAsync();
+        return result;
     }
 
     /// <summary>CSV rows (header excluded) of the dashboard download, split naively (the tests pick fields without commas).</summary>

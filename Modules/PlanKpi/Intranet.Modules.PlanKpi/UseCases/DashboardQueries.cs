@@ -1,4 +1,5 @@
 using Intranet.Modules.PlanKpi.Domain;
+using Intranet.Shared.Messaging;
 using Intranet.Shared.Security;
 using Intranet.Shared.Time;
 using MediatR;
@@ -143,6 +144,8 @@ public sealed class DashboardView
 /// first plan. Year: the given one when it lies in the plan period, else the year containing today (clamped into the
 /// plan period). Filter values the plan does not know are ignored. Null when no plan is registered.
 /// </summary>
+/// <remarks>The city's staff only (<see cref="Roles.Staff"/>), as <see cref="ListPlans"/>.</remarks>
+[RequiresRole(Roles.Administrator, Roles.Cio, Roles.PlanOffice, Roles.RpaTeam, Roles.HumanResources, Roles.MeetingOrganizer, Roles.Department, Roles.Viewer)]
 public sealed record GetDashboard(string? PlanCode = null, int? FiscalYear = null, IndicatorFilter? Filter = null)
     : IRequest<DashboardView?>;
 
@@ -204,6 +207,8 @@ public sealed class IndicatorListView
 /// (case-insensitive); <paramref name="Mine"/> keeps the indicators the current user may type in. Plan and year are
 /// chosen as in <see cref="GetDashboard"/>. Null when no plan is registered.
 /// </summary>
+/// <remarks>The city's staff only (<see cref="Roles.Staff"/>), as <see cref="ListPlans"/>.</remarks>
+[RequiresRole(Roles.Administrator, Roles.Cio, Roles.PlanOffice, Roles.RpaTeam, Roles.HumanResources, Roles.MeetingOrganizer, Roles.Department, Roles.Viewer)]
 public sealed record ListIndicators(string? PlanCode = null, int? FiscalYear = null, IndicatorFilter? Filter = null,
     string? Query = null, bool Mine = false) : IRequest<IndicatorListView?>;
 
@@ -221,17 +226,24 @@ public sealed record NewlyBehindIndicators(string PlanCode, string PlanTitle, in
 /// </summary>
 public sealed record CountNewlyBehind : IRequest<IReadOnlyList<NewlyBehindIndicators>>;
 
-internal sealed class DashboardQueryHandlers(IMediator mediator, ICurrentUser user)
+internal sealed class DashboardQueryHandlers(IMediator mediator, ICurrentUser user, Data.PlanKpiDbContext db, PlanKpiReadCache cache,
+    TimeProvider clock, IEnumerable<Contracts.MetricDefinition> definitions)
     : IRequestHandler<GetDashboard, DashboardView?>,
       IRequestHandler<ListIndicators, IndicatorListView?>,
       IRequestHandler<CountNewlyBehind, IReadOnlyList<NewlyBehindIndicators>>
 {
+    /// <summary>
+    /// The plan list and the chosen plan from the per-host cache (issue #12), read directly rather than through
+    /// <see cref="ListPlans"/> / <see cref="GetPlanSnapshot"/>: each nested request would run the whole pipeline again
+    /// (session check, logging) on every dashboard view. Both requests carry the same role requirement as those two.
+    /// </summary>
     private async Task<(IReadOnlyList<PlanListItem>, PlanSnapshot, FiscalYear)?> LoadAsync(string? planCode, int? year, CancellationToken ct)
     {
-        var plans = await mediator.Send(new ListPlans(), ct);
+        var plans = await PlanQueryHandlers.PlansAsync(db, cache, clock, ct);
         if (plans.Count == 0) return null;
         var code = plans.Any(p => p.Code == planCode) ? planCode! : plans[0].Code;
-        var snapshot = await mediator.Send(new GetPlanSnapshot(code), ct);
+        var snapshot = await cache.SnapshotAsync(db, code, clock.TodayInJapan(), definitions, ct)
+            ?? throw new NotFoundException($"計画 {code} は登録されていません。");
         var fy = year is { } y && snapshot.Years.Any(x => x.StartYear == y) ? new FiscalYear(y) : snapshot.DefaultYear;
         return (plans, snapshot, fy);
     }
@@ -271,7 +283,9 @@ internal sealed class DashboardQueryHandlers(IMediator mediator, ICurrentUser us
             Groups = groups,
             // OrderBy is stable: plan order within a status.
             Rows = rows.OrderBy(r => KpiDisplay.Rank(StatusOf(r))).ToList(),
-            Grades = await mediator.Send(new Evaluation.GetDashboardGrades(snapshot.Plan.Code, snapshot), ct),
+            // Directly, not through the mediator: a nested request would run the session check and logging again (issue #12).
+            Grades = await new Evaluation.EvaluationReportHandlers(db, user, clock, definitions, cache)
+                .Handle(new Evaluation.GetDashboardGrades(snapshot.Plan.Code, snapshot), ct),
         };
     }
 

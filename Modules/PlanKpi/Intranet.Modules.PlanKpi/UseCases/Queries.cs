@@ -18,13 +18,16 @@ public sealed record PlanListItem(string Code, string Title, string Municipality
 [RequiresRole(Roles.Administrator, Roles.Cio, Roles.PlanOffice, Roles.RpaTeam, Roles.HumanResources, Roles.MeetingOrganizer, Roles.Department, Roles.Viewer)]
 public sealed record ListPlans : IRequest<IReadOnlyList<PlanListItem>>;
 
-/// <summary>Loads one plan evaluated today (Japan time).</summary>
+/// <summary>
+/// Loads one plan evaluated today (Japan time). The result is cached per host and shared (<see cref="PlanKpiReadCache"/>):
+/// read-only; the next request after any write to the plan-KPI schema, on any host, gets a fresh one.
+/// </summary>
 /// <exception cref="NotFoundException">No plan has that code.</exception>
 /// <remarks>The city's staff only (<see cref="Roles.Staff"/>).</remarks>
 [RequiresRole(Roles.Administrator, Roles.Cio, Roles.PlanOffice, Roles.RpaTeam, Roles.HumanResources, Roles.MeetingOrganizer, Roles.Department, Roles.Viewer)]
 public sealed record GetPlanSnapshot(string PlanCode) : IRequest<PlanSnapshot>;
 
-internal sealed class PlanQueryHandlers(PlanKpiDbContext db, TimeProvider clock, IEnumerable<MetricDefinition> definitions)
+internal sealed class PlanQueryHandlers(PlanKpiDbContext db, TimeProvider clock, IEnumerable<MetricDefinition> definitions, PlanKpiReadCache cache)
     : IRequestHandler<ListPlans, IReadOnlyList<PlanListItem>>,
       IRequestHandler<GetPlanSnapshot, PlanSnapshot>,
       IRequestHandler<ListPlanProjects, IReadOnlyList<PlanProjectSummary>>,
@@ -39,14 +42,19 @@ internal sealed class PlanQueryHandlers(PlanKpiDbContext db, TimeProvider clock,
             x.Indicator.Targets.Where(t => t.Value is not null).ToDictionary(t => t.FiscalYear, t => t.Value!.Value))).ToList();
     }
 
-    public async Task<IReadOnlyList<PlanListItem>> Handle(ListPlans request, CancellationToken ct) =>
-        await db.Plans.AsNoTracking().OrderBy(p => p.SortOrder)
-            .Select(p => new PlanListItem(p.Code, p.Title, p.Municipality, p.FirstFiscalYear, p.LastFiscalYear,
-                p.Projects.Count, p.Indicators.Count))
-            .ToListAsync(ct);
+    // Both cached per host (PlanKpiReadCache): reloaded when the schema's change stamp or the date changes.
+    public Task<IReadOnlyList<PlanListItem>> Handle(ListPlans request, CancellationToken ct) => PlansAsync(db, cache, clock, ct);
+
+    /// <summary>Every plan in import order, from the per-host cache (<see cref="PlanKpiReadCache"/>).</summary>
+    internal static async Task<IReadOnlyList<PlanListItem>> PlansAsync(PlanKpiDbContext db, PlanKpiReadCache cache, TimeProvider clock, CancellationToken ct) =>
+        (await cache.GetAsync<IReadOnlyList<PlanListItem>>(db, "plans", clock.TodayInJapan(), async c =>
+            await db.Plans.AsNoTracking().OrderBy(p => p.SortOrder)
+                .Select(p => new PlanListItem(p.Code, p.Title, p.Municipality, p.FirstFiscalYear, p.LastFiscalYear,
+                    p.Projects.Count, p.Indicators.Count))
+                .ToListAsync(c), ct))!;
 
     public async Task<PlanSnapshot> Handle(GetPlanSnapshot request, CancellationToken ct) =>
-        await PlanSnapshot.LoadAsync(db, request.PlanCode, clock.TodayInJapan(), definitions, ct)
+        await cache.SnapshotAsync(db, request.PlanCode, clock.TodayInJapan(), definitions, ct)
         ?? throw new NotFoundException($"計画 {request.PlanCode} は登録されていません。");
 
     public async Task<IReadOnlyList<PlanProjectSummary>> Handle(ListPlanProjects request, CancellationToken ct)

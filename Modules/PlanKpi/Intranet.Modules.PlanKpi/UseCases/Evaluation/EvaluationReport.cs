@@ -193,7 +193,8 @@ public static class EvaluationLinks
     public static string StagesEditor(string planCode) => $"/plans/{Uri.EscapeDataString(planCode)}/evaluation-stages";
 }
 
-internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser user, TimeProvider clock, IEnumerable<MetricDefinition> definitions)
+internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser user, TimeProvider clock, IEnumerable<MetricDefinition> definitions,
+    PlanKpiReadCache cache)
     : IRequestHandler<GetEvaluationReport, EvaluationReport>,
       IRequestHandler<GetProjectEvaluations, IReadOnlyList<ProjectEvaluationYear>>,
       IRequestHandler<GetDashboardGrades, DashboardGrades?>
@@ -234,17 +235,19 @@ internal sealed class EvaluationReportHandlers(PlanKpiDbContext db, ICurrentUser
 
     public async Task<DashboardGrades?> Handle(GetDashboardGrades request, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == request.PlanCode, ct);
-        if (plan is null) return null;
-        var rounds = (await Rounds().Where(r => r.PlanId == plan.Id).ToListAsync(ct))
+        // The dashboard passes its (cached) snapshot; rounds come from the same per-host cache (PlanKpiReadCache).
+        var today = clock.TodayInJapan();
+        var snapshot = request.Snapshot is { } given && given.Plan.Code == request.PlanCode ? given
+            : await cache.SnapshotAsync(db, request.PlanCode, today, definitions, ct);
+        if (snapshot is null) return null;
+        var plan = snapshot.Plan;
+        var rounds = ((await cache.RoundsAsync(db, plan.Id, today, ct)) ?? [])
             .Where(r => EvaluationRules.CanSeeRound(user, r.Stages)).OrderByDescending(r => r.FiscalYear).ToList();
         var closed = rounds.FirstOrDefault(r => r.IsClosed);
         var open = rounds.FirstOrDefault(r => !r.IsClosed && (closed is null || r.FiscalYear > closed.FiscalYear)
                                                && r.Sheets.Any(s => s.Reviews.Any(v => v.Grade is not null)));
         var round = open ?? closed ?? rounds.FirstOrDefault();
         if (round is null) return null;
-        var snapshot = request.Snapshot ?? await PlanSnapshot.LoadAsync(db, plan.Code, clock.TodayInJapan(), definitions, ct);
-        if (snapshot is null) return null;
         var report = Build(snapshot, round);
         if (report.Projects.Count == 0) return null;             // e.g. a department that leads none of the plan's projects
         return new DashboardGrades(report.FiscalYear, report.IsClosed, report.Current.Name, report.AllProjects, report.ByPolicy, report.ByMeasure,
