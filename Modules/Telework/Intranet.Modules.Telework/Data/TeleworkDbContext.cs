@@ -75,8 +75,9 @@ public sealed class TeleworkDbContext(DbContextOptions<TeleworkDbContext> option
         b.Entity<StaffMonth>(e =>
         {
             e.ToTable("StaffMonths");
+            // Read from the headcount's side: per person a range of months on the key (no index on Month alone, so the
+            // planner does not scan a whole year's months per person).
             e.HasKey(x => new { x.StaffId, x.Month });
-            e.HasIndex(x => x.Month);
             e.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<EligiblePeriod>(e =>

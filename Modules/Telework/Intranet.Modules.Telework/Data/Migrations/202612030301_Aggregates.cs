@@ -34,7 +34,6 @@ public sealed class AggregatesMigration : ModuleMigration
             t.PrimaryKey($"PK_{Table("StaffMonths")}", x => new { x.StaffId, x.Month });
             ForeignKey(t, "StaffMonths", "StaffId", "Staff", x => x.StaffId);
         });
-        Index(m, "StaffMonths", ["Month"]);
 
         m.CreateTable(name: Table("EligiblePeriods"), schema: Schema, columns: t => new
         {
