@@ -49,6 +49,7 @@ public sealed class TeleworkModule : IModule
         services.AddModuleDbContext<TeleworkDbContext>(TeleworkDbContext.SchemaName);
         services.AddSingleton(TeleworkFeed.Definition);
         services.AddScoped<TeleworkFeed>();
+        services.AddScoped<TeleworkAggregates>();
         services.AddImportKind<StaffImportKind>();
         services.AddImportKind<TeleworkDayImportKind>();
         services.AddModuleFeed(TeleworkImports.Feed, (sp, ct) => sp.GetRequiredService<TeleworkFeed>().PublishAsync(ct));
@@ -92,7 +93,7 @@ public sealed class TeleworkModule : IModule
     }
 }
 
-/// <summary>Nightly safety net (02:20 Japan time).</summary>
+/// <summary>Nightly safety net (02:20 Japan time): rebuilds the maintained tallies from every row, then reports.</summary>
 [DisallowConcurrentExecution]
 public sealed class TeleworkRecomputeJob(TeleworkFeed feed, ILogger<TeleworkRecomputeJob> logger) : IJob
 {
@@ -102,6 +103,7 @@ public sealed class TeleworkRecomputeJob(TeleworkFeed feed, ILogger<TeleworkReco
     /// <inheritdoc />
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        await feed.RebuildTalliesAsync(cancellationToken);
         var result = await feed.PublishAsync(cancellationToken);
         logger.LogInformation("Telework figures recomputed: {Result}", result?.ToString() ?? "no plan indicator bound");
     }

@@ -21,6 +21,12 @@ public sealed class TeleworkDbContext(DbContextOptions<TeleworkDbContext> option
     public DbSet<TeleworkDay> Days => Set<TeleworkDay>();
     public DbSet<TeleworkSetting> Settings => Set<TeleworkSetting>();
     public DbSet<DayMapping> Mappings => Set<DayMapping>();
+    /// <summary>Maintained per person and month (issue #12).</summary>
+    public DbSet<StaffMonth> StaffMonths => Set<StaffMonth>();
+    /// <summary>Maintained eligible periods (issue #12).</summary>
+    public DbSet<EligiblePeriod> EligiblePeriods => Set<EligiblePeriod>();
+    /// <summary>Whether the maintained tables were built.</summary>
+    public DbSet<TeleworkAggregateState> AggregateState => Set<TeleworkAggregateState>();
 
     /// <inheritdoc />
     protected override void ConfigureModel(ModelBuilder b)
@@ -65,6 +71,26 @@ public sealed class TeleworkDbContext(DbContextOptions<TeleworkDbContext> option
             e.HasIndex(x => x.Name).IsUnique();
             e.Property(x => x.Name).IsRequired();
             e.Property(x => x.ColumnsJson).IsRequired();
+        });
+        b.Entity<StaffMonth>(e =>
+        {
+            e.ToTable("StaffMonths");
+            // Read from the headcount's side: per person a range of months on the key (no index on Month alone, so the
+            // planner does not scan a whole year's months per person).
+            e.HasKey(x => new { x.StaffId, x.Month });
+            e.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<EligiblePeriod>(e =>
+        {
+            e.ToTable("EligiblePeriods");
+            e.HasKey(x => new { x.StaffId, x.From });
+            e.Property(x => x.Department).IsRequired();
+            e.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<TeleworkAggregateState>(e =>
+        {
+            e.ToTable("AggregateState");
+            e.HasKey(x => x.Name);
         });
         b.Entity<TeleworkSetting>(e =>
         {

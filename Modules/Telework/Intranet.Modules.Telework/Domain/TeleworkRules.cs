@@ -103,9 +103,52 @@ public static class TeleworkRules
     public static int? Suppress(int count, int minimumGroup) => count > 0 && count < minimumGroup ? null : count;
 
     /// <summary>
+    /// Whether a telework day counts, and counts for the manager trial (issue #5): it counts when the person is employed and
+    /// eligible on its date (<see cref="EligibleOn"/>); it counts for the manager trial when it also is a 管理職トライアル day of a
+    /// person whose assignment on that date is a manager grade. The row-by-row <see cref="Compute"/> and the maintained
+    /// per-person, per-month tallies (<see cref="StaffMonth"/>) both take it from here.
+    /// </summary>
+    public static (bool Counted, bool ManagerTrial) Classify(StaffMember staff, DateOnly date, bool managerTrial, IReadOnlyList<EligibilityRule> rules)
+    {
+        var counted = EligibleOn(staff, date, rules);
+        return (counted, counted && managerTrial && staff.AssignmentOn(date)?.IsManager == true);
+    }
+
+    /// <summary>
+    /// The periods in which <paramref name="staff"/> is employed and eligible (<see cref="EligibleOn"/> is true exactly on the
+    /// dates of these periods), one per assignment, with the assignment's department; open-ended periods end on
+    /// <see cref="DateOnly.MaxValue"/>. The maintained headcount (<see cref="EligiblePeriod"/>) is built from these.
+    /// </summary>
+    public static IEnumerable<(DateOnly From, DateOnly To, string Department)> EligiblePeriods(StaffMember staff, IReadOnlyList<EligibilityRule> rules)
+    {
+        var ordered = staff.Assignments.OrderBy(a => a.From).ToList();
+        var lastDay = staff.ActiveTo ?? DateOnly.MaxValue;
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var a = ordered[i];
+            var from = a.From > staff.ActiveFrom ? a.From : staff.ActiveFrom;
+            var to = i + 1 < ordered.Count ? ordered[i + 1].From.AddDays(-1) : DateOnly.MaxValue;
+            if (to > lastDay) to = lastDay;
+            if (from <= to && IneligibleReason(a, rules) is null) yield return (from, to, a.Department);
+        }
+    }
+
+    /// <summary>One month's counts before privacy and rounding: staff of the headcount who teleworked (people) and their counted days (day fractions summed).</summary>
+    public sealed record MonthTally(DateOnly Month, int People, decimal Days);
+
+    /// <summary>
+    /// A fiscal year's counts before privacy and rounding, however they were obtained (row by row in <see cref="Compute"/>, or
+    /// from the maintained tallies): headcount (people), departments of the reference date (headcount, participants), months
+    /// April → March (missing months count 0), participants, counted days (day fractions summed) and managers with a
+    /// manager-trial day.
+    /// </summary>
+    public sealed record YearTally(int Headcount, IReadOnlyList<Group> Departments, IReadOnlyList<MonthTally> Months, int Participants, decimal Days, int Managers);
+
+    /// <summary>
     /// Computes a fiscal year's figures from the roster, the telework days and the rules. <paramref name="days"/> may hold
     /// days of other years (ignored). A year without any telework day in <paramref name="days"/> is not measured
-    /// (<see cref="TeleworkYear.Measured"/> false; participants and rates null).
+    /// (<see cref="TeleworkYear.Measured"/> false; participants and rates null). The row-by-row reference computation: the
+    /// maintained figures are tested equal to it.
     /// </summary>
     public static TeleworkYear Compute(FiscalYear year, IReadOnlyList<StaffMember> staff, IReadOnlyList<TeleworkDay> days,
         IReadOnlyList<EligibilityRule> rules, string? referenceMonthDay, int minimumGroup)
@@ -113,32 +156,48 @@ public static class TeleworkRules
         var reference = ReferenceDate(year, referenceMonthDay);
         var measured = IsMeasured(year, days.Select(d => d.Date));
         var headcount = staff.Where(s => EligibleOn(s, reference, rules)).ToDictionary(s => s.Id);
-        var counted = days.Where(d => year.Contains(d.Date) && headcount.TryGetValue(d.StaffId, out var s) && EligibleOn(s, d.Date, rules)).ToList();
-        var participants = counted.Select(d => d.StaffId).ToHashSet();
-        decimal? Rate(int part, int whole) => whole == 0 || !measured ? null : Math.Round(100m * part / whole, 1, MidpointRounding.AwayFromZero);
-
+        var counted = days.Where(d => year.Contains(d.Date) && headcount.ContainsKey(d.StaffId))
+            .Select(d => (Day: d, Class: Classify(headcount[d.StaffId], d.Date, d.ManagerTrial, rules))).Where(x => x.Class.Counted).ToList();
+        var participants = counted.Select(d => d.Day.StaffId).ToHashSet();
         var months = Enumerable.Range(0, 12).Select(i => year.Start.AddMonths(i)).Select(m =>
         {
-            var inMonth = counted.Where(d => d.Date.Year == m.Year && d.Date.Month == m.Month).ToList();
-            var people = inMonth.Select(d => d.StaffId).Distinct().Count();
-            var shown = measured ? Suppress(people, minimumGroup) : null;
-            return new MonthFigure(m.Year, m.Month, shown, shown is null ? null : Rate(people, headcount.Count), inMonth.Sum(d => d.DayFraction));
+            var inMonth = counted.Where(d => d.Day.Date.Year == m.Year && d.Day.Date.Month == m.Month).ToList();
+            return new MonthTally(m, inMonth.Select(d => d.Day.StaffId).Distinct().Count(), inMonth.Sum(d => d.Day.DayFraction));
         }).ToList();
-
         var groups = headcount.Values.GroupBy(s => s.AssignmentOn(reference)!.Department)
             .Select(g => new Group(g.Key, g.Count(), g.Count(s => participants.Contains(s.Id)))).ToList();
+        var managers = counted.Where(d => d.Class.ManagerTrial).Select(d => d.Day.StaffId).Distinct().Count();
+        return Shape(year, reference, measured, new YearTally(headcount.Count, groups, months, participants.Count, counted.Sum(d => d.Day.DayFraction), managers),
+            minimumGroup);
+    }
+
+    /// <summary>
+    /// The figures of a fiscal year from its counts (<see cref="YearTally"/>): rates (participants ÷ headcount × 100, 0.1 %,
+    /// half away from zero), days per participant (0.1 day), 「未測定」 when not <paramref name="measured"/>, and the privacy rule
+    /// (<see cref="Suppress"/>, <see cref="SuppressDepartments"/>). Departments sorted by name (ordinal).
+    /// </summary>
+    public static TeleworkYear Shape(FiscalYear year, DateOnly reference, bool measured, YearTally t, int minimumGroup)
+    {
+        decimal? Rate(int part, int whole) => whole == 0 || !measured ? null : Math.Round(100m * part / whole, 1, MidpointRounding.AwayFromZero);
+        var byMonth = t.Months.ToDictionary(m => m.Month);
+        var months = Enumerable.Range(0, 12).Select(i => year.Start.AddMonths(i)).Select(m =>
+        {
+            var tally = byMonth.GetValueOrDefault(m) ?? new MonthTally(m, 0, 0);
+            var shown = measured ? Suppress(tally.People, minimumGroup) : null;
+            return new MonthFigure(m.Year, m.Month, shown, shown is null ? null : Rate(tally.People, t.Headcount), tally.Days);
+        }).ToList();
+        // Sorted first so a tie between equally small departments is broken the same way whatever order the counts came in.
+        var groups = t.Departments.OrderBy(g => g.Department, StringComparer.Ordinal).ToList();
         var (hiddenHeads, hiddenParticipants) = SuppressDepartments(groups, minimumGroup);
-        var departments = groups.OrderBy(g => g.Department, StringComparer.Ordinal).Select(g =>
+        var departments = groups.Select(g =>
         {
             var shownPart = measured && !hiddenParticipants.Contains(g.Department);
             return new DepartmentFigure(g.Department, g.Headcount, shownPart ? g.Participants : null, shownPart ? Rate(g.Participants, g.Headcount) : null,
                 hiddenHeads.Contains(g.Department));
         }).ToList();
-
-        var managers = counted.Where(d => d.ManagerTrial && headcount[d.StaffId].AssignmentOn(d.Date)?.IsManager == true).Select(d => d.StaffId).Distinct().Count();
-        return new TeleworkYear(year, reference, measured, headcount.Count, measured ? participants.Count : null, Rate(participants.Count, headcount.Count),
-            participants.Count == 0 ? null : Math.Round(counted.Sum(d => d.DayFraction) / participants.Count, 1, MidpointRounding.AwayFromZero),
-            measured ? Suppress(managers, minimumGroup) : null, months, departments);
+        return new TeleworkYear(year, reference, measured, t.Headcount, measured ? t.Participants : null, Rate(t.Participants, t.Headcount),
+            t.Participants == 0 ? null : Math.Round(t.Days / t.Participants, 1, MidpointRounding.AwayFromZero),
+            measured ? Suppress(t.Managers, minimumGroup) : null, months, departments);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public static class TeleworkImports
 /// eligibility is known for every date; staff missing from the file are kept and flagged for HR to end-date.
 /// A roster with 職位 instead of a manager flag maps it with a value translation (課長, 部長 → 1, otherwise 0).
 /// </summary>
-public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : IImportKind
+public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock, UseCases.TeleworkAggregates aggregates) : IImportKind
 {
     /// <summary>The roster's fields (module format headers).</summary>
     public static readonly IReadOnlyList<ImportField> Fields =
@@ -49,11 +49,12 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : 
 
     /// <inheritdoc />
     public async Task<IImportSession> BeginAsync(ImportContext context, CancellationToken ct) =>
-        new Session(db, context, clock.TodayInJapan(), await db.Staff.Include(s => s.Assignments).AsNoTracking().ToDictionaryAsync(s => s.EmployeeNumber, ct));
+        new Session(db, aggregates, context, clock.TodayInJapan(), await db.Staff.Include(s => s.Assignments).AsNoTracking().ToDictionaryAsync(s => s.EmployeeNumber, ct));
 
     private sealed record Row(string Number, string Name, DateOnly ActiveFrom, DateOnly? ActiveTo, DateOnly? Effective, StaffAssignment Assignment);
 
-    private sealed class Session(TeleworkDbContext db, ImportContext context, DateOnly today, Dictionary<string, StaffMember> stored) : IImportSession
+    private sealed class Session(TeleworkDbContext db, UseCases.TeleworkAggregates aggregates, ImportContext context, DateOnly today, Dictionary<string, StaffMember> stored)
+        : IImportSession
     {
         private readonly Dictionary<string, int> _seen = [];
         private readonly List<Row> _rows = [];
@@ -87,6 +88,7 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : 
             // Fresh tracked copies each attempt (the pipeline retries once after a conflicting write).
             var existing = dryRun ? stored : await db.Staff.Include(s => s.Assignments).ToDictionaryAsync(s => s.EmployeeNumber, ct);
             int added = 0, updated = 0;
+            var touched = new List<Guid>();
             foreach (var r in _rows)
             {
                 var assignment = new StaffAssignment
@@ -101,6 +103,7 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : 
                     assignment.From = r.Effective ?? r.ActiveFrom;
                     staff.Assignments.Add(assignment);
                     if (!dryRun) db.Staff.Add(staff);
+                    touched.Add(staff.Id);
                     added++;
                     continue;
                 }
@@ -122,13 +125,16 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : 
                         staff.Assignments.Add(assignment);
                     }
                 }
-                if (changed || moved) updated++;
+                if (changed || moved) { updated++; touched.Add(staff.Id); }
             }
             if (!dryRun)
             {
                 var inFile = _rows.Select(r => r.Number).ToHashSet();
                 foreach (var missing in existing.Values.Where(s => !inFile.Contains(s.EmployeeNumber) && s.ActiveTo is null && !s.MissingFromLastImport))
                     missing.MissingFromLastImport = true;
+                // The headcount's periods and the month tallies of every added or changed person, in the import's transaction.
+                await db.SaveChangesAsync(ct);
+                await aggregates.StaffChangedAsync(touched, ct);
             }
             return new ImportCounts(added, updated);
         }
@@ -140,7 +146,7 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock) : 
 /// stored) is one day, the latest values winning. A date outside the person's employment is an error. The share of a
 /// day comes from <c>day_fraction</c> or from <c>hours</c> (7.75 or 7:45) over <see cref="TeleworkRules.HoursPerDay"/>.
 /// </summary>
-public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clock) : IImportKind
+public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clock, UseCases.TeleworkAggregates aggregates) : IImportKind
 {
     /// <summary>Rows written per batch inside the import's transaction.</summary>
     public const int BatchSize = 5000;
@@ -166,9 +172,10 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
 
     /// <inheritdoc />
     public async Task<IImportSession> BeginAsync(ImportContext context, CancellationToken ct) =>
-        new Session(db, context, clock.GetUtcNow(), await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.EmployeeNumber, ct));
+        new Session(db, aggregates, context, clock.GetUtcNow(), await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.EmployeeNumber, ct));
 
-    private sealed class Session(TeleworkDbContext db, ImportContext context, DateTimeOffset now, Dictionary<string, StaffMember> staff) : IImportSession
+    private sealed class Session(TeleworkDbContext db, UseCases.TeleworkAggregates aggregates, ImportContext context, DateTimeOffset now,
+        Dictionary<string, StaffMember> staff) : IImportSession
     {
         private readonly Dictionary<(Guid, DateOnly), TeleworkDay> _days = [];
 
@@ -217,6 +224,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             var fresh = new List<TeleworkDay>();
             var numbers = staff.Values.ToDictionary(s => s.Id, s => s.EmployeeNumber);
             var updated = 0;
+            var changedKeys = new List<(Guid, DateOnly)>();
             foreach (var (key, t) in _days)
             {
                 if (!stored.TryGetValue(key, out var old))
@@ -235,16 +243,23 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                     var before = Audit.TeleworkDayAudit.Snapshot(old);
                     (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (t.Type, t.DayFraction, t.ManagerTrial, t.RecordedBy, t.RecordedAt);
                     if (Audit.TeleworkDayAudit.Entry(numbers[old.StaffId], old.Date, before, old, context.User.Name, now) is { } entry) db.AuditEntries.Add(entry);
+                    changedKeys.Add(key);
                 }
                 updated++;
             }
             if (dryRun) return new ImportCounts(fresh.Count, updated);
             await db.SaveChangesAsync(ct);   // the updates
             db.ChangeTracker.Clear();
+            // The month tallies follow each written batch, in the import's transaction (callable per batch: the affected keys only).
+            await aggregates.DaysChangedAsync(changedKeys, ct);
+            db.ChangeTracker.Clear();
             for (var i = 0; i < fresh.Count; i += BatchSize)
             {
-                db.Days.AddRange(fresh.Skip(i).Take(BatchSize));
+                var batch = fresh.Skip(i).Take(BatchSize).ToList();
+                db.Days.AddRange(batch);
                 await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+                await aggregates.DaysChangedAsync(batch.Select(d => (d.StaffId, d.Date)), ct);
                 db.ChangeTracker.Clear();
                 if (progress is not null) await progress(Math.Min(i + BatchSize, fresh.Count), fresh.Count);
             }

@@ -21,7 +21,8 @@ internal sealed class RecordTeleworkDayValidator : AbstractValidator<RecordTelew
         RuleFor(x => x.DayFraction).GreaterThan(0).LessThanOrEqualTo(1).WithMessage("日数は0より大きく1以下で入力してください (例: 0.5)。");
 }
 
-internal sealed class RecordTeleworkDayHandler(TeleworkDbContext db, ICurrentUser user, TimeProvider clock, TeleworkFeed feed) : IRequestHandler<RecordTeleworkDay, Unit>
+internal sealed class RecordTeleworkDayHandler(TeleworkDbContext db, ICurrentUser user, TimeProvider clock, TeleworkFeed feed, TeleworkAggregates aggregates)
+    : IRequestHandler<RecordTeleworkDay, Unit>
 {
     public async Task<Unit> Handle(RecordTeleworkDay r, CancellationToken ct)
     {
@@ -39,7 +40,13 @@ internal sealed class RecordTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
         (day.Type, day.DayFraction, day.ManagerTrial, day.RecordedBy, day.RecordedAt) = (r.Type, r.DayFraction, r.ManagerTrial, user.Name, now);
         // The earlier values stay in the audit trail (before → after); re-saving the same values records nothing.
         if (Audit.TeleworkDayAudit.Entry(staff.EmployeeNumber, r.Date, before, day, user.Name, now) is { } entry) db.AuditEntries.Add(entry);
-        await db.SaveChangesAsync(ct);
+        // The day and its month's tally in one transaction (issue #12).
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await aggregates.DaysChangedAsync([(staff.Id, r.Date)], ct);
+            await tx.CommitAsync(ct);
+        }
         await feed.PublishAsync(ct);
         return Unit.Value;
     }
@@ -63,7 +70,7 @@ public sealed record EndDateStaff(string EmployeeNumber, DateOnly ActiveTo, Guid
 /// </summary>
 public sealed record EmploymentEnded(string EmployeeNumber, DateOnly ActiveTo, DateOnly? PreviousActiveTo, bool PreviousMissing, Guid Version);
 
-internal sealed class EndDateStaffHandler(TeleworkDbContext db, TeleworkFeed feed) : IRequestHandler<EndDateStaff, EmploymentEnded>
+internal sealed class EndDateStaffHandler(TeleworkDbContext db, TeleworkFeed feed, TeleworkAggregates aggregates) : IRequestHandler<EndDateStaff, EmploymentEnded>
 {
     public async Task<EmploymentEnded> Handle(EndDateStaff r, CancellationToken ct)
     {
@@ -72,7 +79,12 @@ internal sealed class EndDateStaffHandler(TeleworkDbContext db, TeleworkFeed fee
         if (staff.Version != r.ExpectedVersion) throw new ConcurrencyConflictException("他の利用者がこの職員の情報を先に更新しました。画面を開き直してください。");
         var after = await db.Days.CountAsync(d => d.StaffId == staff.Id && d.Date > r.ActiveTo, ct);
         var (previous, missing) = staff.EndEmployment(r.ActiveTo, after);
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await aggregates.StaffChangedAsync([staff.Id], ct);
+            await tx.CommitAsync(ct);
+        }
         await feed.PublishAsync(ct);
         return new EmploymentEnded(staff.EmployeeNumber, r.ActiveTo, previous, missing, staff.Version);
     }
@@ -88,7 +100,7 @@ internal sealed class EndDateStaffHandler(TeleworkDbContext db, TeleworkFeed fee
 [RequiresRole(Roles.HumanResources)]
 public sealed record UndoEndEmployment(EmploymentEnded Ended) : IRequest<Guid>;
 
-internal sealed class UndoEndEmploymentHandler(TeleworkDbContext db, TeleworkFeed feed) : IRequestHandler<UndoEndEmployment, Guid>
+internal sealed class UndoEndEmploymentHandler(TeleworkDbContext db, TeleworkFeed feed, TeleworkAggregates aggregates) : IRequestHandler<UndoEndEmployment, Guid>
 {
     public async Task<Guid> Handle(UndoEndEmployment r, CancellationToken ct)
     {
@@ -97,7 +109,12 @@ internal sealed class UndoEndEmploymentHandler(TeleworkDbContext db, TeleworkFee
         if (staff.Version != r.Ended.Version || staff.ActiveTo != r.Ended.ActiveTo)
             throw new ConcurrencyConflictException("退職日の保存のあとにこの職員の情報が変更されたため、元に戻せません。画面を開き直してください。");
         staff.RestoreEmployment(r.Ended.PreviousActiveTo, r.Ended.PreviousMissing);
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await aggregates.StaffChangedAsync([staff.Id], ct);
+            await tx.CommitAsync(ct);
+        }
         await feed.PublishAsync(ct);
         return staff.Version;
     }
@@ -113,7 +130,8 @@ internal sealed class UndoEndEmploymentHandler(TeleworkDbContext db, TeleworkFee
 [RequiresRole(Roles.HumanResources)]
 public sealed record DeleteTeleworkDay(string EmployeeNumber, DateOnly Date) : IRequest<Unit>;
 
-internal sealed class DeleteTeleworkDayHandler(TeleworkDbContext db, ICurrentUser user, TimeProvider clock, TeleworkFeed feed) : IRequestHandler<DeleteTeleworkDay, Unit>
+internal sealed class DeleteTeleworkDayHandler(TeleworkDbContext db, ICurrentUser user, TimeProvider clock, TeleworkFeed feed, TeleworkAggregates aggregates)
+    : IRequestHandler<DeleteTeleworkDay, Unit>
 {
     public async Task<Unit> Handle(DeleteTeleworkDay r, CancellationToken ct)
     {
@@ -123,7 +141,12 @@ internal sealed class DeleteTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
             ?? throw new NotFoundException($"{r.Date:yyyy/MM/dd} のテレワーク勤務日は記録されていません。");
         db.Days.Remove(day);
         db.AuditEntries.Add(Audit.TeleworkDayAudit.Entry(staff.EmployeeNumber, day.Date, day, null, user.Name, clock.GetUtcNow())!);
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await aggregates.DaysChangedAsync([(staff.Id, r.Date)], ct);
+            await tx.CommitAsync(ct);
+        }
         await feed.PublishAsync(ct);
         return Unit.Value;
     }
@@ -133,7 +156,7 @@ internal sealed class DeleteTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
 [RequiresRole(Roles.HumanResources)]
 public sealed record SaveEligibilityRule(EligibilityField Field, string Value, string Reason, Guid? Remove) : IRequest<Unit>;
 
-internal sealed class SaveEligibilityRuleHandler(TeleworkDbContext db, TeleworkFeed feed) : IRequestHandler<SaveEligibilityRule, Unit>
+internal sealed class SaveEligibilityRuleHandler(TeleworkDbContext db, TeleworkFeed feed, TeleworkAggregates aggregates) : IRequestHandler<SaveEligibilityRule, Unit>
 {
     public async Task<Unit> Handle(SaveEligibilityRule r, CancellationToken ct)
     {
@@ -148,7 +171,13 @@ internal sealed class SaveEligibilityRuleHandler(TeleworkDbContext db, TeleworkF
             if (string.IsNullOrWhiteSpace(r.Reason)) throw new RequestValidationException(nameof(SaveEligibilityRule.Reason), "理由を入力してください。");
             db.Rules.Add(new EligibilityRule { Field = r.Field, Value = r.Value.Trim(), Reason = r.Reason.Trim() });
         }
-        await db.SaveChangesAsync(ct);
+        // Eligibility changes every tally: rebuilt with the rule, in its transaction (issue #12: ≤ 10 s at 2M days).
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            if (await aggregates.IsBuiltAsync(ct)) await aggregates.RebuildAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         await feed.PublishAsync(ct);
         return Unit.Value;
     }

@@ -14,7 +14,7 @@ namespace Intranet.Modules.Telework.UseCases;
 /// (<see cref="MetricKeys.TeleworkParticipationRate"/>, %, per fiscal year of the bound plans that has begun and is measured:
 /// a year without any telework day is not reported, and a value reported earlier for it is withdrawn, never 0 %).
 /// </summary>
-public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeProvider clock)
+public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeProvider clock, TeleworkAggregates aggregates)
 {
     /// <summary>The metric definition this module registers.</summary>
     public static readonly MetricDefinition Definition =
@@ -28,8 +28,33 @@ public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeP
         return (min, settings.GetValueOrDefault(TeleworkSetting.ReferenceDate));
     }
 
-    /// <summary>Figures of each given fiscal year.</summary>
+    /// <summary>
+    /// Figures of each given fiscal year, from the maintained tallies (<see cref="TeleworkAggregates.YearAsync"/>, a few SQL
+    /// aggregates per year whatever the number of days) shaped by <see cref="TeleworkRules.Shape"/>. Builds the tallies first
+    /// if they never were (an upgraded database).
+    /// </summary>
     public async Task<IReadOnlyList<TeleworkYear>> ComputeAsync(IEnumerable<FiscalYear> years, CancellationToken ct)
+    {
+        await aggregates.EnsureBuiltAsync(ct);
+        var (min, referenceMonthDay) = await SettingsAsync(ct);
+        var result = new List<TeleworkYear>();
+        foreach (var year in years)
+        {
+            var reference = TeleworkRules.ReferenceDate(year, referenceMonthDay);
+            var (measured, tally) = await aggregates.YearAsync(year, reference, ct);
+            result.Add(TeleworkRules.Shape(year, reference, measured, tally, min));
+        }
+        return result;
+    }
+
+    /// <summary>Rebuilds the maintained tallies from every person and day (<see cref="TeleworkAggregates.RebuildAsync"/>): the nightly safety net.</summary>
+    public Task RebuildTalliesAsync(CancellationToken ct) => aggregates.RebuildAsync(ct);
+
+    /// <summary>
+    /// The same figures computed row by row from every person and every day of the period (<see cref="TeleworkRules.Compute"/>):
+    /// the reference the maintained figures are tested against, and the "before" of the benchmark. Not used by pages.
+    /// </summary>
+    public async Task<IReadOnlyList<TeleworkYear>> ComputeRowByRowAsync(IEnumerable<FiscalYear> years, CancellationToken ct)
     {
         var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).ToListAsync(ct);
         var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
@@ -41,7 +66,11 @@ public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeP
         return list.Select(y => TeleworkRules.Compute(y, staff, days, rules, reference, min)).ToList();
     }
 
-    /// <summary>Recomputes and reports; does nothing when no plan indicator is bound.</summary>
+    /// <summary>
+    /// Recomputes and reports every begun year of the bound plans (the whole picture: a value reported earlier for a year that
+    /// lost its rate is withdrawn); does nothing when no plan indicator is bound. Cheap whatever the number of days: each
+    /// year is a few aggregates over the maintained tallies (<see cref="ComputeAsync"/>).
+    /// </summary>
     public async Task<ReportMetricsResult?> PublishAsync(CancellationToken ct)
     {
         var consumers = await mediator.Send(new ListMetricConsumers(Definition.Key), ct);

@@ -1,0 +1,247 @@
+using System.Data.Common;
+using System.Globalization;
+using Intranet.Modules.Telework.Data;
+using Intranet.Modules.Telework.Domain;
+using Intranet.Shared.Time;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Intranet.Modules.Telework.UseCases;
+
+/// <summary>
+/// Keeps the maintained telework tallies (issue #12) right and reads the figures from them:
+/// <list type="bullet">
+/// <item><see cref="StaffMonth"/>: per person and calendar month, days recorded / counted / counted fractions / manager-trial
+/// days, counted with <see cref="TeleworkRules.Classify"/>;</item>
+/// <item><see cref="EligiblePeriod"/>: the periods in which a person is employed and eligible
+/// (<see cref="TeleworkRules.EligiblePeriods"/>), from which the headcount of any reference date is a range query.</item>
+/// </list>
+/// Every write path calls it inside the transaction of its rows, for the affected keys only: <see cref="DaysChangedAsync"/>
+/// (days added, changed or deleted: the (person, month) keys), <see cref="StaffChangedAsync"/> (a person's record or
+/// assignments: their periods and months), <see cref="RebuildAsync"/> (eligibility rules: everything). All are callable per
+/// batch of rows. Settings (reference date, minimum group size) only change how the tallies are read, not the tallies.
+/// Before the first build (an upgraded database) the maintenance does nothing and the first read builds everything
+/// (<see cref="EnsureBuiltAsync"/>).
+/// </summary>
+public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
+{
+    /// <summary>Above this many changed staff, <see cref="StaffChangedAsync"/> rebuilds everything (one pass over all days is cheaper).</summary>
+    public const int RebuildAboveStaff = 1000;
+
+    /// <summary>Whether the maintained tables were built (one row in <c>AggregateState</c>).</summary>
+    public Task<bool> IsBuiltAsync(CancellationToken ct) => db.AggregateState.AsNoTracking().AnyAsync(ct);
+
+    /// <summary>Builds the maintained tables if they never were (first start of an upgraded database); cheap otherwise (one indexed read).</summary>
+    public async Task EnsureBuiltAsync(CancellationToken ct)
+    {
+        if (await IsBuiltAsync(ct)) return;
+        try
+        {
+            await RebuildAsync(ct);
+        }
+        catch (Exception) when (db.Database.CurrentTransaction is null)
+        {
+            // Another host built them at the same time (its rows clashed with ours): theirs are complete.
+            db.ChangeTracker.Clear();
+            if (!await IsBuiltAsync(ct)) throw;
+        }
+    }
+
+    /// <summary>
+    /// Recomputes the tallies of the (person, month) keys of <paramref name="days"/> from the stored days (call after saving
+    /// the days, inside their transaction). A key whose days are all gone loses its row.
+    /// </summary>
+    public async Task DaysChangedAsync(IEnumerable<(Guid StaffId, DateOnly Date)> days, CancellationToken ct)
+    {
+        var keys = days.Select(d => (d.StaffId, Month: StaffMonth.MonthOf(d.Date))).Distinct().ToList();
+        if (keys.Count == 0 || !await IsBuiltAsync(ct)) return;
+        var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
+        foreach (var chunk in keys.Chunk(2000))
+        {
+            var ids = chunk.Select(k => k.StaffId).Distinct().ToList();
+            var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+            foreach (var month in chunk.GroupBy(k => k.Month))
+            {
+                var (first, next) = (month.Key, month.Key.AddMonths(1));
+                var monthIds = month.Select(k => k.StaffId).ToList();
+                var found = (await db.Days.AsNoTracking().Where(d => monthIds.Contains(d.StaffId) && d.Date >= first && d.Date < next)
+                    .Select(d => new { d.StaffId, d.Date, d.DayFraction, d.ManagerTrial }).ToListAsync(ct)).ToLookup(d => d.StaffId);
+                var stored = await db.StaffMonths.Where(x => monthIds.Contains(x.StaffId) && x.Month == first).ToDictionaryAsync(x => x.StaffId, ct);
+                foreach (var id in monthIds)
+                {
+                    var tally = new StaffMonth { StaffId = id, Month = first };
+                    foreach (var d in found[id]) Add(tally, staff.GetValueOrDefault(id), d.Date, d.DayFraction, d.ManagerTrial, rules);
+                    var old = stored.GetValueOrDefault(id);
+                    if (tally.RecordedDays == 0) { if (old is not null) db.StaffMonths.Remove(old); }
+                    else if (old is null) db.StaffMonths.Add(tally);
+                    else (old.RecordedDays, old.CountedDays, old.CountedUnits, old.ManagerTrialDays) = (tally.RecordedDays, tally.CountedDays, tally.CountedUnits, tally.ManagerTrialDays);
+                }
+            }
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Recomputes the periods and every month of the given people (call after saving their record or assignments, inside the
+    /// transaction). More than <see cref="RebuildAboveStaff"/> people: <see cref="RebuildAsync"/>.
+    /// </summary>
+    public async Task StaffChangedAsync(IReadOnlyCollection<Guid> staffIds, CancellationToken ct)
+    {
+        if (staffIds.Count == 0 || !await IsBuiltAsync(ct)) return;
+        if (staffIds.Count > RebuildAboveStaff) { await RebuildAsync(ct); return; }
+        var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
+        var ids = staffIds.Distinct().ToList();
+        var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        await db.EligiblePeriods.Where(p => ids.Contains(p.StaffId)).ExecuteDeleteAsync(ct);
+        await db.StaffMonths.Where(p => ids.Contains(p.StaffId)).ExecuteDeleteAsync(ct);
+        await InsertPeriodsAsync(staff.Values, rules, ct);
+        var tallies = new Dictionary<(Guid, DateOnly), StaffMonth>();
+        var days = db.Days.AsNoTracking().Where(d => ids.Contains(d.StaffId)).Select(d => new { d.StaffId, d.Date, d.DayFraction, d.ManagerTrial }).AsAsyncEnumerable();
+        await foreach (var d in days.WithCancellation(ct)) Add(Tally(tallies, d.StaffId, d.Date), staff.GetValueOrDefault(d.StaffId), d.Date, d.DayFraction, d.ManagerTrial, rules);
+        await InsertMonthsAsync(tallies.Values, ct);
+    }
+
+    /// <summary>
+    /// Rebuilds both maintained tables from every person and every day (after a change of the eligibility rules, at first
+    /// start, and nightly as a safety net), in one transaction (the caller's, or its own).
+    /// </summary>
+    public async Task RebuildAsync(CancellationToken ct)
+    {
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
+        var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).ToDictionaryAsync(s => s.Id, ct);
+        await db.EligiblePeriods.ExecuteDeleteAsync(ct);
+        await db.StaffMonths.ExecuteDeleteAsync(ct);
+        await db.AggregateState.ExecuteDeleteAsync(ct);
+        await InsertPeriodsAsync(staff.Values, rules, ct);
+        var tallies = new Dictionary<(Guid, DateOnly), StaffMonth>();
+        var days = db.Days.AsNoTracking().Select(d => new { d.StaffId, d.Date, d.DayFraction, d.ManagerTrial }).AsAsyncEnumerable();
+        await foreach (var d in days.WithCancellation(ct)) Add(Tally(tallies, d.StaffId, d.Date), staff.GetValueOrDefault(d.StaffId), d.Date, d.DayFraction, d.ManagerTrial, rules);
+        await InsertMonthsAsync(tallies.Values, ct);
+        db.AggregateState.Add(new TeleworkAggregateState { BuiltAt = clock.GetUtcNow() });
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        if (own is not null) await own.CommitAsync(ct);
+        // SQLite plans joins without statistics as if every table had a million rows; with them, the year's figures start from
+        // the headcount and read each person's months on the key. (PostgreSQL's autovacuum analyses by itself.)
+        if (own is not null && db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync($"ANALYZE \"{TeleworkDbContext.SchemaName}_StaffMonths\"; ANALYZE \"{TeleworkDbContext.SchemaName}_EligiblePeriods\";", ct);
+    }
+
+    /// <summary>
+    /// The counts of <paramref name="year"/> from the maintained tables (SQL aggregates: a few rows come back whatever the
+    /// number of days), for <see cref="TeleworkRules.Shape"/>. Headcount = people with an eligible period containing
+    /// <paramref name="reference"/>; participants = those with a counted day in the year; months, days and managers likewise.
+    /// </summary>
+    public async Task<(bool Measured, TeleworkRules.YearTally Tally)> YearAsync(FiscalYear year, DateOnly reference, CancellationToken ct)
+    {
+        var (start, end) = (year.Start, year.End);
+        var measured = await db.Days.AnyAsync(d => d.Date >= start && d.Date <= end, ct);
+        var heads = db.EligiblePeriods.Where(p => p.From <= reference && p.To >= reference);
+        var months = db.StaffMonths.Where(m => m.Month >= start && m.Month <= end);
+        // Both queries start from the headcount (≤ one row per person) and read each person's months of the year on the key.
+        var headcount = await heads.GroupBy(p => p.Department).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var people = await (from p in heads
+                            join m in months on p.StaffId equals m.StaffId
+                            group m by new { p.StaffId, p.Department } into g
+                            select new { g.Key.Department, Counted = g.Sum(x => x.CountedDays), Trial = g.Sum(x => x.ManagerTrialDays) }).ToListAsync(ct);
+        var byMonth = await (from p in heads
+                             join m in months on p.StaffId equals m.StaffId
+                             group m by m.Month into g
+                             select new { g.Key, People = g.Count(x => x.CountedDays > 0), Units = g.Sum(x => x.CountedUnits) }).ToListAsync(ct);
+        var participants = people.Where(x => x.Counted > 0).GroupBy(x => x.Department).ToDictionary(g => g.Key, g => g.Count());
+        var managers = people.Count(x => x.Trial > 0);
+        var groups = headcount.Select(h => new TeleworkRules.Group(h.Key, h.Count, participants.GetValueOrDefault(h.Key))).ToList();
+        var tally = new TeleworkRules.YearTally(groups.Sum(g => g.Headcount), groups,
+            byMonth.Select(m => new TeleworkRules.MonthTally(m.Key, m.People, m.Units / StaffMonth.UnitsPerDay)).ToList(),
+            groups.Sum(g => g.Participants), byMonth.Sum(m => m.Units) / StaffMonth.UnitsPerDay, managers);
+        return (measured, tally);
+    }
+
+    private static StaffMonth Tally(Dictionary<(Guid, DateOnly), StaffMonth> tallies, Guid staffId, DateOnly date)
+    {
+        var key = (staffId, StaffMonth.MonthOf(date));
+        if (!tallies.TryGetValue(key, out var t)) tallies[key] = t = new StaffMonth { StaffId = staffId, Month = key.Item2 };
+        return t;
+    }
+
+    /// <summary>Adds one day to a tally: recorded always; counted and manager trial as <see cref="TeleworkRules.Classify"/> says.</summary>
+    private static void Add(StaffMonth tally, StaffMember? staff, DateOnly date, decimal fraction, bool managerTrial, IReadOnlyList<EligibilityRule> rules)
+    {
+        tally.RecordedDays++;
+        if (staff is null) return;
+        var (counted, trial) = TeleworkRules.Classify(staff, date, managerTrial, rules);
+        if (counted) { tally.CountedDays++; tally.CountedUnits += (long)decimal.Round(fraction * StaffMonth.UnitsPerDay); }
+        if (trial) tally.ManagerTrialDays++;
+    }
+
+    private Task InsertPeriodsAsync(IEnumerable<StaffMember> staff, IReadOnlyList<EligibilityRule> rules, CancellationToken ct) =>
+        BulkInsertAsync<EligiblePeriod>(["StaffId", "From", "To", "Department"],
+            staff.SelectMany(s => TeleworkRules.EligiblePeriods(s, rules).Select(p => new object[] { s.Id, p.From, p.To, p.Department })), ct);
+
+    private Task InsertMonthsAsync(IEnumerable<StaffMonth> months, CancellationToken ct) =>
+        BulkInsertAsync<StaffMonth>(["StaffId", "Month", "RecordedDays", "CountedDays", "CountedUnits", "ManagerTrialDays"],
+            months.Select(m => new object[] { m.StaffId, m.Month, m.RecordedDays, m.CountedDays, m.CountedUnits, m.ManagerTrialDays }), ct);
+
+    /// <summary>
+    /// Inserts rows on the context's connection and transaction with one prepared command reused (hundreds of thousands of
+    /// rows in seconds, where tracked entities take minutes): on SQLite one row per statement (binding is per parameter name,
+    /// so a statement with thousands of parameters costs quadratic time), elsewhere multi-row <c>INSERT … VALUES</c> of 200
+    /// rows (one round trip per 200). Values are written as EF stores them: on SQLite a <see cref="Guid"/> as upper-case text
+    /// and a <see cref="DateOnly"/> as <c>yyyy-MM-dd</c>.
+    /// </summary>
+    private async Task BulkInsertAsync<T>(string[] columns, IEnumerable<object[]> rows, CancellationToken ct)
+    {
+        var perStatement = db.Database.IsSqlite() ? 1 : 200;
+        var entity = db.Model.FindEntityType(typeof(T))!;
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
+        var columnList = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c)));
+        var sqlite = db.Database.IsSqlite();
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open) await db.Database.OpenConnectionAsync(ct);
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        DbCommand? full = null;
+        try
+        {
+            foreach (var chunk in rows.Chunk(perStatement))
+            {
+                DbCommand command;
+                if (chunk.Length == perStatement && full is not null) command = full;
+                else
+                {
+                    command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    var values = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(r =>
+                        "(" + string.Join(", ", columns.Select((_, c) => $"@p{r}_{c}")) + ")"));
+                    command.CommandText = $"INSERT INTO {table} ({columnList}) VALUES {values}";
+                    for (var r = 0; r < chunk.Length; r++)
+                        for (var c = 0; c < columns.Length; c++)
+                        {
+                            var p = command.CreateParameter();
+                            p.ParameterName = $"@p{r}_{c}";
+                            command.Parameters.Add(p);
+                        }
+                    if (chunk.Length == perStatement) full = command;
+                }
+                for (var r = 0; r < chunk.Length; r++)
+                    for (var c = 0; c < columns.Length; c++)
+                        command.Parameters[r * columns.Length + c].Value = Store(chunk[r][c], sqlite);
+                await command.ExecuteNonQueryAsync(ct);
+                if (command != full) await command.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (full is not null) await full.DisposeAsync();
+        }
+    }
+
+    private static object Store(object value, bool sqlite) => (value, sqlite) switch
+    {
+        (Guid g, true) => g.ToString().ToUpperInvariant(),
+        (DateOnly d, true) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        _ => value,
+    };
+}
