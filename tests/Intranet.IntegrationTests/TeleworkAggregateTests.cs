@@ -128,6 +128,29 @@ public sealed class TeleworkAggregateTests
         await AssertRowsEqualRebuildAsync(app);
     }
 
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task Simultaneous_writes_of_one_persons_month_and_a_rebuild_meanwhile_lose_no_day(Db db)
+    {
+        using var app = new IntranetApp(db);
+        await app.ImportStaffAsync(Utf8([StaffHeader, RosterLine("T001", 1, null), RosterLine("T002", 2, null)]));
+        // 40 days of two people's May and June recorded at once (as many HR staff, or hosts, would), with a rebuild
+        // (the nightly job, a rule change) running in the middle: each write recomputes a month others are writing too.
+        var writes = Enumerable.Range(0, 40).Select(i => (Number: i % 2 == 0 ? "T001" : "T002", Date: new DateOnly(2023, 5, 1).AddDays(i / 2 + (i % 4 == 1 ? 31 : 0))))
+            .Select(w => Task.Run(() => AsHr(app, new RecordTeleworkDay(w.Number, w.Date, TeleworkType.Home, 1m, false)))).ToList();
+        writes.Add(Task.Run(async () =>
+        {
+            await app.TeleworkAsAsync(null, async sp => { await sp.GetRequiredService<TeleworkAggregates>().RebuildAsync(CancellationToken.None); return 0; });
+            return MediatR.Unit.Value;
+        }));
+        await Task.WhenAll(writes);
+        Assert.Equal(40, await app.TeleworkAsync(d => d.Days.CountAsync()));
+        Assert.Equal(40, await app.TeleworkAsync(d => d.StaffMonths.SumAsync(m => m.RecordedDays)));
+        await AssertSameAsync(app, "after simultaneous writes");
+        await AssertRowsEqualRebuildAsync(app);
+    }
+
     private static async Task<T?> TryAsync<T>(Func<Task<T>> act) where T : class
     {
         try { return await act(); }

@@ -60,6 +60,7 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
         foreach (var chunk in keys.Chunk(2000))
         {
             var ids = chunk.Select(k => k.StaffId).Distinct().ToList();
+            await LockStaffAsync(ids, ct);
             var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
             foreach (var month in chunk.GroupBy(k => k.Month))
             {
@@ -92,6 +93,7 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
         if (staffIds.Count > RebuildAboveStaff) { await RebuildAsync(ct); return; }
         var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
         var ids = staffIds.Distinct().ToList();
+        await LockStaffAsync(ids, ct);
         var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
         await db.EligiblePeriods.Where(p => ids.Contains(p.StaffId)).ExecuteDeleteAsync(ct);
         await db.StaffMonths.Where(p => ids.Contains(p.StaffId)).ExecuteDeleteAsync(ct);
@@ -109,6 +111,7 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     public async Task RebuildAsync(CancellationToken ct)
     {
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await LockStaffAsync(null, ct);
         var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
         var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).ToDictionaryAsync(s => s.Id, ct);
         await db.EligiblePeriods.ExecuteDeleteAsync(ct);
@@ -157,6 +160,30 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
             byMonth.Select(m => new TeleworkRules.MonthTally(m.Key, m.People, m.Units / StaffMonth.UnitsPerDay)).ToList(),
             groups.Sum(g => g.Participants), byMonth.Sum(m => m.Units) / StaffMonth.UnitsPerDay, managers);
         return (measured, tally);
+    }
+
+    /// <summary>
+    /// Serialises the maintenance of the same people across concurrent transactions, before their days are read: on
+    /// PostgreSQL and SQL Server a row lock on each person's <c>Staff</c> row (all of them for a rebuild), taken in key order
+    /// and held to the end of the caller's transaction. On PostgreSQL it is <c>FOR NO KEY UPDATE</c>: the day rows a writer
+    /// inserted already hold <c>FOR KEY SHARE</c> on the same person (their foreign key), which <c>FOR UPDATE</c> would wait
+    /// for, so two writers of one person would deadlock. Without it, two writes of one person's month read each other's
+    /// uncommitted days as absent and the later commit would overwrite the earlier tally (a lost update); with it the second
+    /// waits and, under read committed, reads the first one's committed days. SQLite has one writer at a time: nothing to do.
+    /// </summary>
+    private async Task LockStaffAsync(IReadOnlyCollection<Guid>? ids, CancellationToken ct)
+    {
+        if (db.Database.IsSqlite() || db.Database.CurrentTransaction is null) return;
+        var entity = db.Model.FindEntityType(typeof(StaffMember))!;
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
+        var id = sql.DelimitIdentifier("Id");
+        // Guids formatted by .NET ("D": hex and hyphens only) are safe to write as literals.
+        var where = ids is null ? "" : $" WHERE {id} IN ({string.Join(", ", ids.Order().Select(g => $"'{g:D}'"))})";
+        var statement = db.Database.ProviderName == Intranet.Shared.Persistence.IntranetDatabase.SqlServerProviderName
+            ? $"SELECT {id} FROM {table} WITH (UPDLOCK, ROWLOCK){where}"
+            : $"SELECT {id} FROM {table}{where} ORDER BY {id} FOR NO KEY UPDATE";
+        await db.Database.ExecuteSqlRawAsync(statement, ct);
     }
 
     private static StaffMonth Tally(Dictionary<(Guid, DateOnly), StaffMonth> tallies, Guid staffId, DateOnly date)
