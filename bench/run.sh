@@ -21,7 +21,7 @@
 #
 # Installs what it needs when missing (wrk, sqlite3, time, curl, PostgreSQL; apt-get, as root or through sudo), sends
 # load only to 127.0.0.1, bounds every loop, and stops everything it started (hosts, PostgreSQL) on exit.
-set -euo pipefail
+set -Eeuo pipefail
 # The whole script is one block, read before it runs: editing this file during a run does not change that run.
 {
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -235,7 +235,7 @@ login() {
 
 pages=("/telework" "/rpa" "/paperless" "/dashboard?fy=$fy" "/telework/export/summary.csv")
 # get_page URL COOKIE: "status seconds bytes" of one GET.
-get_page() { curl -s -o /dev/null -m 120 -H "Cookie: $2" -w '%{http_code} %{time_total} %{size_download}' "$1" || echo "000 0 0"; }
+get_page() { curl -s -o /dev/null -m 120 -H "Cookie: $2" -w '%{http_code} %{time_total} %{size_download}\n' "$1" || echo "000 0 0"; }
 median_ms() { sort -g | awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR + 1) / 2)] * 1000 }'; }
 # measure_pages: every page on the small and the large host, requests alternating between the two (so that load from
 # elsewhere on the machine hits both alike): 2 untimed requests each, then page_runs timed pairs; the medians go to
@@ -419,10 +419,10 @@ add "telework summary CSV vs its SQL aggregate (per year and department)" "$(fmt
 log "large data set: /dashboard?fy=$fy and /health/live under wrk (${wrk_seconds} s each)"
 rss_before=$(rss_kb)
 for c in 50 300; do
-  read -r d_rps d_p50 d_p95 d_err d_req < <(wrk_run "/dashboard?fy=$fy" "$c")
+  read -r d_rps d_p50 d_p95 d_err d_req < <(wrk_run "/dashboard?fy=$fy" "$c") || true
   : "${d_req:=0}" "${d_rps:=0}" "${d_p50:=0}" "${d_p95:=0}" "${d_err:=0}"
   rss_after=$(rss_kb)
-  read -r h_rps h_p50 h_p95 h_err h_req < <(wrk_run "/health/live" "$c")
+  read -r h_rps h_p50 h_p95 h_err h_req < <(wrk_run "/health/live" "$c") || true
   : "${h_req:=0}" "${h_rps:=0}" "${h_p50:=0}" "${h_p95:=0}" "${h_err:=0}"
   log "  $c connections: dashboard $d_rps req/s p50 $d_p50 ms p95 $d_p95 ms errors $d_err; /health/live $h_rps req/s"
   if ((c == 50)); then
