@@ -1,0 +1,532 @@
+#!/usr/bin/env bash
+# The benchmark of issue #12: each measure of the suite beside its physical limit, measured in the same run on the
+# same machine, against the real published host on a throw-away data folder / database.
+#
+#   bench/run.sh [--scale N] [--provider sqlite|postgres]
+#
+# --scale 1 is a city's volume (1,000 staff, 200,000 telework days over five fiscal years, 200 RPA cases with 20,000
+# runs, 50 meeting bodies with 2,000 sessions); the default 10 is the issue's volume. Prints one line per measure
+#   measure | ours | baseline | ratio | goal | met
+# ending with "N of M goals met", and writes the same as a markdown table to bench/results/latest-<provider>-scale<N>.md.
+# Lines whose goal is "—" are context (no goal of their own).
+#
+# Settings (environment):
+#   INTRANET_HOST_DIR   a published host (dotnet publish Host/Intranet.Host -c Release -o DIR); without it the host is
+#                       published into bench/.work/host (ignored by git)
+#   BENCH_WORK_DIR      throw-away folder for databases, logs and the host's data (default /tmp/intranet-bench-<pid>,
+#                       deleted at the end unless BENCH_KEEP=1)
+#   BENCH_WRK_SECONDS   duration of each wrk run (default 20); BENCH_PAGE_RUNS timed requests per page (default 9)
+#   BENCH_FY            the fiscal year of the dashboard (default 2023)
+#   BENCH_SESSIONS      open interactive sessions driven in Chromium (default 300; 0 skips the measure)
+#
+# Installs what it needs when missing (wrk, sqlite3, time, curl, PostgreSQL; apt-get, as root or through sudo), sends
+# load only to 127.0.0.1, bounds every loop, and stops everything it started (hosts, PostgreSQL) on exit.
+set -Eeuo pipefail
+# The whole script is one block, read before it runs: editing this file during a run does not change that run.
+{
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=$root/bench
+scale=10
+provider=sqlite
+while (($#)); do
+  case $1 in
+    --scale) scale=${2:?--scale needs a number}; shift 2 ;;
+    --scale=*) scale=${1#*=}; shift ;;
+    --provider) provider=${2:?--provider needs sqlite or postgres}; shift 2 ;;
+    --provider=*) provider=${1#*=}; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    *) echo "bench: unknown option $1 (--scale N --provider sqlite|postgres)" >&2; exit 2 ;;
+  esac
+done
+[[ $scale =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "bench: --scale must be a number" >&2; exit 2; }
+[[ $provider == sqlite || $provider == postgres ]] || { echo "bench: --provider is sqlite or postgres" >&2; exit 2; }
+wrk_seconds=${BENCH_WRK_SECONDS:-20}
+page_runs=${BENCH_PAGE_RUNS:-9}
+fy=${BENCH_FY:-2023}
+sessions=${BENCH_SESSIONS:-300}
+work=${BENCH_WORK_DIR:-/tmp/intranet-bench-$$}
+started_at=$(date +%s)
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { echo "bench: $*" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# ---------------------------------------------------------------- what it needs
+install_missing() {
+  local need=()
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v sqlite3 >/dev/null || need+=(sqlite3)
+  command -v curl >/dev/null || need+=(curl)
+  [[ -x /usr/bin/time ]] || need+=(time)
+  command -v python3 >/dev/null || need+=(python3)
+  [[ ${BENCH_SESSIONS:-300} == 0 || -x /usr/bin/chromium ]] || need+=(chromium fonts-noto-cjk)
+  if [[ $provider == postgres ]]; then
+    ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
+    command -v psql >/dev/null || need+=(postgresql-client)
+  fi
+  if ((${#need[@]})); then
+    log "installing ${need[*]}"
+    local sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
+
+# ---------------------------------------------------------------- cleanup
+host_pids=()
+pg_dir=""
+cleanup() {
+  local pid
+  for pid in "${host_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${host_pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  [[ -n $pg_dir ]] && "$root/infra/postgres-test.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+  if [[ ${BENCH_KEEP:-0} == 1 ]]; then log "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'echo "bench: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+trap 'exit 130' INT TERM
+
+install_missing
+mkdir -p "$work" "$bench/results" "$bench/.work"
+chmod 0755 "$work"   # PostgreSQL (user postgres) reaches its folder inside
+
+# ---------------------------------------------------------------- host and data
+if [[ -n ${INTRANET_HOST_DIR:-} ]]; then
+  host_dir=$(cd "$INTRANET_HOST_DIR" && pwd)
+else
+  host_dir=$bench/.work/host
+  log "publishing the host into $host_dir"
+  dotnet publish "$root/Host/Intranet.Host" -c Release -o "$host_dir" -nologo -v quiet >&2
+fi
+[[ -f $host_dir/Intranet.Host.dll ]] || die "$host_dir holds no Intranet.Host.dll"
+
+data=$bench/.work/data-scale$scale
+if [[ ! -f $data/summary.txt ]]; then
+  log "building the data generator"
+  dotnet build "$bench/Intranet.Bench.DataGen" -c Release -nologo -v quiet -o "$bench/.work/datagen" >&2
+  log "generating the data set at scale $scale into $data"
+  rm -rf "$data"
+  dotnet "$bench/.work/datagen/Intranet.Bench.DataGen.dll" --scale "$scale" --out "$data" >/dev/null
+fi
+rows() { awk -F'\t' -v f="$1" '$1 == f {print $2}' "$data/summary.txt"; }
+
+# ---------------------------------------------------------------- databases
+pg_port=""
+if [[ $provider == postgres ]]; then
+  pg_dir=$work/pg
+  "$root/infra/postgres-test.sh" start "$pg_dir" >/dev/null
+  pg_port=$(cat "$pg_dir/port")
+  for db in bench_small bench_large bench_raw; do
+    psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -XAtq -c "CREATE DATABASE $db" >/dev/null
+  done
+fi
+pg_conn() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1;Maximum Pool Size=100"; }
+psql_() { local db=$1; shift; psql "host=127.0.0.1 port=$pg_port user=postgres dbname=$db" -XAtq -v ON_ERROR_STOP=1 "$@"; }
+
+# env_args SET: the environment of the host of data set SET (small | large) as an env command line, in henv.
+env_args() {
+  local set=$1
+  local db_env=(Database__Provider=Sqlite)
+  [[ $provider == postgres ]] && db_env=(Database__Provider=PostgreSql "ConnectionStrings__Intranet=$(pg_conn "bench_$set")")
+  mkdir -p "$work/$set/data"
+  henv=(env -u ASPNETCORE_URLS -u Intranet__DataDirectory -u ConnectionStrings__Intranet "${db_env[@]}"
+    Intranet__DataDirectory="$work/$set/data" ASPNETCORE_ENVIRONMENT=Production AllowedHosts="127.0.0.1;localhost")
+}
+# cli SET ARGS…: an admin verb of the host on data set SET (run from the host's folder, its content root).
+cli() { local set=$1; shift; env_args "$set"; (cd "$host_dir" && "${henv[@]}" dotnet Intranet.Host.dll "$@"); }
+# timed_cli OUT SET ARGS…: the same under /usr/bin/time (see timed).
+timed_cli() { local out=$1 set=$2; shift 2; env_args "$set"; (cd "$host_dir" && timed "$out" "${henv[@]}" dotnet Intranet.Host.dll "$@"); }
+
+# The SQL of the module tables, per provider (SQLite: schema as table prefix).
+tbl() { if [[ $provider == postgres ]]; then echo "\"${1%%_*}\".\"${1#*_}\""; else echo "\"$1\""; fi; }
+sql_on() {   # sql_on SET QUERY: runs QUERY on the data set's database, prints the bare result
+  if [[ $provider == postgres ]]; then psql_ "bench_$1" -c "$2"; else sqlite3 "$work/$1/data/intranet.db" "$2"; fi
+}
+timed_sql() {   # timed_sql OUT SET QUERY: sql_on under /usr/bin/time
+  if [[ $provider == postgres ]]; then
+    timed "$1" psql "host=127.0.0.1 port=$pg_port user=postgres dbname=bench_$2" -XAtq -v ON_ERROR_STOP=1 -c "$3"
+  else
+    timed "$1" sqlite3 "$work/$2/data/intranet.db" "$3"
+  fi
+}
+
+# timed FILE CMD…: runs CMD under /usr/bin/time; FILE gets "seconds peak_kb", FILE.log CMD's output (also appended to
+# $work/logs/commands.log).
+mkdir -p "$work/logs"
+timed() {
+  local out=$1; shift
+  if /usr/bin/time -o "$out" -f '%e %M' "$@" >"$out.log" 2>&1; then cat "$out.log" >>"$work/logs/commands.log"
+  else cat "$out.log" >>"$work/logs/commands.log"; tail -n 20 "$out.log" >&2; die "failed: $*"; fi
+}
+# net_s FILE: the import's own time from a timed import: the 所要時間 the verb prints (reading, checking, writing and
+# reporting to the plan, without the process start-up), or, from a host that does not print it, the wall time less the
+# verb's start-up measured in this run.
+net_s() {
+  local own
+  own=$(grep -o '所要時間: [0-9.]*' "$1.log" | awk '{print $2}' | tail -n 1)
+  if [[ -n $own ]]; then echo "$own"
+  else awk -v s="$(cut -d' ' -f1 "$1")" -v u="$startup" 'BEGIN { v = s - u; if (v < 0.01) v = 0.01; print v }'; fi
+}
+
+# ---------------------------------------------------------------- results
+results=()        # "measure|ours|baseline|ratio|goal|met"
+goals=0; met=0
+fmt_s() { awk -v v="$1" 'BEGIN { if (v < 1) printf "%.0f ms", v * 1000; else printf "%.1f s", v }'; }
+fmt_ms() { awk -v v="$1" 'BEGIN { printf "%.0f ms", v }'; }
+fmt_mb() { awk -v v="$1" 'BEGIN { printf "%.0f MB", v / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "—"; else printf "%.2f×", a / b }'; }
+# add MEASURE OURS BASELINE RATIO GOAL MET(yes|no|—)
+add() {
+  results+=("$1|$2|$3|$4|$5|$6")
+  if [[ $6 != "—" ]]; then goals=$((goals + 1)); [[ $6 == yes ]] && met=$((met + 1)); fi
+  printf '%s | %s | %s | %s | %s | %s\n' "$1" "$2" "$3" "$4" "$5" "$6"
+}
+yes_if() { if awk "BEGIN { exit !($1) }"; then echo yes; else echo no; fi; }
+
+# ---------------------------------------------------------------- host process
+# start_host SET: starts the host on a free port; sets host_url and host_pid.
+start_host() {
+  local set=$1 port
+  port=$(free_port)
+  host_url=http://127.0.0.1:$port
+  rm -f "$work/$set/pid"
+  env_args "$set"
+  (cd "$host_dir" && "${henv[@]}" bash -c 'echo $$ >"$1"; exec dotnet Intranet.Host.dll --urls "$2"' host \
+      "$work/$set/pid" "$host_url" >>"$work/logs/host-$set.log" 2>&1 </dev/null &)
+  for _ in $(seq 1 50); do [[ -s $work/$set/pid ]] && break; sleep 0.1; done
+  host_pid=$(cat "$work/$set/pid")
+  host_pids+=("$host_pid")
+  for _ in $(seq 1 240); do
+    kill -0 "$host_pid" 2>/dev/null || { tail -n 40 "$work/logs/host-$set.log" >&2; die "the host exited before it was ready"; }
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$host_url/health/ready" || true) == 200 ]] && return 0
+    sleep 0.5
+  done
+  tail -n 40 "$work/logs/host-$set.log" >&2
+  die "$host_url/health/ready did not answer 200 within 120 s"
+}
+stop_host() {
+  kill -TERM "$host_pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$host_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$host_pid" 2>/dev/null || true
+}
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$host_pid/status" 2>/dev/null || echo 0; }
+
+# login: signs the bench user in with curl (antiforgery token from the login form); sets cookie (Cookie header value).
+bench_email=bench@bench.local
+bench_password="Bench-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+login() {
+  local jar page token handler status
+  jar=$(mktemp -p "$work")
+  page=$(curl -s -c "$jar" -b "$jar" "$host_url/account/login")
+  token=$(grep -o 'name="__RequestVerificationToken" value="[^"]*"' <<<"$page" | sed 's/.*value="//;s/"$//')
+  handler=$(grep -o 'name="_handler" value="[^"]*"' <<<"$page" | sed 's/.*value="//;s/"$//')
+  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "Input.Email=$bench_email" --data-urlencode "Input.Password=$bench_password" \
+    --data-urlencode "__RequestVerificationToken=$token" --data-urlencode "_handler=$handler" "$host_url/account/login"
+  cookie=$(awk '$6 ~ /^Intranet\.Auth/ {printf "%s=%s; ", $6, $7}' "$jar" | sed 's/; $//')
+  rm -f "$jar"
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$host_url/dashboard?fy=$fy")
+  [[ $status == 200 ]] || die "signed in, but /dashboard answered $status (expected 200)"
+}
+
+pages=("/telework" "/rpa" "/paperless" "/dashboard?fy=$fy" "/telework/export/summary.csv")
+# get_page URL COOKIE: "status seconds bytes" of one GET.
+get_page() { curl -s -o /dev/null -m 120 -H "Cookie: $2" -w '%{http_code} %{time_total} %{size_download}\n' "$1" || echo "000 0 0"; }
+median_ms() { sort -g | awk '{ a[NR] = $1 } END { printf "%.1f", NR ? a[int((NR + 1) / 2)] * 1000 : 0 }'; }
+# measure_pages: every page on the small and the large host, requests alternating between the two (so that load from
+# elsewhere on the machine hits both alike): 2 untimed requests each, then page_runs timed pairs; the medians go to
+# $work/pages-small and $work/pages-large as "path ms bytes". A status other than 200 is counted (page_errors) and the
+# run goes on: the page's line then fails its goal and names the statuses.
+declare -A page_errors=()
+measure_pages() {
+  local p i set status t bytes
+  : >"$work/pages-small"; : >"$work/pages-large"
+  for p in "${pages[@]}"; do
+    : >"$work/times-small"; : >"$work/times-large"
+    for i in $(seq 1 $((page_runs + 2))); do
+      for set in small large; do
+        if [[ $set == small ]]; then read -r status t bytes < <(get_page "$small_url$p" "$small_cookie")
+        else read -r status t bytes < <(get_page "$large_url$p" "$large_cookie"); fi
+        if [[ $status != 200 ]]; then
+          page_errors[$set $p]="${page_errors[$set $p]:-}${page_errors[$set $p]:+, }HTTP $status"
+          log "  GET $p on the $set host answered $status"
+          continue
+        fi
+        ((i > 2)) && echo "$t" >>"$work/times-$set"
+        echo "$bytes" >"$work/bytes-$set"
+      done
+    done
+    for set in small large; do
+      echo "$p $(median_ms <"$work/times-$set") $(cat "$work/bytes-$set")" >>"$work/pages-$set"
+    done
+    log "  $p: small $(page_row small "$p" | cut -d' ' -f1) ms, large $(page_row large "$p" | cut -d' ' -f1) ms"
+  done
+}
+page_row() { awk -v p="$2" '$1 == p {print $2, $3; exit}' "$work/pages-$1"; }   # page_row SET PATH: "ms bytes"
+
+# settle: waits (at most 60 s) until the host answers /health/live within 50 ms, so one load does not spill into the next.
+settle() {
+  local t
+  for _ in $(seq 1 120); do
+    t=$(curl -s -o /dev/null -m 5 -w '%{time_total}' "$host_url/health/live" || echo 5)
+    awk -v t="$t" 'BEGIN { exit !(t < 0.05) }' && return 0
+    sleep 0.5
+  done
+}
+# wrk_run PATH CONNECTIONS: prints "req/s p50 p95 errors requests" (requests still running at the end are not counted).
+wrk_run() {
+  settle
+  wrk -t2 -c"$2" -d"${wrk_seconds}s" --timeout 30s -s "$bench/wrk-report.lua" -H "Cookie: $cookie" "$host_url$1" 2>&1 \
+    | awk '/^BENCH / {print $2, $3, $4, $5, $6}'
+}
+
+# prepare SET: a new database with the bundled plans and the bench user (every role that owns data).
+prepare() {
+  cli "$1" migrate >>"$work/logs/commands.log" 2>&1 || die "migrate failed (see logs)"
+  cli "$1" create-user --email "$bench_email" --password "$bench_password" --role Administrator --role PlanOffice \
+    --role HumanResources --role RpaTeam --role MeetingOrganizer --department 情報システム課 >>"$work/logs/commands.log" 2>&1 \
+    || { tail -n 5 "$work/logs/commands.log" >&2; die "create-user failed"; }
+}
+kinds=(staff:staff.csv rpa-cases:rpa-cases.csv rpa-runs:rpa-runs.csv meeting-bodies:meeting-bodies.csv meeting-sessions:meeting-sessions.csv telework-days:telework-days.csv)
+
+log "scale $scale, $provider, $(rows telework-days.csv) telework days; work folder $work"
+
+# ================================================================ the small data set: page baselines
+log "small data set: importing"
+prepare small
+for k in "${kinds[@]}"; do
+  timed_cli "$work/t" small import "${k%%:*}" "$data/small/${k#*:}"
+done
+
+# ================================================================ the large data set: imports
+log "large data set: imports"
+prepare large
+# The verb's own start-up (process, configuration, migration check) without work, the lower of two runs: not counted in
+# an import's time, so that an import is compared with the bulk insert of its rows, not with .NET's start-up.
+timed_cli "$work/t1" large mappings list staff
+timed_cli "$work/t2" large mappings list staff
+startup=$(awk '{print $1}' "$work/t1" "$work/t2" | sort -g | head -n 1)
+add "import verb start-up (process; not counted below)" "$(fmt_s "$startup")" "—" "—" "—" "—"
+declare -A import_s import_kb
+for k in "${kinds[@]}"; do
+  kind=${k%%:*}
+  log "  import $kind ($(rows "${k#*:}") rows)"
+  timed_cli "$work/t" large import "$kind" "$data/large/${k#*:}"
+  read -r _ kb <"$work/t"
+  import_s[$kind]=$(net_s "$work/t")
+  import_kb[$kind]=$kb
+done
+log "  re-import telework-days (adds nothing)"
+timed_cli "$work/t" large import telework-days "$data/large/telework-days.csv"
+read -r _ reimport_kb <"$work/t"
+reimport_s=$(net_s "$work/t")
+
+# ---------------------------------------------------------------- baselines: bulk insert of the same rows
+log "baselines: bulk insert of the same rows"
+declare -A raw_ddl=(
+  [staff]='employee_number TEXT NOT NULL, name TEXT NOT NULL, department TEXT NOT NULL, workplace TEXT NOT NULL, workplace_type TEXT NOT NULL, employment_category TEXT NOT NULL, active_from DATE NOT NULL, manager INTEGER NOT NULL, active_to DATE, effective_from DATE'
+  [rpa-cases]='code TEXT NOT NULL, title TEXT NOT NULL, business_process TEXT NOT NULL, department TEXT NOT NULL, tool TEXT, robot TEXT, contact TEXT, plan_code TEXT, project_code TEXT, status TEXT, status_date DATE, assessment_from DATE, executions_per_year INTEGER, items_per_execution NUMERIC, manual_minutes_per_item NUMERIC, robot_minutes_per_item NUMERIC'
+  [rpa-runs]='"case" TEXT NOT NULL, run_id TEXT NOT NULL, started_at TIMESTAMP NOT NULL, ended_at TIMESTAMP, outcome TEXT NOT NULL, items INTEGER NOT NULL'
+  [meeting-bodies]='code TEXT NOT NULL, name TEXT NOT NULL, category TEXT NOT NULL, department TEXT NOT NULL, usual_attendees INTEGER, sheets_per_attendee NUMERIC, baseline_from DATE'
+  [meeting-sessions]='body TEXT NOT NULL, held_on DATE NOT NULL, sequence INTEGER NOT NULL, format TEXT NOT NULL, materials TEXT NOT NULL, attendees INTEGER NOT NULL, sheets_printed INTEGER NOT NULL, tablets INTEGER NOT NULL, note TEXT'
+  [telework-days]='employee_number TEXT NOT NULL, date DATE NOT NULL, type TEXT NOT NULL, hours TEXT, day_fraction NUMERIC NOT NULL, manager_trial INTEGER NOT NULL'
+)
+# The same unique keys and indexes as the module tables.
+declare -A raw_index=(
+  [staff]='CREATE UNIQUE INDEX raw_staff_key ON raw_staff (employee_number);'
+  [rpa-cases]='CREATE UNIQUE INDEX raw_rpa_cases_key ON raw_rpa_cases (code);'
+  [rpa-runs]='CREATE UNIQUE INDEX raw_rpa_runs_key ON raw_rpa_runs ("case", run_id); CREATE INDEX raw_rpa_runs_date ON raw_rpa_runs (started_at);'
+  [meeting-bodies]='CREATE UNIQUE INDEX raw_meeting_bodies_key ON raw_meeting_bodies (code);'
+  [meeting-sessions]='CREATE UNIQUE INDEX raw_meeting_sessions_key ON raw_meeting_sessions (body, held_on, sequence); CREATE INDEX raw_meeting_sessions_date ON raw_meeting_sessions (held_on);'
+  [telework-days]='CREATE UNIQUE INDEX raw_telework_days_key ON raw_telework_days (employee_number, date); CREATE INDEX raw_telework_days_date ON raw_telework_days (date);'
+)
+raw_db=$work/raw/raw.db
+mkdir -p "$work/raw"
+declare -A raw_s raw_kb
+for k in "${kinds[@]}"; do
+  kind=${k%%:*}; file=$data/large/${k#*:}; t=raw_${kind//-/_}
+  if [[ $provider == postgres ]]; then
+    psql_ bench_raw -c "CREATE TABLE $t (${raw_ddl[$kind]}); ${raw_index[$kind]}" >/dev/null
+    timed "$work/t" psql "host=127.0.0.1 port=$pg_port user=postgres dbname=bench_raw" -XAtq -v ON_ERROR_STOP=1 \
+      -c "BEGIN" -c "\\copy $t FROM '$file' WITH (FORMAT csv, HEADER true)" -c "COMMIT"
+  else
+    sqlite3 "$raw_db" "PRAGMA journal_mode=WAL; CREATE TABLE $t (${raw_ddl[$kind]}); ${raw_index[$kind]}" >/dev/null
+    # .import: one transaction, one prepared INSERT for every row.
+    timed "$work/t" sqlite3 "$raw_db" ".import --csv --skip 1 '$file' $t"
+  fi
+  read -r s kb <"$work/t"
+  raw_s[$kind]=$s; raw_kb[$kind]=$kb
+done
+# The re-import baseline: the same file into a staging table, then insert what is new (nothing).
+if [[ $provider == postgres ]]; then
+  timed "$work/t" psql "host=127.0.0.1 port=$pg_port user=postgres dbname=bench_raw" -XAtq -v ON_ERROR_STOP=1 \
+    -c "BEGIN" -c "CREATE TEMP TABLE stage (LIKE raw_telework_days)" \
+    -c "\\copy stage FROM '$data/large/telework-days.csv' WITH (FORMAT csv, HEADER true)" \
+    -c "INSERT INTO raw_telework_days SELECT * FROM stage ON CONFLICT DO NOTHING" -c "COMMIT"
+else
+  timed "$work/t" sqlite3 "$raw_db" "CREATE TEMP TABLE stage (${raw_ddl[telework-days]})" \
+    ".import --csv --skip 1 '$data/large/telework-days.csv' stage" "INSERT OR IGNORE INTO raw_telework_days SELECT * FROM stage"
+fi
+read -r raw_reimport_s _ <"$work/t"
+
+for k in "${kinds[@]}"; do
+  kind=${k%%:*}
+  add "import $kind ($(rows "${k#*:}") rows)" "$(fmt_s "${import_s[$kind]}")" "$(fmt_s "${raw_s[$kind]}")" \
+    "$(ratio "${import_s[$kind]}" "${raw_s[$kind]}")" "≤ 2×" "$(yes_if "${import_s[$kind]} <= 2 * ${raw_s[$kind]}")"
+done
+for kind in staff rpa-runs meeting-sessions telework-days; do
+  add "import $kind: peak RSS" "$(fmt_mb "${import_kb[$kind]}")" "$(fmt_mb "${raw_kb[$kind]}")" "$(ratio "${import_kb[$kind]}" "${raw_kb[$kind]}")" \
+    "≤ 500 MB" "$(yes_if "${import_kb[$kind]} <= 500 * 1024")"
+done
+add "re-import telework-days, adds nothing (baseline: our first import)" "$(fmt_s "$reimport_s")" "$(fmt_s "${import_s[telework-days]}")" \
+  "$(ratio "$reimport_s" "${import_s[telework-days]}")" "≤ 1×" "$(yes_if "$reimport_s <= ${import_s[telework-days]}")"
+add "re-import telework-days vs staging + insert of nothing new" "$(fmt_s "$reimport_s")" "$(fmt_s "$raw_reimport_s")" \
+  "$(ratio "$reimport_s" "$raw_reimport_s")" "—" "—"
+add "re-import telework-days: peak RSS" "$(fmt_mb "$reimport_kb")" "—" "—" "≤ 500 MB" "$(yes_if "$reimport_kb <= 500 * 1024")"
+
+# ================================================================ the large data set: pages, load, latency
+log "page times: the small and the large data set side by side"
+start_host small; login
+small_url=$host_url; small_pid=$host_pid; small_cookie=$cookie
+start_host large; login
+large_url=$host_url; large_pid=$host_pid; large_cookie=$cookie
+measure_pages
+host_pid=$small_pid; stop_host
+host_url=$large_url; host_pid=$large_pid; cookie=$large_cookie
+for p in "${pages[@]}"; do
+  read -r small_ms _ < <(page_row small "$p") || die "no time for $p"
+  read -r large_ms _ < <(page_row large "$p") || die "no time for $p"
+  errs="${page_errors[small $p]:+small: ${page_errors[small $p]}}${page_errors[small $p]:+${page_errors[large $p]:+; }}${page_errors[large $p]:+large: ${page_errors[large $p]}}"
+  if [[ -n $errs ]]; then
+    add "GET $p (median of $page_runs; errors: $errs)" "$(fmt_ms "$large_ms")" "$(fmt_ms "$small_ms") at $(rows small/telework-days.csv) days" \
+      "$(ratio "$large_ms" "$small_ms")" "≤ 1.2× and ≤ 100 ms, no error" "no"
+  else
+    add "GET $p (median of $page_runs)" "$(fmt_ms "$large_ms")" "$(fmt_ms "$small_ms") at $(rows small/telework-days.csv) days" \
+      "$(ratio "$large_ms" "$small_ms")" "≤ 1.2× and ≤ 100 ms" "$(yes_if "$large_ms <= 1.2 * $small_ms && $large_ms <= 100")"
+  fi
+done
+read -r _ dash_bytes < <(page_row large "/dashboard?fy=$fy")
+add "dashboard HTML size" "$((dash_bytes / 1024)) KB" "—" "—" "—" "—"
+
+# The SQL aggregate behind the telework summary: participants and days per fiscal year and department.
+days_t=$(tbl telework_Days); staff_t=$(tbl telework_Staff); assign_t=$(tbl telework_Assignments)
+if [[ $provider == postgres ]]; then
+  agg_sql="SELECT COUNT(*) FROM (SELECT EXTRACT(YEAR FROM d.\"Date\" - INTERVAL '3 months') AS fy, a.\"Department\", COUNT(DISTINCT d.\"StaffId\"), SUM(d.\"DayFraction\")
+    FROM $days_t d JOIN $assign_t a ON a.\"StaffId\" = d.\"StaffId\" GROUP BY 1, 2) x"
+  year_sql="SELECT COUNT(DISTINCT \"StaffId\") FROM $days_t WHERE \"Date\" BETWEEN '2025-04-01' AND '2026-03-31'"
+else
+  agg_sql="SELECT COUNT(*) FROM (SELECT CASE WHEN substr(d.Date, 6, 2) < '04' THEN substr(d.Date, 1, 4) - 1 ELSE substr(d.Date, 1, 4) END AS fy,
+    a.Department, COUNT(DISTINCT d.StaffId), SUM(d.DayFraction) FROM $days_t d JOIN $assign_t a ON a.StaffId = d.StaffId GROUP BY 1, 2)"
+  year_sql="SELECT COUNT(DISTINCT StaffId) FROM $days_t WHERE Date BETWEEN '2025-04-01' AND '2026-03-31'"
+fi
+timed_sql "$work/t" large "$agg_sql"; read -r agg_s _ <"$work/t"
+read -r csv_ms _ < <(page_row large /telework/export/summary.csv)
+add "telework summary CSV vs its SQL aggregate (per year and department)" "$(fmt_ms "$csv_ms")" "$(fmt_s "$agg_s")" \
+  "$(ratio "$csv_ms" "$(awk -v s="$agg_s" 'BEGIN { print s * 1000 }')")" "—" "—"
+
+log "large data set: /dashboard?fy=$fy and /health/live under wrk (${wrk_seconds} s each)"
+rss_before=$(rss_kb)
+for c in 50 300; do
+  read -r d_rps d_p50 d_p95 d_err d_req < <(wrk_run "/dashboard?fy=$fy" "$c") || true
+  : "${d_req:=0}" "${d_rps:=0}" "${d_p50:=0}" "${d_p95:=0}" "${d_err:=0}"
+  rss_after=$(rss_kb)
+  read -r h_rps h_p50 h_p95 h_err h_req < <(wrk_run "/health/live" "$c") || true
+  : "${h_req:=0}" "${h_rps:=0}" "${h_p50:=0}" "${h_p95:=0}" "${h_err:=0}"
+  log "  $c connections: dashboard $d_rps req/s p50 $d_p50 ms p95 $d_p95 ms errors $d_err; /health/live $h_rps req/s"
+  if ((c == 50)); then
+    add "dashboard under wrk, 50 connections: req/s" "$d_rps" "$h_rps" "$(ratio "$d_rps" "$h_rps")" "—" "—"
+    add "dashboard under wrk, 50 connections: p50 / p95" "$(fmt_ms "$d_p50") / $(fmt_ms "$d_p95")" "$(fmt_ms "$h_p50") / $(fmt_ms "$h_p95")" "—" "—" "—"
+  else
+    add "dashboard under wrk, 300 connections: req/s" "$d_rps" "$h_rps (/health/live)" "$(ratio "$d_rps" "$h_rps")" "≥ 500 req/s" "$(yes_if "$d_rps >= 500")"
+    add "dashboard under wrk, 300 connections: p95 ($d_req requests in ${wrk_seconds} s)" "$(fmt_ms "$d_p95")" "$(fmt_ms "$h_p95") (/health/live)" "—" "≤ 200 ms" \
+      "$(yes_if "$d_req > 0 && $d_p95 <= 200")"
+    add "dashboard under wrk, 300 connections: errors" "$d_err" "$h_err (/health/live)" "—" "0" "$(yes_if "$d_req > 0 && $d_err == 0")"
+    add "host RSS after the dashboard load (before: $(fmt_mb "$rss_before"))" "$(fmt_mb "$rss_after")" "—" "—" "—" "—"
+  fi
+done
+
+# One new telework day reaching the plan: the day is imported by the command line verb while the host runs; the
+# time from the day being visible in the database to the plan's participation figure for its year (FY2025) changing.
+log "large data set: one new telework day reaching the plan"
+new_number=$(awk -F, 'NR == 2 {print $1}' "$data/new-day.csv")
+metric_t=$(tbl plankpi_MetricValues)
+if [[ $provider == postgres ]]; then
+  day_q="SELECT COUNT(*) FROM $days_t d JOIN $staff_t s ON s.\"Id\" = d.\"StaffId\" WHERE s.\"EmployeeNumber\" = '$new_number'"
+  metric_q="SELECT \"Value\" || '@' || \"MeasuredAt\" FROM $metric_t WHERE \"Key\" = 'telework.participation-rate' AND \"FiscalYear\" = 2025"
+else
+  day_q="SELECT COUNT(*) FROM $days_t d JOIN $staff_t s ON s.Id = d.StaffId WHERE s.EmployeeNumber = '$new_number'"
+  metric_q="SELECT Value || '@' || MeasuredAt FROM $metric_t WHERE Key = 'telework.participation-rate' AND FiscalYear = 2025"
+fi
+metric_before=$(sql_on large "$metric_q")
+cli large import telework-days "$data/new-day.csv" >>"$work/logs/commands.log" 2>&1 &
+import_pid=$!
+day_at=""; metric_at=""
+for _ in $(seq 1 6000); do   # at most 6,000 polls (a few minutes)
+  now=$(date +%s%3N)
+  if [[ -z $day_at && $(sql_on large "$day_q") != 0 ]]; then day_at=$now; fi
+  if [[ -n $day_at && -z $metric_at && $(sql_on large "$metric_q") != "$metric_before" ]]; then metric_at=$(date +%s%3N); fi
+  [[ -n $metric_at ]] && break
+  kill -0 "$import_pid" 2>/dev/null || { [[ -n $day_at ]] && sleep 0.2 && [[ $(sql_on large "$metric_q") != "$metric_before" ]] && metric_at=$(date +%s%3N); break; }
+done
+wait "$import_pid" || die "the import of one telework day failed (see logs)"
+timed_sql "$work/t" large "$year_sql"; read -r year_s _ <"$work/t"
+if [[ -n $day_at && -n $metric_at ]]; then
+  reach_ms=$((metric_at - day_at))
+  add "one new telework day reaching the plan (FY2025 participation)" "$(fmt_ms "$reach_ms")" "$(fmt_s "$year_s") (the year's aggregate)" \
+    "$(ratio "$reach_ms" "$(awk -v s="$year_s" 'BEGIN { print s * 1000 }')")" "≤ 100 ms" "$(yes_if "$reach_ms <= 100")"
+else
+  add "one new telework day reaching the plan (FY2025 participation)" "not seen" "$(fmt_s "$year_s") (the year's aggregate)" "—" "≤ 100 ms" "no"
+fi
+
+stop_host
+
+# Open interactive sessions on the dashboard, on a freshly started host (the load above leaves its own memory behind):
+# Chromium tabs of one signed-in browser (bench/Intranet.Bench.Sessions), the host's RSS once all are interactive.
+if ((sessions > 0)); then
+  log "large data set: $sessions open interactive sessions on /dashboard?fy=$fy"
+  if [[ ! -f $bench/.work/sessions/Intranet.Bench.Sessions.dll ]]; then
+    dotnet build "$bench/Intranet.Bench.Sessions" -c Release -nologo -v quiet -o "$bench/.work/sessions" >&2
+  fi
+  start_host large
+  login
+  idle_kb=$(rss_kb)
+  out=$(dotnet "$bench/.work/sessions/Intranet.Bench.Sessions.dll" --url "$host_url" --path "/dashboard?fy=$fy" --cookie "$cookie" \
+    --pid "$host_pid" --sessions "$sessions" 2>>"$work/logs/sessions.log" | awk '/^SESSIONS / {print $2, $3, $4, $5, $6}') || true
+  read -r s_ok s_asked s_rss _ s_secs <<<"${out:-0 $sessions 0 0 0}"
+  log "  $s_ok of $s_asked interactive in $s_secs s, host RSS $((s_rss / 1024)) MB (idle $((idle_kb / 1024)) MB)"
+  if ((s_ok == s_asked)); then
+    add "host RSS with $sessions open interactive sessions on the dashboard" "$(fmt_mb "$s_rss")" "$(fmt_mb "$idle_kb") (idle host)" \
+      "$(ratio "$s_rss" "$idle_kb")" "≤ 1 GB" "$(yes_if "$s_rss <= 1024 * 1024")"
+  else
+    add "host RSS with $sessions open interactive sessions on the dashboard" "only $s_ok of $s_asked sessions interactive" "$(fmt_mb "$idle_kb") (idle host)" \
+      "—" "≤ 1 GB" "no"
+  fi
+  stop_host
+fi
+
+# ================================================================ the summary
+summary="$met of $goals goals met"
+echo "$summary"
+elapsed=$(( $(date +%s) - started_at ))
+out=$bench/results/latest-$provider-scale$scale.md
+{
+  echo "# bench/run.sh --scale $scale --provider $provider"
+  echo
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo) RAM, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), run took ${elapsed} s."
+  echo "Data: $(rows staff.csv) staff, $(rows telework-days.csv) telework days, $(rows rpa-cases.csv) RPA cases with $(rows rpa-runs.csv) runs,"
+  echo "$(rows meeting-bodies.csv) meeting bodies with $(rows meeting-sessions.csv) sessions (page baselines: $(rows small/telework-days.csv) days,"
+  echo "$(rows small/rpa-runs.csv) runs, $(rows small/meeting-sessions.csv) sessions)."
+  echo
+  echo "| measure | ours | baseline | ratio | goal | met |"
+  echo "|---|---|---|---|---|---|"
+  for r in "${results[@]}"; do echo "| ${r//|/ | } |"; done
+  echo
+  echo "**$summary**"
+} >"$out"
+log "written $out (${elapsed} s)"
+exit 0
+}
