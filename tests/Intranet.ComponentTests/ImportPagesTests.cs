@@ -209,6 +209,28 @@ public sealed class ImportPagesTests : BunitContext
         cut.WaitForAssertion(() => Assert.EndsWith($"/imports/jobs/{retry}", navigation.Uri));
         Assert.Single(_useCases.Sent.OfType<RetryImportJob>());
 
+        // The router reuses the page for the new address: it must show the retry, not the interrupted job under the
+        // retry's address (a browser test once read the old job's 失敗 there), and follow the retry while it runs.
+        var retryState = ImportJobState.Queued;
+        var firstRead = new TaskCompletionSource<ImportJobView?>();
+        _useCases.Answer = r => r switch
+        {
+            GetImportJob g when g.Id == retry && !firstRead.Task.IsCompleted => firstRead.Task,
+            GetImportJob g when g.Id == retry => Job(retry, retryState),
+            GetImportJob => interrupted,
+            _ => null,
+        };
+        cut.Render(p => p.Add(c => c.Id, retry));
+        // While the retry is read, the page says so instead of showing the interrupted job's 失敗.
+        cut.WaitForAssertion(() => Assert.Contains("読み込み中", cut.Find("[role=status]").TextContent));
+        Assert.Empty(cut.FindAll(".import-job-state"));
+        firstRead.SetResult(Job(retry, retryState));
+        cut.WaitForAssertion(() => Assert.Equal(retry.ToString(), cut.Find("dl.import-job").GetAttribute("data-job")));
+        Assert.Equal("Queued", cut.Find(".import-job-state").GetAttribute("data-state"));
+        Assert.Empty(cut.FindAll(".import-errors"));
+        retryState = ImportJobState.Succeeded;
+        cut.WaitForAssertion(() => Assert.Equal("Succeeded", cut.Find(".import-job-state").GetAttribute("data-state")), TimeSpan.FromSeconds(10));
+
         // The same job seen again once retried: no button, a link to the retry instead.
         _useCases.Answer = r => r is GetImportJob ? interrupted with { CanRetry = false, RetriedAs = retry } : null;
         var after = Render<ImportJobPage>(p => p.Add(c => c.Id, id));

@@ -105,24 +105,11 @@ public sealed class ImportJobFileTests
 
         // What a host killed while importing leaves: its job running under its runner id with a lease nobody renews,
         // and the file's parts (stored here in reverse order: the runner must read them by number, not as stored).
-        Guid dead;
-        using (var scope = app.Services.CreateScope())
+        var dead = await StoreJobAsync(app, "large-days.csv", owner, bytes, reverse: true, job =>
         {
-            var pipeline = scope.ServiceProvider.GetRequiredService<ImportPipeline>();
-            var mapping = ImportMapping.Native(TeleworkImports.Days, pipeline.Find(TeleworkImports.Days)!.Info.Fields);
-            var job = new ImportJob
-            {
-                Kind = TeleworkImports.Days, FileName = "large-days.csv", MappingName = mapping.Name, MappingJson = mapping.ToJson(),
-                State = ImportJobState.Running, CreatedBy = owner, CreatedAt = app.Clock.GetUtcNow(), StartedAt = app.Clock.GetUtcNow(),
-                Runner = "dead-host:1:deadbeef", HeartbeatAt = app.Clock.GetUtcNow() - runner.LeaseDuration - TimeSpan.FromSeconds(1),
-            };
-            var store = scope.ServiceProvider.GetRequiredService<ImportDbContext>();
-            store.Jobs.Add(job);
-            var parts = bytes.Chunk(ImportJobRunner.ChunkSize).Select((c, i) => new ImportJobFileChunk { JobId = job.Id, Number = i, Content = c }).Reverse();
-            store.JobFileChunks.AddRange(parts);
-            await store.SaveChangesAsync();
-            dead = job.Id;
-        }
+            (job.State, job.StartedAt, job.Runner) = (ImportJobState.Running, app.Clock.GetUtcNow(), "dead-host:1:deadbeef");
+            job.HeartbeatAt = app.Clock.GetUtcNow() - runner.LeaseDuration - TimeSpan.FromSeconds(1);
+        });
         await runner.FailInterruptedAsync(CancellationToken.None);
 
         var failed = await WaitForEndAsync(app, dead);
@@ -160,20 +147,33 @@ public sealed class ImportJobFileTests
     }
 
     /// <summary>A job of <paramref name="owner"/> that failed unexpectedly, with its file kept (as the runner leaves it).</summary>
-    private static async Task<Guid> FailedWithFileAsync(IntranetApp app, string owner, byte[] bytes)
+    private static Task<Guid> FailedWithFileAsync(IntranetApp app, string owner, byte[] bytes) =>
+        StoreJobAsync(app, "days.csv", owner, bytes, reverse: false, job =>
+            (job.State, job.Errors, job.FinishedAt) = (ImportJobState.Failed, ImportJobRunner.UnexpectedMessage, app.Clock.GetUtcNow()));
+
+    /// <summary>
+    /// Stores a telework-days job of <paramref name="owner"/> in the standard format, in the state <paramref name="shape"/>
+    /// gives it, with <paramref name="bytes"/> as its file in parts of <see cref="ImportJobRunner.ChunkSize"/> (numbered in file
+    /// order; inserted in reverse when <paramref name="reverse"/>, so a reader must order them by number).
+    /// </summary>
+    private static async Task<Guid> StoreJobAsync(IntranetApp app, string fileName, string owner, byte[] bytes, bool reverse, Action<ImportJob> shape)
     {
         using var scope = app.Services.CreateScope();
         var pipeline = scope.ServiceProvider.GetRequiredService<ImportPipeline>();
         var mapping = ImportMapping.Native(TeleworkImports.Days, pipeline.Find(TeleworkImports.Days)!.Info.Fields);
         var job = new ImportJob
         {
-            Kind = TeleworkImports.Days, FileName = "days.csv", MappingName = mapping.Name, MappingJson = mapping.ToJson(), State = ImportJobState.Failed,
-            Errors = ImportJobRunner.UnexpectedMessage, CreatedBy = owner, CreatedAt = app.Clock.GetUtcNow(), FinishedAt = app.Clock.GetUtcNow(),
+            Kind = TeleworkImports.Days, FileName = fileName, MappingName = mapping.Name, MappingJson = mapping.ToJson(),
+            CreatedBy = owner, CreatedAt = app.Clock.GetUtcNow(),
         };
+        shape(job);
+        var parts = bytes.Chunk(ImportJobRunner.ChunkSize).Select((c, i) => new ImportJobFileChunk { JobId = job.Id, Number = i, Content = c }).ToList();
+        if (bytes.Length == 0) parts.Add(new ImportJobFileChunk { JobId = job.Id, Number = 0, Content = [] });
+        if (reverse) parts.Reverse();
         var store = scope.ServiceProvider.GetRequiredService<ImportDbContext>();
         store.Jobs.Add(job);
+        store.JobFileChunks.AddRange(parts);
         await store.SaveChangesAsync();
-        await ImportJobRunner.StoreFileAsync(store, job.Id, new MemoryStream(bytes), CancellationToken.None);
         return job.Id;
     }
 

@@ -27,7 +27,8 @@ namespace Intranet.Shared.Import;
 /// written — a second connection writing while the import holds the write transaction would wait for it — so progress
 /// stays in this process's memory, and a running job of any other runner is a previous run of this host: failed at once.
 /// </summary>
-public sealed class ImportJobRunner(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ImportJobRunner> logger) : BackgroundService
+public sealed class ImportJobRunner(IServiceScopeFactory scopes, Persistence.DatabaseSettings settings, TimeProvider clock, ILogger<ImportJobRunner> logger)
+    : BackgroundService
 {
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
     private readonly ConcurrentDictionary<Guid, (int Done, int Total)> _progress = new();
@@ -312,8 +313,6 @@ public sealed class ImportJobRunner(IServiceScopeFactory scopes, TimeProvider cl
     private async Task<ImportUpload?> CopyFileAsync(ImportDbContext db, ImportJob job, CancellationToken ct)
     {
         if (!await db.JobFileChunks.AnyAsync(c => c.JobId == job.Id, ct)) return null;
-        using var scope = scopes.CreateScope();
-        var settings = scope.ServiceProvider.GetRequiredService<Persistence.DatabaseSettings>();
         var parts = db.JobFileChunks.AsNoTracking().Where(c => c.JobId == job.Id).OrderBy(c => c.Number).Select(c => c.Content).AsAsyncEnumerable();
         await using var source = new PartsStream(parts, ct);
         return await ImportUpload.SaveAsync(source, job.FileName, ImportUpload.TempDirectory(settings.DataDirectory), long.MaxValue, ct: ct);

@@ -33,7 +33,7 @@ public sealed class DatabaseBackup(DatabaseSettings settings)
             {
                 case DatabaseProvider.Sqlite:
                 {
-                    var source = SqliteFile();
+                    var source = settings.SqliteFile();
                     if (!File.Exists(source)) throw new DatabaseBackupException($"データベース {source} がありません。");
                     CreatePrivate(temp);
                     await using (var from = new SqliteConnection(Pooled(settings.ConnectionString, false)))
@@ -89,7 +89,7 @@ public sealed class DatabaseBackup(DatabaseSettings settings)
 
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
-            var target = SqliteFile();
+            var target = settings.SqliteFile();
             if (File.Exists(target))
             {
                 if (RunningHostLock.IsHeld(target)) throw new DatabaseBackupException(InUse);
@@ -135,7 +135,7 @@ public sealed class DatabaseBackup(DatabaseSettings settings)
     {
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
-            var path = SqliteFile();
+            var path = settings.SqliteFile();
             if (!File.Exists(path) || new FileInfo(path).Length == 0) return null;
             await using var conn = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
             await conn.OpenAsync(ct);
@@ -216,8 +216,6 @@ public sealed class DatabaseBackup(DatabaseSettings settings)
         cmd.CommandText = sql;
         return await cmd.ExecuteScalarAsync(ct);
     }
-
-    private string SqliteFile() => Path.GetFullPath(new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource);
 
     private static string Pooled(string connectionString, bool pooling) =>
         connectionString.Contains("Host=", StringComparison.OrdinalIgnoreCase) || connectionString.Contains("Server=", StringComparison.OrdinalIgnoreCase)

@@ -28,6 +28,9 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     /// <summary>File name of the embedded database inside the data folder.</summary>
     public const string SqliteFileName = "intranet.db";
 
+    /// <summary>The SQLite database file of <see cref="ConnectionString"/> (full path). SQLite only: another provider's connection string throws <see cref="ArgumentException"/>. A method, so the record's ToString does not evaluate it.</summary>
+    public string SqliteFile() => Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource);
+
     /// <summary>Builds the settings from configuration and creates the data folder if it is missing, readable by this account only
     /// (<see cref="DataFolder.Secure"/>).</summary>
     /// <exception cref="InvalidOperationException">Unknown provider, or a server database without a connection string.</exception>

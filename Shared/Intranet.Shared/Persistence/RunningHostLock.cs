@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +15,6 @@ public sealed class RunningHostLock(DatabaseSettings settings, ILogger<RunningHo
 
     /// <summary>The lock file of the SQLite database at <paramref name="databaseFile"/>.</summary>
     public static string PathFor(string databaseFile) => databaseFile + ".host-lock";
-
-    /// <summary>The SQLite database file of <paramref name="settings"/> (full path).</summary>
-    public static string DatabaseFile(DatabaseSettings settings) =>
-        Path.GetFullPath(new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource);
 
     /// <summary>Whether a running host holds the lock of the SQLite database at <paramref name="databaseFile"/>.</summary>
     public static bool IsHeld(string databaseFile)
@@ -45,7 +40,7 @@ public sealed class RunningHostLock(DatabaseSettings settings, ILogger<RunningHo
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (settings.Provider != DatabaseProvider.Sqlite) return Task.CompletedTask;
-        var path = PathFor(DatabaseFile(settings));
+        var path = PathFor(settings.SqliteFile());
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = DataFolder.FileMode;
         try

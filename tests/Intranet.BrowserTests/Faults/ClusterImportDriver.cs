@@ -79,6 +79,8 @@ public sealed class ClusterImportDriver(ITestOutputHelper output)
             new() { Timeout = 60_000 });
         var retry = page.Url[^36..];
         await Pages.WaitForInteractiveAsync(page);
+        // The page is reused for the new address: wait until it shows the retry, not the interrupted job.
+        await Expect(page.Locator($"dl.import-job[data-job='{retry}']")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.Locator("dd.import-job-state")).ToHaveAttributeAsync("data-state", new Regex("^(Succeeded|Failed)$"), new() { Timeout = 300_000 });
         var result = await page.Locator("main").InnerTextAsync();
         output.WriteLine("retry: " + result);

@@ -6,7 +6,8 @@ namespace Intranet.ComponentTests;
 /// <summary>
 /// The one stand-in for <see cref="IUseCases"/> in component tests: records the requests a component sends and
 /// answers them with <see cref="Answer"/>. An answer that is an <see cref="Exception"/> (or an Answer that throws)
-/// fails the call, the way a refused use case does.
+/// fails the call, the way a refused use case does; an answer that is a <c>Task&lt;TResponse&gt;</c> is returned as it
+/// is, so a test can hold a call open and look at the page while it waits.
 /// </summary>
 public sealed class FakeUseCases : IUseCases
 {
@@ -26,6 +27,7 @@ public sealed class FakeUseCases : IUseCases
                 Path.Combine(Path.GetTempPath(), "intranet-component-uploads"), progress: save.Progress, ct: cancellationToken);
         var answer = Answer(request);
         if (answer is Exception e) return Task.FromException<TResponse>(e);
+        if (answer is Task<TResponse> pending) return pending;
         return Task.FromResult(answer is TResponse r ? r : default!);
     }
 }
