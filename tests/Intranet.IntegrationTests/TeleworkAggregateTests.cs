@@ -172,7 +172,7 @@ public sealed class TeleworkAggregateTests
             effectiveFrom: effective?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
     }
 
-    private static async Task AssertSameAsync(IntranetApp app, string label)
+    internal static async Task AssertSameAsync(IntranetApp app, string label)
     {
         var expected = await FiguresAsync(app, rowByRow: true);
         var actual = await FiguresAsync(app, rowByRow: false);

@@ -73,6 +73,41 @@ public interface IImportSession
 }
 
 /// <summary>
+/// An <see cref="IImportSession"/> for files of millions of rows (issue #12), which keeps at most about
+/// <see cref="BatchSize"/> pending rows. The pipeline reads such a file twice with the same session: first it checks
+/// every row (<see cref="Discard"/>ing each full batch), so that errors are found before anything is written; then,
+/// after <see cref="BeginSecondPass"/>, it reads the rows again and <see cref="FlushAsync"/>es each batch, inside one
+/// transaction for an import (all-or-nothing as ever) or only counting for a dry run. Neither the file nor its rows are
+/// held in memory. The pipeline never calls <see cref="IImportSession.WriteAsync"/> on such a session.
+/// <para>A record repeated in the file is one record, the last row winning: what the first pass learns (e.g. the last
+/// line of each key) lets the second pass keep only that row, so batches never meet the same record twice.</para>
+/// </summary>
+public interface IBatchedImportSession : IImportSession
+{
+    /// <summary>Rows per flush (e.g. 5,000).</summary>
+    int BatchSize { get; }
+
+    /// <summary>Rows checked and kept since the last flush or discard.</summary>
+    int Pending { get; }
+
+    /// <summary>Forgets the pending rows (first pass).</summary>
+    void Discard();
+
+    /// <summary>
+    /// The rows come again from the first: forget pending rows and anything a write attempt left (the pipeline calls it
+    /// again when it retries the pass), keep what the first pass learned.
+    /// </summary>
+    void BeginSecondPass();
+
+    /// <summary>
+    /// Writes the pending rows (or, when <paramref name="dryRun"/>, only counts what would change) inside the pipeline's
+    /// transaction and forgets them.
+    /// </summary>
+    /// <exception cref="DbUpdateException">Another process stored the same records meanwhile; the pipeline runs the second pass again once.</exception>
+    Task<ImportCounts> FlushAsync(bool dryRun, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// A module's figures reported to the plan (e.g. <c>TeleworkFeed.PublishAsync</c>): recomputed from the module's data,
 /// so publishing twice does no harm. The import pipeline publishes through <see cref="FeedOutbox"/> so a crash between
 /// commit and report is completed at the next start.

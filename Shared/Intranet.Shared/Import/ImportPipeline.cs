@@ -111,6 +111,7 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
         var mapped = MappedFile.Open(file, mapping, kind.Info.Fields, errors);
         errors.ThrowIfAny(fileName);
         var session = await kind.BeginAsync(new ImportContext(fileName, dryRun, errors, user), ct);
+        if (session is IBatchedImportSession batched) return await RunBatchedAsync(kind, batched, open, file, mapping, mapped, errors, dryRun, progress, ct);
         var rows = 0;
         foreach (var row in mapped.Rows())
         {
@@ -135,20 +136,7 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
             {
                 if (kind.Info.Feed is { } feed) await outbox.MarkAsync(feed, ct);
                 counts = await WriteAsync(session, progress, ct);
-                if (kind.Info.Feed is { } done)
-                {
-                    try
-                    {
-                        await outbox.PublishAsync(done, ct);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        // The rows are committed: the import succeeded. The feed stays marked, so the next start (or the
-                        // nightly recompute) reports it; the user must not be told that nothing was written.
-                        logger.LogError(e, "Import of {File} ({Kind}) committed but the {Feed} feed could not report to the plan; it stays pending",
-                            fileName, kind.Info.Kind, done);
-                    }
-                }
+                if (kind.Info.Feed is { } done) await PublishAfterCommitAsync(done, fileName, kind, ct);
             }
             // Rows that changed nothing: already stored as they are, or repeated in the file.
             return new ImportResult(rows, counts.Added, counts.Updated, Math.Max(0, rows - counts.Added - counts.Updated), file.EncodingName, dryRun);
@@ -158,6 +146,104 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
             writer.Release();
         }
     }
+
+    /// <summary>
+    /// The two passes of an <see cref="IBatchedImportSession"/>: check every row, holding at most a batch; then, when no
+    /// row was wrong, read the file again and flush batch by batch: a dry run only counts; an import writes in one
+    /// transaction (all-or-nothing as ever, with the writer lock held for the second pass only). A unique index refusing
+    /// a batch (another process stored the same records meanwhile) rolls the pass back and runs it once more.
+    /// </summary>
+    private async Task<ImportResult> RunBatchedAsync(IImportKind kind, IBatchedImportSession session, Func<Stream> open, TabularFile file,
+        ImportMapping mapping, MappedFile mapped, ImportErrors errors, bool dryRun, Func<int, int, Task>? progress, CancellationToken ct)
+    {
+        var rows = 0;
+        foreach (var row in mapped.Rows())
+        {
+            if (++rows % 1000 == 0) ct.ThrowIfCancellationRequested();
+            if (!row.IsShort) session.Check(row);
+            if (session.Pending >= session.BatchSize) session.Discard();
+        }
+        if (rows == 0) errors.Add(mapped.HeaderLine, "ファイル", $"データ行がありません ({mapped.HeaderLine}行目を見出しとして読みました)。");
+        else await session.CompleteAsync(ct);
+        errors.ThrowIfAny(file.FileName);
+        var db = session.Database;
+        if (dryRun)
+        {
+            var would = await SecondPassAsync(kind, session, open, file, mapping, errors, true, rows, null, ct);
+            return new ImportResult(rows, would.Added, would.Updated, Math.Max(0, rows - would.Added - would.Updated), file.EncodingName, true);
+        }
+
+        var writer = Writers.GetOrAdd(kind.Info.Kind, _ => new SemaphoreSlim(1, 1));
+        await writer.WaitAsync(ct);
+        try
+        {
+            if (kind.Info.Feed is { } feed) await outbox.MarkAsync(feed, ct);
+            ImportCounts counts;
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var tx = await db.Database.BeginTransactionAsync(ct);
+                    counts = await SecondPassAsync(kind, session, open, file, mapping, errors, false, rows, progress, ct);
+                    await tx.CommitAsync(ct);
+                    break;
+                }
+                catch (DbUpdateException) when (attempt == 1)
+                {
+                    db.ChangeTracker.Clear();
+                }
+            }
+            if (kind.Info.Feed is { } done) await PublishAfterCommitAsync(done, file.FileName, kind, ct);
+            return new ImportResult(rows, counts.Added, counts.Updated, Math.Max(0, rows - counts.Added - counts.Updated), file.EncodingName, false);
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    /// <summary>Reads the file again and flushes the session batch by batch (written, or counted when <paramref name="dryRun"/>).</summary>
+    /// <exception cref="ImportRejectedException">A row became wrong since the first pass (e.g. a person left the roster meanwhile).</exception>
+    private static async Task<ImportCounts> SecondPassAsync(IImportKind kind, IBatchedImportSession session, Func<Stream> open, TabularFile file,
+        ImportMapping mapping, ImportErrors errors, bool dryRun, int rows, Func<int, int, Task>? progress, CancellationToken ct)
+    {
+        session.BeginSecondPass();
+        var counts = new ImportCounts(0, 0);
+        var read = 0;
+        var again = TabularFile.Open(open, file.FileName, file.SheetName);
+        foreach (var row in MappedFile.Open(again, mapping, kind.Info.Fields, errors).Rows())
+        {
+            read++;
+            if (!row.IsShort) session.Check(row);
+            if (errors.Total > 0) break;
+            if (session.Pending < session.BatchSize) continue;
+            counts = Add(counts, await session.FlushAsync(dryRun, ct));
+            session.Database.ChangeTracker.Clear();
+            if (progress is not null) await progress(read, rows);
+        }
+        errors.ThrowIfAny(file.FileName);
+        counts = Add(counts, await session.FlushAsync(dryRun, ct));
+        session.Database.ChangeTracker.Clear();
+        if (progress is not null) await progress(rows, rows);
+        return counts;
+    }
+
+    private async Task PublishAfterCommitAsync(string feed, string fileName, IImportKind kind, CancellationToken ct)
+    {
+        try
+        {
+            await outbox.PublishAsync(feed, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The rows are committed: the import succeeded. The feed stays marked, so the next start (or the
+            // nightly recompute) reports it; the user must not be told that nothing was written.
+            logger.LogError(e, "Import of {File} ({Kind}) committed but the {Feed} feed could not report to the plan; it stays pending",
+                fileName, kind.Info.Kind, feed);
+        }
+    }
+
+    private static ImportCounts Add(ImportCounts a, ImportCounts b) => new(a.Added + b.Added, a.Updated + b.Updated);
 
     private static async Task<ImportCounts> WriteAsync(IImportSession session, Func<int, int, Task>? progress, CancellationToken ct)
     {

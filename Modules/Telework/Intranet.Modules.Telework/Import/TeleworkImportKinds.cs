@@ -2,6 +2,7 @@ using Intranet.Modules.Telework.Contracts;
 using Intranet.Modules.Telework.Data;
 using Intranet.Modules.Telework.Domain;
 using Intranet.Shared.Import;
+using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
 using Intranet.Shared.Time;
 using Microsoft.EntityFrameworkCore;
@@ -175,9 +176,15 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
         new Session(db, aggregates, context, clock.GetUtcNow(), await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.EmployeeNumber, ct));
 
     private sealed class Session(TeleworkDbContext db, UseCases.TeleworkAggregates aggregates, ImportContext context, DateTimeOffset now,
-        Dictionary<string, StaffMember> staff) : IImportSession
+        Dictionary<string, StaffMember> staff) : IBatchedImportSession
     {
         private readonly Dictionary<(Guid, DateOnly), TeleworkDay> _days = [];
+        private Dictionary<Guid, string>? _numbers;
+        // The first pass notes the last line of each person and day (packed into a long: tens of MB at millions of rows);
+        // the second keeps only that line's row, so a day repeated in the file is written once, with its last values.
+        private readonly Dictionary<long, int> _lastLine = [];
+        private Dictionary<Guid, int>? _index;
+        private bool _secondPass;
 
         public Microsoft.EntityFrameworkCore.DbContext Database => db;
 
@@ -208,6 +215,14 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             }
             var trial = row.Flag("manager_trial");
             if (person is null || date is null || type is null || trial is null || fraction is null) return;
+            _index ??= staff.Values.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
+            var packed = ((long)_index[person.Id] << 32) | (uint)date.Value.DayNumber;
+            if (!_secondPass)
+            {
+                _lastLine[packed] = row.Line;
+                return;
+            }
+            if (_lastLine.GetValueOrDefault(packed) != row.Line) return;
             _days[(person.Id, date.Value)] = new TeleworkDay
             {
                 StaffId = person.Id, Date = date.Value, Type = type.Value, DayFraction = fraction.Value, ManagerTrial = trial.Value,
@@ -215,25 +230,38 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             };
         }
 
-        public async Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken ct)
+        public int BatchSize => TeleworkDayImportKind.BatchSize;
+
+        public int Pending => _days.Count;
+
+        public void Discard() => _days.Clear();
+
+        public void BeginSecondPass()
+        {
+            _secondPass = true;
+            _days.Clear();
+        }
+
+        public Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken ct) => FlushAsync(dryRun, ct);
+
+        /// <summary>
+        /// The pending days against what is stored for the same people and dates: new ones bulk-inserted, changed ones
+        /// updated with an audit entry (before → after), unchanged ones left; then the month tallies of every written key.
+        /// </summary>
+        public async Task<ImportCounts> FlushAsync(bool dryRun, CancellationToken ct)
         {
             if (_days.Count == 0) return new ImportCounts(0, 0);
             var ids = _days.Keys.Select(k => k.Item1).Distinct().ToList();
             var (from, to) = (_days.Keys.Min(k => k.Item2), _days.Keys.Max(k => k.Item2));
             var stored = await db.Days.Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to).ToDictionaryAsync(d => (d.StaffId, d.Date), ct);
             var fresh = new List<TeleworkDay>();
-            var numbers = staff.Values.ToDictionary(s => s.Id, s => s.EmployeeNumber);
             var updated = 0;
             var changedKeys = new List<(Guid, DateOnly)>();
             foreach (var (key, t) in _days)
             {
                 if (!stored.TryGetValue(key, out var old))
                 {
-                    fresh.Add(new TeleworkDay
-                    {
-                        StaffId = t.StaffId, Date = t.Date, Type = t.Type, DayFraction = t.DayFraction, ManagerTrial = t.ManagerTrial,
-                        RecordedBy = t.RecordedBy, RecordedAt = t.RecordedAt,
-                    });
+                    fresh.Add(t);
                     continue;
                 }
                 if (old.Type == t.Type && old.DayFraction == t.DayFraction && old.ManagerTrial == t.ManagerTrial) continue;
@@ -242,28 +270,26 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                     // A re-recorded day keeps its earlier values in the audit trail (before → after).
                     var before = Audit.TeleworkDayAudit.Snapshot(old);
                     (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (t.Type, t.DayFraction, t.ManagerTrial, t.RecordedBy, t.RecordedAt);
-                    if (Audit.TeleworkDayAudit.Entry(numbers[old.StaffId], old.Date, before, old, context.User.Name, now) is { } entry) db.AuditEntries.Add(entry);
+                    if (Audit.TeleworkDayAudit.Entry((_numbers ??= staff.Values.ToDictionary(s => s.Id, s => s.EmployeeNumber))[old.StaffId], old.Date, before, old, context.User.Name, now) is { } entry)
+                        db.AuditEntries.Add(entry);
                     changedKeys.Add(key);
                 }
                 updated++;
             }
-            if (dryRun) return new ImportCounts(fresh.Count, updated);
-            await db.SaveChangesAsync(ct);   // the updates
-            db.ChangeTracker.Clear();
-            // The month tallies follow each written batch, in the import's transaction (callable per batch: the affected keys only).
-            await aggregates.DaysChangedAsync(changedKeys, ct);
-            db.ChangeTracker.Clear();
-            for (var i = 0; i < fresh.Count; i += BatchSize)
+            _days.Clear();
+            if (dryRun)
             {
-                var batch = fresh.Skip(i).Take(BatchSize).ToList();
-                db.Days.AddRange(batch);
-                await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
-                await aggregates.DaysChangedAsync(batch.Select(d => (d.StaffId, d.Date)), ct);
-                db.ChangeTracker.Clear();
-                if (progress is not null) await progress(Math.Min(i + BatchSize, fresh.Count), fresh.Count);
+                return new ImportCounts(fresh.Count, updated);
             }
+            await db.SaveChangesAsync(ct);   // the updates and their audit entries
+            db.ChangeTracker.Clear();
+            await db.BulkInsertAsync(fresh, ct);
+            // The month tallies follow each batch, in the import's transaction (the affected keys only).
+            await aggregates.DaysChangedAsync(changedKeys.Concat(fresh.Select(d => (d.StaffId, d.Date))), ct);
+            db.ChangeTracker.Clear();
             return new ImportCounts(fresh.Count, updated);
         }
+
     }
 }

@@ -1,9 +1,8 @@
-using System.Data.Common;
-using System.Globalization;
 using Intranet.Modules.Telework.Data;
 using Intranet.Modules.Telework.Domain;
 using Intranet.Shared.Time;
 using Microsoft.EntityFrameworkCore;
+using Intranet.Shared.Persistence;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -204,71 +203,8 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     }
 
     private Task InsertPeriodsAsync(IEnumerable<StaffMember> staff, IReadOnlyList<EligibilityRule> rules, CancellationToken ct) =>
-        BulkInsertAsync<EligiblePeriod>(["StaffId", "From", "To", "Department"],
-            staff.SelectMany(s => TeleworkRules.EligiblePeriods(s, rules).Select(p => new object[] { s.Id, p.From, p.To, p.Department })), ct);
+        db.BulkInsertAsync(staff.SelectMany(s => TeleworkRules.EligiblePeriods(s, rules)
+            .Select(p => new EligiblePeriod { StaffId = s.Id, From = p.From, To = p.To, Department = p.Department })), ct);
 
-    private Task InsertMonthsAsync(IEnumerable<StaffMonth> months, CancellationToken ct) =>
-        BulkInsertAsync<StaffMonth>(["StaffId", "Month", "RecordedDays", "CountedDays", "CountedUnits", "ManagerTrialDays"],
-            months.Select(m => new object[] { m.StaffId, m.Month, m.RecordedDays, m.CountedDays, m.CountedUnits, m.ManagerTrialDays }), ct);
-
-    /// <summary>
-    /// Inserts rows on the context's connection and transaction with one prepared command reused (hundreds of thousands of
-    /// rows in seconds, where tracked entities take minutes): on SQLite one row per statement (binding is per parameter name,
-    /// so a statement with thousands of parameters costs quadratic time), elsewhere multi-row <c>INSERT … VALUES</c> of 200
-    /// rows (one round trip per 200). Values are written as EF stores them: on SQLite a <see cref="Guid"/> as upper-case text
-    /// and a <see cref="DateOnly"/> as <c>yyyy-MM-dd</c>.
-    /// </summary>
-    private async Task BulkInsertAsync<T>(string[] columns, IEnumerable<object[]> rows, CancellationToken ct)
-    {
-        var perStatement = db.Database.IsSqlite() ? 1 : 200;
-        var entity = db.Model.FindEntityType(typeof(T))!;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
-        var columnList = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c)));
-        var sqlite = db.Database.IsSqlite();
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open) await db.Database.OpenConnectionAsync(ct);
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        DbCommand? full = null;
-        try
-        {
-            foreach (var chunk in rows.Chunk(perStatement))
-            {
-                DbCommand command;
-                if (chunk.Length == perStatement && full is not null) command = full;
-                else
-                {
-                    command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    var values = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(r =>
-                        "(" + string.Join(", ", columns.Select((_, c) => $"@p{r}_{c}")) + ")"));
-                    command.CommandText = $"INSERT INTO {table} ({columnList}) VALUES {values}";
-                    for (var r = 0; r < chunk.Length; r++)
-                        for (var c = 0; c < columns.Length; c++)
-                        {
-                            var p = command.CreateParameter();
-                            p.ParameterName = $"@p{r}_{c}";
-                            command.Parameters.Add(p);
-                        }
-                    if (chunk.Length == perStatement) full = command;
-                }
-                for (var r = 0; r < chunk.Length; r++)
-                    for (var c = 0; c < columns.Length; c++)
-                        command.Parameters[r * columns.Length + c].Value = Store(chunk[r][c], sqlite);
-                await command.ExecuteNonQueryAsync(ct);
-                if (command != full) await command.DisposeAsync();
-            }
-        }
-        finally
-        {
-            if (full is not null) await full.DisposeAsync();
-        }
-    }
-
-    private static object Store(object value, bool sqlite) => (value, sqlite) switch
-    {
-        (Guid g, true) => g.ToString().ToUpperInvariant(),
-        (DateOnly d, true) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        _ => value,
-    };
+    private Task InsertMonthsAsync(IEnumerable<StaffMonth> months, CancellationToken ct) => db.BulkInsertAsync(months, ct);
 }

@@ -1,0 +1,152 @@
+using System.Globalization;
+using Intranet.IntegrationTests.Infrastructure;
+using Intranet.Modules.Telework.Data;
+using Intranet.Modules.Telework.Domain;
+using Intranet.Modules.Telework.Import;
+using Intranet.Shared.Import;
+using Intranet.Shared.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Intranet.IntegrationTests.TeleworkTest;
+
+namespace Intranet.IntegrationTests;
+
+/// <summary>
+/// Issue #12: an import of many batches (<see cref="IBatchedImportSession"/>, here <c>telework-days</c> with
+/// <see cref="TeleworkDayImportKind.BatchSize"/> rows a batch) is still all-or-nothing, counts what it adds, updates and
+/// leaves as the one-batch import did, and keeps the month tallies equal to the row-by-row computation; and
+/// <see cref="BulkInsert"/> stores every value as EF Core's own save does. Both databases.
+/// </summary>
+public sealed class BatchedImportTests
+{
+    private const int People = 24;
+
+    private static readonly DateOnly FirstDay = new(2021, 4, 1);
+
+    /// <summary>An attendance export in date order: every person on each of <paramref name="dates"/> weekdays from <paramref name="skip"/>.</summary>
+    private static List<string> DayLines(int dates, int skip = 0, string fraction = "1")
+    {
+        var lines = new List<string>();
+        var date = FirstDay;
+        for (var d = 0; d < dates + skip; date = date.AddDays(1))
+        {
+            if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) continue;
+            if (d++ < skip) continue;
+            for (var p = 0; p < People; p++)
+                lines.Add(DayLine($"B{p:000}", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p % 3 == 0 ? "サテライト" : "在宅",
+                    fraction: fraction, trial: p % 7 == 0 ? "1" : "0"));
+        }
+        return lines;
+    }
+
+    private static async Task<IntranetApp> WithRosterAsync(Db db)
+    {
+        var app = new IntranetApp(db);
+        await app.ImportStaffAsync(Utf8([StaffHeader, .. Enumerable.Range(0, People).Select(p =>
+            StaffLine($"B{p:000}", $"職員 {p}", p % 2 == 0 ? "企画課" : "総務課", manager: p % 7 == 0 ? "1" : "0"))]));
+        return app;
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task A_file_of_several_batches_is_written_whole_with_the_same_counts_and_tallies_as_row_by_row(Db db)
+    {
+        using var app = await WithRosterAsync(db);
+        // 24 people × 600 weekdays = 14,400 rows, three batches; 100 of the dates stored already (half a day each).
+        await app.ImportDaysAsync(Utf8([DaysHeader, .. DayLines(100, skip: 250, fraction: "0.5")]), "earlier.csv");
+        var lines = DayLines(600);
+        // A day repeated in a later batch with other values: the later row wins.
+        lines.Add(DayLine("B001", FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "モバイル", fraction: "0.25"));
+
+        var dry = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv", dryRun: true);
+        Assert.Equal(14_401, dry.Rows);
+        Assert.Equal((12_000, 2_400), (dry.Added, dry.Updated));
+        Assert.Equal(2_400, await app.TeleworkAsync(d => d.Days.CountAsync()));   // the dry run wrote nothing
+
+        var result = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv");
+        // The repeated day is one day with its last values: its first row changes nothing (as in a one-batch import).
+        Assert.Equal(new ImportResult(14_401, 12_000, 2_400, 1, "UTF-8", false), result with { EncodingName = "UTF-8" });
+        Assert.Equal(14_400, await app.TeleworkAsync(d => d.Days.CountAsync()));
+        var repeated = await app.DayAsync("B001", FirstDay);
+        Assert.Equal((TeleworkType.Mobile, 0.25m), (repeated!.Type, repeated.DayFraction));
+        // Every stored day that changed has its before → after in the audit trail.
+        Assert.Equal(2_400, await app.TeleworkAsync(d => d.AuditEntries.CountAsync(a => a.EntityType == "TeleworkDay")));
+        await TeleworkAggregateTests.AssertSameAsync(app, "after the batched import");
+
+        // The same file again adds nothing and changes nothing.
+        var again = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv");
+        Assert.Equal((0, 0, 14_401), (again.Added, again.Updated, again.Unchanged));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task An_error_in_the_last_batch_leaves_nothing_of_the_earlier_batches(Db db)
+    {
+        using var app = await WithRosterAsync(db);
+        var lines = DayLines(600);
+        lines.Add(DayLine("B999", "2023-05-01"));   // line 14,402 (after the header): not on the roster
+        var e = await Assert.ThrowsAsync<ImportRejectedException>(() => app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv"));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal((14_402, "employee_number"), (error.Line, error.Column));
+        Assert.Contains("B999", error.Message);
+        Assert.Equal(0, await app.TeleworkAsync(d => d.Days.CountAsync()));
+        Assert.Equal(0, await app.TeleworkAsync(d => d.StaffMonths.CountAsync(m => m.RecordedDays > 0)));
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task Bulk_inserted_rows_are_stored_as_entity_framework_stores_them(Db db)
+    {
+        using var app = await WithRosterAsync(db);
+        var staffId = (await app.StaffAsync("B003")).Id;
+        TeleworkDay Day(int day) => new()
+        {
+            StaffId = staffId, Date = new DateOnly(2024, 1, day), Type = TeleworkType.Satellite, DayFraction = 0.3333m, ManagerTrial = true,
+            RecordedBy = "人事課 <hr@example.jp>", RecordedAt = new DateTimeOffset(2024, 1, 4, 8, 30, 15, 123, TimeSpan.Zero),
+        };
+        var viaEf = Day(4);
+        var viaBulk = Day(5);
+        using (var scope = app.Services.CreateScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<TeleworkDbContext>();
+            context.Days.Add(viaEf);
+            await context.SaveChangesAsync();
+            await using var tx = await context.Database.BeginTransactionAsync();
+            Assert.Equal(1, await context.BulkInsertAsync([viaBulk]));
+            await tx.CommitAsync();
+        }
+
+        // Read back through EF: every property, and found by a query on its key as EF writes that key.
+        var back = await app.TeleworkAsync(d => d.Days.AsNoTracking().Where(x => x.StaffId == staffId).OrderBy(x => x.Date).ToListAsync());
+        Assert.Equal(2, back.Count);
+        static string Describe(TeleworkDay x) => $"{x.StaffId}|{x.Type}|{x.DayFraction}|{x.ManagerTrial}|{x.RecordedBy}|{x.RecordedAt:O}";
+        Assert.Equal(Describe(back[0]), Describe(back[1]));
+        Assert.Equal(viaBulk.Id, back[1].Id);
+        Assert.NotNull(await app.TeleworkAsync(d => d.Days.AsNoTracking().SingleOrDefaultAsync(x => x.Id == viaBulk.Id && x.Date == viaBulk.Date)));
+        if (db != Db.Sqlite) return;
+
+        // On SQLite, also the stored text itself (a Guid's case, a date's and a timestamp's format, a decimal's digits).
+        var stored = await app.TeleworkAsync(async d =>
+        {
+            var table = d.Model.FindEntityType(typeof(TeleworkDay))!.GetTableName();
+            var connection = (SqliteConnection)d.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY \"Date\"";
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<string[]>();
+            while (await reader.ReadAsync())
+                rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}:{reader.GetDataTypeName(i)}:{reader.GetValue(i)}").ToArray());
+            return rows;
+        });
+        string[] Without(string[] row, params string[] columns) => row.Where(c => !columns.Any(n => c.StartsWith(n + ":", StringComparison.Ordinal))).ToArray();
+        Assert.Equal(Without(stored[0], "Id", "Date"), Without(stored[1], "Id", "Date"));
+        Assert.Contains(stored[1], c => c == $"Id:TEXT:{viaBulk.Id.ToString().ToUpperInvariant()}");
+        Assert.Contains(stored[1], c => c == "Date:TEXT:2024-01-05");
+        Assert.Contains(stored[1], c => c.StartsWith("RecordedAt:TEXT:2024-01-04 08:30:15.123", StringComparison.Ordinal));
+    }
+}
