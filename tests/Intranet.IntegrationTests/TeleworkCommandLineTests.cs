@@ -56,7 +56,7 @@ public sealed class TeleworkCommandLineTests : IDisposable
         var realDays = await RunAsync("import", "telework-days", days);
         Assert.True(realDays.Exit == 0, realDays.Err);
         Assert.Contains("取り込み完了: 1117行 (追加 1111、更新 0、変更なし 6)、文字コード UTF-8", realDays.Out);
-        Assert.Contains("書き込み中: 1,111 / 1,111 行", realDays.Err);                 // progress goes to standard error
+        Assert.Contains("書き込み中: 1,117 / 1,117 行", realDays.Err);                 // progress (rows of the file written through) goes to standard error
         Assert.Equal("7.3", await ActualAsync(2021));
         Assert.Equal("19", await ActualAsync(2024));
 

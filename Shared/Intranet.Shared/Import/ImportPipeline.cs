@@ -50,7 +50,7 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
     /// <param name="fileName">Shown in messages and stored as the records' source.</param>
     /// <param name="mapping">How the file maps to the kind's fields.</param>
     /// <param name="dryRun">Check only; nothing is written.</param>
-    /// <param name="progress">Records written / to write.</param>
+    /// <param name="progress">Records written / to write (for an <see cref="IBatchedImportSession"/>: rows of the file written through / rows in the file).</param>
     /// <param name="ct">Cancels; the transaction rolls back.</param>
     /// <returns>What was (or would be) written.</returns>
     /// <exception cref="ImportRejectedException">Any error in the file: every error counted, the first kept with line and column; nothing written.</exception>
