@@ -103,7 +103,7 @@ public sealed class ImportMappingBrowserTests(IntranetHostFixture host, ITestOut
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("対応付けを作成");
 
             // Upload: encoding, the header found below the title line, the suggested columns, the values to translate.
-            await page.Locator("#sample").SetInputFilesAsync(export);
+            await Pages.ChooseFileAsync(page, "#sample", export, page.Locator("#sample-encoding"));
             await Expect(page.Locator("#sample-encoding")).ToHaveTextAsync("Shift_JIS", new() { Timeout = 30_000 });
             await Expect(page.Locator(".sample-facts")).ToContainTextAsync("2行目");
             await Expect(page.Locator(".mapping-sample-table tbody tr")).ToHaveCountAsync(5);
@@ -134,7 +134,7 @@ public sealed class ImportMappingBrowserTests(IntranetHostFixture host, ITestOut
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "この対応付けで取り込む" })).ToHaveAttributeAsync("href", $"/imports/{Kind}?mapping=kintai-monthly");
             await Pages.GotoInteractiveAsync(page, $"/imports/{Kind}?mapping=kintai-monthly");
             await Expect(page.Locator("#mapping")).ToHaveValueAsync("kintai-monthly");
-            await page.Locator("#file").SetInputFilesAsync(export);
+            await Pages.ChooseFileAsync(page, "#file", export, page.Locator("#check-only:enabled, [aria-label='ファイルの読み込み']"));
             await Expect(page.Locator("#check-only")).ToBeEnabledAsync();
             await page.Locator("#check-only").ClickAsync();
             await Expect(page.Locator(".import-result [data-count=rows]")).ToHaveTextAsync("5 行", new() { Timeout = 30_000 });
