@@ -149,4 +149,35 @@ public sealed class BatchedImportTests
         Assert.Contains(stored[1], c => c == "Date:TEXT:2024-01-05");
         Assert.Contains(stored[1], c => c.StartsWith("RecordedAt:TEXT:2024-01-04 08:30:15.123", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task Audited_rows_inserted_in_bulk_get_the_audit_entry_a_save_writes(Db db)
+    {
+        using var app = new IntranetApp(db);
+        StaffMember Person(string number) => new() { EmployeeNumber = number, Name = "秦野 花子", ActiveFrom = new DateOnly(2019, 4, 1), ActiveTo = new DateOnly(2031, 3, 31) };
+        var saved = Person("A0001");
+        var bulk = Person("A0002");
+        using (var scope = app.Services.CreateScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<TeleworkDbContext>();
+            context.Staff.Add(saved);
+            await context.SaveChangesAsync();
+            context.ChangeTracker.Clear();
+            await using var tx = await context.Database.BeginTransactionAsync();
+            Assert.Equal(1, await context.BulkInsertAuditedAsync([bulk]));
+            await tx.CommitAsync();
+        }
+
+        var audits = await app.TeleworkAsync(d => d.AuditEntries.AsNoTracking().Where(a => a.EntityType == nameof(StaffMember)).ToListAsync());
+        var (bySave, byBulk) = (audits.Single(a => a.EntityKey == saved.Id.ToString()), audits.Single(a => a.EntityKey == bulk.Id.ToString()));
+        Assert.Equal(("Added", bySave.UserName), (byBulk.Action, byBulk.UserName));
+        // The same JSON but for the person's own id and number.
+        Assert.Equal(bySave.Changes.Replace(saved.Id.ToString(), "ID").Replace("A0001", "NUMBER"), byBulk.Changes.Replace(bulk.Id.ToString(), "ID").Replace("A0002", "NUMBER"));
+        Assert.Contains("秦野 花子", byBulk.Changes);
+        // A new version, as a save gives it.
+        var stored = await app.StaffAsync("A0002");
+        Assert.NotEqual(Guid.Empty, stored.Version);
+    }
 }

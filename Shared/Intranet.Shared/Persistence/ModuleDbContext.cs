@@ -62,6 +62,46 @@ public abstract class ModuleDbContext(DbContextOptions options, ICurrentUser cur
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Inserts new <see cref="IAudited"/> (or other) rows through <see cref="BulkInsert"/>, in the caller's transaction,
+    /// with the same <see cref="AuditEntry"/> ("Added", every property from null to its value) that <c>SaveChanges</c>
+    /// writes for an added entity, also bulk-inserted. For imports of thousands of new records (issue #12: a tracked
+    /// save with its audit rows wrote 550 rows/s).
+    /// </summary>
+    /// <returns>How many rows were inserted (their audit entries not counted).</returns>
+    /// <exception cref="NotSupportedException">As <see cref="BulkInsert.BulkInsertAsync{T}"/>.</exception>
+    public async Task<int> BulkInsertAuditedAsync<T>(IEnumerable<T> rows, CancellationToken cancellationToken = default) where T : class
+    {
+        var type = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped by {GetType().Name}.");
+        var now = clock.GetUtcNow();
+        var count = 0;
+        foreach (var batch in rows.Chunk(BulkInsert.FallbackBatch))
+        {
+            count += await this.BulkInsertAsync(batch, cancellationToken);
+            if (batch[0] is IAudited) await this.BulkInsertAsync(batch.Select(row => DescribeAdded(type, row, now)), cancellationToken);
+        }
+        return count;
+    }
+
+    /// <summary>The audit entry of an added entity, as <see cref="Describe"/> writes it, from the entity's own properties.</summary>
+    private AuditEntry DescribeAdded(Microsoft.EntityFrameworkCore.Metadata.IEntityType type, object entity, DateTimeOffset now)
+    {
+        var changes = new SortedDictionary<string, object?[]>(StringComparer.Ordinal);
+        foreach (var p in type.GetProperties())
+            if (p.Name != nameof(IVersioned.Version)) changes[p.Name] = [null, p.GetGetter().GetClrValueUsingContainingEntity(entity)];
+        var key = type.FindPrimaryKey()?.Properties
+            .Select(k => Convert.ToString(k.GetGetter().GetClrValueUsingContainingEntity(entity), System.Globalization.CultureInfo.InvariantCulture)) ?? [];
+        return new AuditEntry
+        {
+            At = now,
+            UserName = currentUser.Name,
+            EntityType = type.ClrType.Name,
+            EntityKey = string.Join("/", key),
+            Action = nameof(EntityState.Added),
+            Changes = JsonSerializer.Serialize(changes, AuditJson),
+        };
+    }
+
     private AuditEntry Describe(EntityEntry entry, DateTimeOffset now)
     {
         var changes = new SortedDictionary<string, object?[]>(StringComparer.Ordinal);

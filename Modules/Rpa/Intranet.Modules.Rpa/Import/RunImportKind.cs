@@ -3,6 +3,7 @@ using Intranet.Modules.Rpa.Data;
 using Intranet.Modules.Rpa.Domain;
 using Intranet.Modules.Rpa.UseCases;
 using Intranet.Shared.Import;
+using Intranet.Shared.Persistence;
 using Intranet.Shared.Security;
 using Intranet.Shared.Time;
 using Microsoft.EntityFrameworkCore;
@@ -168,11 +169,10 @@ public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, TimeProvider cl
             if (dryRun) return counts;
             if (updated > 0) await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
+            // New runs in bulk (issue #12: tracked batches wrote about 1,000 runs/s).
             for (var i = 0; i < fresh.Count; i += BatchSize)
             {
-                db.Runs.AddRange(fresh.Skip(i).Take(BatchSize));
-                await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
+                await db.BulkInsertAsync(fresh.Skip(i).Take(BatchSize), ct);
                 if (progress is not null) await progress(Math.Min(i + BatchSize, fresh.Count), fresh.Count);
             }
             return counts;

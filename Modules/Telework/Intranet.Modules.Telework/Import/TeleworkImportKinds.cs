@@ -90,6 +90,7 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock, Us
             var existing = dryRun ? stored : await db.Staff.Include(s => s.Assignments).ToDictionaryAsync(s => s.EmployeeNumber, ct);
             int added = 0, updated = 0;
             var touched = new List<Guid>();
+            var joined = new List<StaffMember>();
             foreach (var r in _rows)
             {
                 var assignment = new StaffAssignment
@@ -103,7 +104,7 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock, Us
                     assignment.StaffId = staff.Id;
                     assignment.From = r.Effective ?? r.ActiveFrom;
                     staff.Assignments.Add(assignment);
-                    if (!dryRun) db.Staff.Add(staff);
+                    joined.Add(staff);
                     touched.Add(staff.Id);
                     added++;
                     continue;
@@ -133,8 +134,13 @@ public sealed class StaffImportKind(TeleworkDbContext db, TimeProvider clock, Us
                 var inFile = _rows.Select(r => r.Number).ToHashSet();
                 foreach (var missing in existing.Values.Where(s => !inFile.Contains(s.EmployeeNumber) && s.ActiveTo is null && !s.MissingFromLastImport))
                     missing.MissingFromLastImport = true;
-                // The headcount's periods and the month tallies of every added or changed person, in the import's transaction.
+                // The changed people as tracked entities; the new ones (all of them on a first import) in bulk, with the
+                // same audit entries a save writes. Then the headcount's periods and the month tallies of every added or
+                // changed person, all in the import's transaction.
                 await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+                await db.BulkInsertAuditedAsync(joined, ct);
+                await db.BulkInsertAuditedAsync(joined.SelectMany(s => s.Assignments), ct);
                 await aggregates.StaffChangedAsync(touched, ct);
             }
             return new ImportCounts(added, updated);
