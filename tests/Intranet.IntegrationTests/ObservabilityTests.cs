@@ -37,9 +37,15 @@ public sealed class ObservabilityTests
         meterListener.Start();
 
         using var app = new IntranetApp(Db.Sqlite);
-        await app.ImportSampleCasesAsync();
+        // The listener hears every test running meanwhile: this test's import is the one under this test's own trace.
+        ActivityTraceId trace;
+        using (var test = new Activity("observability-test").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            trace = test.TraceId;
+            await app.ImportSampleCasesAsync();
+        }
 
-        var import = Assert.Single(activities, a => a.OperationName == "import rpa-cases" && Equals(a.GetTagItem("intranet.import.dry_run"), false));
+        var import = Assert.Single(activities, a => a.TraceId == trace && a.OperationName == "import rpa-cases" && Equals(a.GetTagItem("intranet.import.dry_run"), false));
         Assert.Equal("succeeded", import.GetTagItem("intranet.import.outcome"));
         Assert.True((int)import.GetTagItem("intranet.import.rows")! > 0);
         Assert.Contains(measurements, m => m.Instrument == "intranet.imports" && (string?)m.Tags["kind"] == "rpa-cases" && (string?)m.Tags["outcome"] == "succeeded");
