@@ -120,6 +120,17 @@ public sealed class BatchedImportTests
             await tx.CommitAsync();
         }
 
+        // A key stored already is refused as SaveChanges refuses it (the import pipeline retries on that), nothing written.
+        using (var scope = app.Services.CreateScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<TeleworkDbContext>();
+            await using var tx = await context.Database.BeginTransactionAsync();
+            var again = Day(6);
+            again.Id = viaBulk.Id;
+            await Assert.ThrowsAsync<DbUpdateException>(() => context.BulkInsertAsync([Day(7), again]));
+        }
+        Assert.Equal(2, await app.TeleworkAsync(d => d.Days.CountAsync(x => x.StaffId == staffId)));
+
         // Read back through EF: every property, and found by a query on its key as EF writes that key.
         var back = await app.TeleworkAsync(d => d.Days.AsNoTracking().Where(x => x.StaffId == staffId).OrderBy(x => x.Date).ToListAsync());
         Assert.Equal(2, back.Count);

@@ -36,12 +36,21 @@ public static class BulkInsert
     /// <typeparam name="T">A mapped entity type of <paramref name="db"/> without shadow properties.</typeparam>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not mapped by <paramref name="db"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> has a shadow property or a store-generated column (no value to copy).</exception>
-    /// <exception cref="DbException">The database refused a row (e.g. a unique index); inside a transaction, roll it back.</exception>
+    /// <exception cref="DbUpdateException">The database refused a row (e.g. a unique index: another process stored the same
+    /// record meanwhile), as <c>SaveChanges</c> reports it, with the provider's exception inside; roll the transaction back.</exception>
     public static async Task<int> BulkInsertAsync<T>(this DbContext db, IEnumerable<T> rows, CancellationToken ct = default) where T : class
     {
         var table = Table.Of<T>(db);
-        if (db.Database.IsSqlite()) return await SqliteAsync(db, table, rows, ct);
-        if (db.Database.IsNpgsql()) return await CopyAsync(db, table, rows, ct);
+        try
+        {
+            if (db.Database.IsSqlite()) return await SqliteAsync(db, table, rows, ct);
+            if (db.Database.IsNpgsql()) return await CopyAsync(db, table, rows, ct);
+        }
+        catch (DbException e)
+        {
+            // The import pipeline retries a write refused this way once (IImportSession.WriteAsync's contract).
+            throw new DbUpdateException($"Bulk insert into {table.Name} was refused: {e.Message}", e);
+        }
         return await FallbackAsync(db, rows, ct);
     }
 
