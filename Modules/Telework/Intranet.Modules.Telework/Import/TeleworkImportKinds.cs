@@ -296,6 +296,5 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             db.ChangeTracker.Clear();
             return new ImportCounts(fresh.Count, updated);
         }
-
     }
 }
