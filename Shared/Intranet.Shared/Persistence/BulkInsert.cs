@@ -19,8 +19,9 @@ namespace Intranet.Shared.Persistence;
 /// <item>Other providers (SQL Server): the entities are added and saved by EF in batches of
 /// <see cref="FallbackBatch"/> (correct, not fast; no SQL Server runs here to measure a faster path against).</item>
 /// </list>
-/// Why not a bulk library: linq2db's bulk copy (the one served here) writes through its own type mapping, which on
-/// SQLite stores a <see cref="Guid"/> as a blob where EF stores text; rows written so would not be found again by EF.
+/// Why not a bulk library: linq2db's bulk copy (the one served here) writes through its own type mapping, where SQLite
+/// can hold a <see cref="Guid"/> as a blob or as text; a row stored in another form than EF's text would not be found
+/// again by EF. Going through EF's mappings rules that out (not tried with linq2db: no time, and not needed).
 /// <para>
 /// What <see cref="ModuleDbContext"/>'s save does is not done here: no <see cref="AuditEntry"/> is written (the caller
 /// records the import), and <see cref="IVersioned.Version"/> is set to a new value on each row. Used by imports and by
