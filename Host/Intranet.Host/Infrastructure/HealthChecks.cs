@@ -12,6 +12,8 @@ namespace Intranet.Host.Infrastructure;
 /// migration) and one for the job scheduler (<c>scheduler</c>: running, clustered, instance id), answered as JSON:
 /// <c>{"status":"Healthy","entries":{"database:identity":{"status":"Healthy","description":"…","data":{…}},…}}</c>.
 /// 200 when every entry is healthy, 503 otherwise. <c>/health/live</c> runs no check (the process answers).
+/// A host that has just started answers 503 for a moment: Quartz starts the scheduler only after the application has
+/// started (its default <c>AwaitApplicationStarted</c>), so jobs never run during start-up; a balancer simply asks again.
 /// </summary>
 public static class ReadinessChecks
 {
