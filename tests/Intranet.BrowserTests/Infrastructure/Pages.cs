@@ -167,9 +167,11 @@ public static class Pages
 
     /// <summary>
     /// Chooses <paramref name="file"/> in the file input <paramref name="input"/> (a Blazor <c>InputFile</c>) and waits until
-    /// <paramref name="seen"/> shows that the page took it. InputFile attaches its script after its own first render, which
-    /// can reach the browser a moment after the page reports ready; a file chosen before that goes unseen (CI of ecd34ef,
-    /// under load). So the file is chosen again, as a person would, when the page shows nothing within 10 s (three times).
+    /// <paramref name="seen"/> shows that the page took it. In CI (runs of ecd34ef and c885b23, about one run in four) the
+    /// import page now and then ignored a chosen file: its circuit was alive and had read the page's data, yet no upload
+    /// started, and choosing the file again did not help. The cause is not found (see the closing note of session 7).
+    /// So when the page shows nothing within 10 s, the page is reloaded (a new circuit) and the file chosen again, as a
+    /// person would do; after three tries the test fails.
     /// </summary>
     public static async Task ChooseFileAsync(IPage page, string input, string file, ILocator seen)
     {
@@ -183,6 +185,9 @@ public static class Pages
             }
             catch (PlaywrightException) when (attempt < 3)
             {
+                Console.WriteLine($"ChooseFileAsync: {page.Url} did not take {Path.GetFileName(file)} (try {attempt}); reloading");
+                await page.ReloadAsync();
+                await WaitForInteractiveAsync(page);
             }
         }
     }
