@@ -167,7 +167,7 @@ public static class Pages
 
     /// <summary>
     /// Chooses <paramref name="file"/> in the file input <paramref name="input"/> (a Blazor <c>InputFile</c>) and waits until
-    /// <paramref name="seen"/> shows that the page took it. In CI (runs of ecd34ef and c885b23, about one run in four) the
+    /// <paramref name="seen"/> shows that the page took it. In CI (runs of ecd34ef and c885b23, two of session 7's four) the
     /// import page now and then ignored a chosen file: its circuit was alive and had read the page's data, yet no upload
     /// started, and choosing the file again did not help. The cause is not found (see the closing note of session 7).
     /// So when the page shows nothing within 10 s, the page is reloaded (a new circuit) and the file chosen again, as a
