@@ -48,6 +48,18 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     }
 
     /// <summary>
+    /// Saves the context's pending changes and then runs <paramref name="maintain"/> (e.g. <see cref="DaysChangedAsync"/> of the
+    /// saved day) in one transaction, so a form's write and the tallies it touches commit together or not at all.
+    /// </summary>
+    public async Task SaveAndMaintainAsync(Func<TeleworkAggregates, Task> maintain, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await maintain(this);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
     /// Recomputes the tallies of the (person, month) keys of <paramref name="days"/> from the stored days (call after saving
     /// the days, inside their transaction). A key whose days are all gone loses its row.
     /// </summary>

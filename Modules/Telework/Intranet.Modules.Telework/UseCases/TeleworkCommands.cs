@@ -41,12 +41,7 @@ internal sealed class RecordTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
         // The earlier values stay in the audit trail (before → after); re-saving the same values records nothing.
         if (Audit.TeleworkDayAudit.Entry(staff.EmployeeNumber, r.Date, before, day, user.Name, now) is { } entry) db.AuditEntries.Add(entry);
         // The day and its month's tally in one transaction (issue #12).
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-            await aggregates.DaysChangedAsync([(staff.Id, r.Date)], ct);
-            await tx.CommitAsync(ct);
-        }
+        await aggregates.SaveAndMaintainAsync(a => a.DaysChangedAsync([(staff.Id, r.Date)], ct), ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
     }
@@ -79,12 +74,7 @@ internal sealed class EndDateStaffHandler(TeleworkDbContext db, TeleworkFeed fee
         if (staff.Version != r.ExpectedVersion) throw new ConcurrencyConflictException("他の利用者がこの職員の情報を先に更新しました。画面を開き直してください。");
         var after = await db.Days.CountAsync(d => d.StaffId == staff.Id && d.Date > r.ActiveTo, ct);
         var (previous, missing) = staff.EndEmployment(r.ActiveTo, after);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-            await aggregates.StaffChangedAsync([staff.Id], ct);
-            await tx.CommitAsync(ct);
-        }
+        await aggregates.SaveAndMaintainAsync(a => a.StaffChangedAsync([staff.Id], ct), ct);
         await feed.PublishAsync(ct);
         return new EmploymentEnded(staff.EmployeeNumber, r.ActiveTo, previous, missing, staff.Version);
     }
@@ -109,12 +99,7 @@ internal sealed class UndoEndEmploymentHandler(TeleworkDbContext db, TeleworkFee
         if (staff.Version != r.Ended.Version || staff.ActiveTo != r.Ended.ActiveTo)
             throw new ConcurrencyConflictException("退職日の保存のあとにこの職員の情報が変更されたため、元に戻せません。画面を開き直してください。");
         staff.RestoreEmployment(r.Ended.PreviousActiveTo, r.Ended.PreviousMissing);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-            await aggregates.StaffChangedAsync([staff.Id], ct);
-            await tx.CommitAsync(ct);
-        }
+        await aggregates.SaveAndMaintainAsync(a => a.StaffChangedAsync([staff.Id], ct), ct);
         await feed.PublishAsync(ct);
         return staff.Version;
     }
@@ -141,12 +126,7 @@ internal sealed class DeleteTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
             ?? throw new NotFoundException($"{r.Date:yyyy/MM/dd} のテレワーク勤務日は記録されていません。");
         db.Days.Remove(day);
         db.AuditEntries.Add(Audit.TeleworkDayAudit.Entry(staff.EmployeeNumber, day.Date, day, null, user.Name, clock.GetUtcNow())!);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-            await aggregates.DaysChangedAsync([(staff.Id, r.Date)], ct);
-            await tx.CommitAsync(ct);
-        }
+        await aggregates.SaveAndMaintainAsync(a => a.DaysChangedAsync([(staff.Id, r.Date)], ct), ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
     }
@@ -172,12 +152,7 @@ internal sealed class SaveEligibilityRuleHandler(TeleworkDbContext db, TeleworkF
             db.Rules.Add(new EligibilityRule { Field = r.Field, Value = r.Value.Trim(), Reason = r.Reason.Trim() });
         }
         // Eligibility changes every tally: rebuilt with the rule, in its transaction (issue #12: ≤ 10 s at 2M days).
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            await db.SaveChangesAsync(ct);
-            if (await aggregates.IsBuiltAsync(ct)) await aggregates.RebuildAsync(ct);
-            await tx.CommitAsync(ct);
-        }
+        await aggregates.SaveAndMaintainAsync(async a => { if (await a.IsBuiltAsync(ct)) await a.RebuildAsync(ct); }, ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
     }
