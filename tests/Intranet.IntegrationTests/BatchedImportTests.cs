@@ -74,6 +74,7 @@ public sealed class BatchedImportTests
         // Every stored day that changed has its before → after in the audit trail.
         Assert.Equal(2_400, await app.TeleworkAsync(d => d.AuditEntries.CountAsync(a => a.EntityType == "TeleworkDay")));
         await TeleworkAggregateTests.AssertSameAsync(app, "after the batched import");
+        await TeleworkAggregateTests.AssertRowsEqualRebuildAsync(app);
 
         // The same file again adds nothing and changes nothing.
         var again = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv");

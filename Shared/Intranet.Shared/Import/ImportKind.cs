@@ -105,6 +105,12 @@ public interface IBatchedImportSession : IImportSession
     /// </summary>
     /// <exception cref="DbUpdateException">Another process stored the same records meanwhile; the pipeline runs the second pass again once.</exception>
     Task<ImportCounts> FlushAsync(bool dryRun, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After the last flush of the second pass, still inside the pipeline's transaction: writes what the session summed over
+    /// every batch (e.g. the month tallies of the days it wrote), once. Default: nothing.
+    /// </summary>
+    Task FinishAsync(bool dryRun, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>

@@ -224,6 +224,8 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
         errors.ThrowIfAny(file.FileName);
         counts = Add(counts, await session.FlushAsync(dryRun, ct));
         session.Database.ChangeTracker.Clear();
+        await session.FinishAsync(dryRun, ct);
+        session.Database.ChangeTracker.Clear();
         if (progress is not null) await progress(rows, rows);
         return counts;
     }

@@ -191,6 +191,10 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
         private readonly Dictionary<long, int> _lastLine = [];
         private Dictionary<Guid, int>? _index;
         private bool _secondPass;
+        // Everyone with a day in the file (first pass), whose month tallies the second pass sums in memory and applies once.
+        private readonly HashSet<Guid> _people = [];
+        private UseCases.TeleworkAggregates.MonthTallyChanges? _tallies;
+        private bool _talliesBegun;
 
         public Microsoft.EntityFrameworkCore.DbContext Database => db;
 
@@ -226,6 +230,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             if (!_secondPass)
             {
                 _lastLine[packed] = row.Line;
+                _people.Add(person.Id);
                 return;
             }
             if (_lastLine.GetValueOrDefault(packed) != row.Line) return;
@@ -246,23 +251,25 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
         {
             _secondPass = true;
             _days.Clear();
+            (_tallies, _talliesBegun) = (null, false);
         }
 
         public Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken ct) => FlushAsync(dryRun, ct);
 
         /// <summary>
         /// The pending days against what is stored for the same people and dates: new ones bulk-inserted, changed ones
-        /// updated with an audit entry (before → after), unchanged ones left; then the month tallies of every written key.
+        /// updated with an audit entry (before → after), unchanged ones left. Each day written is summed into the month
+        /// tallies in memory (<see cref="FinishAsync"/> applies them once); the first flush locks everyone in the file first.
         /// </summary>
         public async Task<ImportCounts> FlushAsync(bool dryRun, CancellationToken ct)
         {
             if (_days.Count == 0) return new ImportCounts(0, 0);
+            if (!dryRun && !_talliesBegun) (_tallies, _talliesBegun) = (await aggregates.BeginChangesAsync(_people, ct), true);
             var ids = _days.Keys.Select(k => k.Item1).Distinct().ToList();
             var (from, to) = (_days.Keys.Min(k => k.Item2), _days.Keys.Max(k => k.Item2));
             var stored = await db.Days.Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to).ToDictionaryAsync(d => (d.StaffId, d.Date), ct);
             var fresh = new List<TeleworkDay>();
             var updated = 0;
-            var changedKeys = new List<(Guid, DateOnly)>();
             foreach (var (key, t) in _days)
             {
                 if (!stored.TryGetValue(key, out var old))
@@ -275,10 +282,11 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                 {
                     // A re-recorded day keeps its earlier values in the audit trail (before → after).
                     var before = Audit.TeleworkDayAudit.Snapshot(old);
+                    _tallies?.Removed(old.StaffId, old.Date, old.DayFraction, old.ManagerTrial);
+                    _tallies?.Added(t.StaffId, t.Date, t.DayFraction, t.ManagerTrial);
                     (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (t.Type, t.DayFraction, t.ManagerTrial, t.RecordedBy, t.RecordedAt);
                     if (Audit.TeleworkDayAudit.Entry((_numbers ??= staff.Values.ToDictionary(s => s.Id, s => s.EmployeeNumber))[old.StaffId], old.Date, before, old, context.User.Name, now) is { } entry)
                         db.AuditEntries.Add(entry);
-                    changedKeys.Add(key);
                 }
                 updated++;
             }
@@ -291,10 +299,15 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             await db.SaveChangesAsync(ct);   // the updates and their audit entries
             db.ChangeTracker.Clear();
             await db.BulkInsertAsync(fresh, ct);
-            // The month tallies follow each batch, in the import's transaction (the affected keys only).
-            await aggregates.DaysChangedAsync(changedKeys.Concat(fresh.Select(d => (d.StaffId, d.Date))), ct);
-            db.ChangeTracker.Clear();
+            if (_tallies is not null)
+                foreach (var d in fresh) _tallies.Added(d.StaffId, d.Date, d.DayFraction, d.ManagerTrial);
             return new ImportCounts(fresh.Count, updated);
+        }
+
+        /// <summary>The month tallies of every day written, applied once in the import's transaction (the touched keys only).</summary>
+        public async Task FinishAsync(bool dryRun, CancellationToken ct)
+        {
+            if (!dryRun && _tallies is not null) await aggregates.ApplyAsync(_tallies, ct);
         }
     }
 }

@@ -17,7 +17,8 @@ namespace Intranet.Modules.Telework.UseCases;
 /// (<see cref="TeleworkRules.EligiblePeriods"/>), from which the headcount of any reference date is a range query.</item>
 /// </list>
 /// Every write path calls it inside the transaction of its rows, for the affected keys only: <see cref="DaysChangedAsync"/>
-/// (days added, changed or deleted: the (person, month) keys), <see cref="StaffChangedAsync"/> (a person's record or
+/// (days added, changed or deleted: the (person, month) keys; a batch writer sums its days in memory instead,
+/// <see cref="BeginChangesAsync"/> and <see cref="ApplyAsync"/>), <see cref="StaffChangedAsync"/> (a person's record or
 /// assignments: their periods and months), <see cref="RebuildAsync"/> (eligibility rules: everything). All are callable per
 /// batch of rows. Settings (reference date, minimum group size) only change how the tallies are read, not the tallies.
 /// Before the first build (an upgraded database) the maintenance does nothing and the first read builds everything
@@ -92,6 +93,61 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
             }
             await db.SaveChangesAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Starts summing a batch writer's tally changes in memory (the telework-day import: <see cref="MonthTallyChanges.Added"/>,
+    /// <see cref="MonthTallyChanges.Removed"/> per day written), to be applied once with <see cref="ApplyAsync"/> instead of
+    /// re-reading every touched month after each batch. Call inside the writer's transaction before its first write: it
+    /// locks the given people (<see cref="LockStaffAsync"/>) and then reads their records, assignments and the eligibility
+    /// rules, so none of them can change before the writer commits. Null before the first build (nothing is maintained yet).
+    /// </summary>
+    /// <param name="staffIds">Every person whose days the writer may add, change or remove.</param>
+    /// <param name="ct">Cancels the read.</param>
+    public async Task<MonthTallyChanges?> BeginChangesAsync(IReadOnlyCollection<Guid> staffIds, CancellationToken ct)
+    {
+        if (!await IsBuiltAsync(ct)) return null;
+        var ids = staffIds.Distinct().ToList();
+        var many = ids.Count > RebuildAboveStaff;
+        await LockStaffAsync(many ? null : ids, ct);
+        var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
+        var people = db.Staff.AsNoTracking().Include(s => s.Assignments).AsQueryable();
+        var staff = await (many ? people : people.Where(s => ids.Contains(s.Id))).ToDictionaryAsync(s => s.Id, ct);
+        return new MonthTallyChanges(staff, rules);
+    }
+
+    /// <summary>
+    /// Adds the summed changes to the stored month tallies (one read of the touched people's rows per 1,000 people; new
+    /// months bulk-inserted, changed ones updated, emptied ones deleted) and forgets them. Inside the writer's transaction,
+    /// after its last write.
+    /// </summary>
+    public async Task ApplyAsync(MonthTallyChanges changes, CancellationToken ct)
+    {
+        foreach (var chunk in changes.Deltas.Values.GroupBy(d => d.StaffId).Chunk(1000))
+        {
+            var ids = chunk.Select(g => g.Key).ToList();
+            var deltas = chunk.SelectMany(g => g).ToList();
+            var (first, last) = (deltas.Min(d => d.Month), deltas.Max(d => d.Month));
+            var stored = await db.StaffMonths.AsNoTracking().Where(m => ids.Contains(m.StaffId) && m.Month >= first && m.Month <= last)
+                .ToDictionaryAsync(m => (m.StaffId, m.Month), ct);
+            var fresh = new List<StaffMonth>();
+            foreach (var delta in deltas)
+            {
+                if (!stored.TryGetValue((delta.StaffId, delta.Month), out var row))
+                {
+                    if (delta.RecordedDays > 0) fresh.Add(delta);
+                    continue;
+                }
+                db.StaffMonths.Attach(row);
+                (row.RecordedDays, row.CountedDays, row.CountedUnits, row.ManagerTrialDays) = (row.RecordedDays + delta.RecordedDays,
+                    row.CountedDays + delta.CountedDays, row.CountedUnits + delta.CountedUnits, row.ManagerTrialDays + delta.ManagerTrialDays);
+                if (row.RecordedDays <= 0) db.StaffMonths.Remove(row);
+            }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            await db.BulkInsertAsync(fresh, ct);
+        }
+        changes.Deltas.Clear();
     }
 
     /// <summary>
@@ -197,21 +253,49 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
         await db.Database.ExecuteSqlRawAsync(statement, ct);
     }
 
-    private static StaffMonth Tally(Dictionary<(Guid, DateOnly), StaffMonth> tallies, Guid staffId, DateOnly date)
+    private static StaffMonth Tally(Dictionary<(Guid StaffId, DateOnly Month), StaffMonth> tallies, Guid staffId, DateOnly date)
     {
         var key = (staffId, StaffMonth.MonthOf(date));
         if (!tallies.TryGetValue(key, out var t)) tallies[key] = t = new StaffMonth { StaffId = staffId, Month = key.Item2 };
         return t;
     }
 
-    /// <summary>Adds one day to a tally: recorded always; counted and manager trial as <see cref="TeleworkRules.Classify"/> says.</summary>
-    private static void Add(StaffMonth tally, StaffMember? staff, DateOnly date, decimal fraction, bool managerTrial, IReadOnlyList<EligibilityRule> rules)
+    /// <summary>
+    /// Adds one day to a tally (<paramref name="sign"/> +1), or takes it away (−1): recorded always; counted and manager
+    /// trial as <see cref="TeleworkRules.Classify"/> says.
+    /// </summary>
+    private static void Add(StaffMonth tally, StaffMember? staff, DateOnly date, decimal fraction, bool managerTrial, IReadOnlyList<EligibilityRule> rules,
+        int sign = 1)
     {
-        tally.RecordedDays++;
+        tally.RecordedDays += sign;
         if (staff is null) return;
         var (counted, trial) = TeleworkRules.Classify(staff, date, managerTrial, rules);
-        if (counted) { tally.CountedDays++; tally.CountedUnits += (long)decimal.Round(fraction * StaffMonth.UnitsPerDay); }
-        if (trial) tally.ManagerTrialDays++;
+        if (counted) { tally.CountedDays += sign; tally.CountedUnits += sign * (long)decimal.Round(fraction * StaffMonth.UnitsPerDay); }
+        if (trial) tally.ManagerTrialDays += sign;
+    }
+
+    /// <summary>
+    /// Tally changes summed in memory per (person, month) by a batch writer (<see cref="BeginChangesAsync"/>), applied once by
+    /// <see cref="ApplyAsync"/>. The days are classified with the records and rules read under the people's locks.
+    /// </summary>
+    public sealed class MonthTallyChanges
+    {
+        private readonly IReadOnlyDictionary<Guid, StaffMember> _staff;
+        private readonly IReadOnlyList<EligibilityRule> _rules;
+
+        internal MonthTallyChanges(IReadOnlyDictionary<Guid, StaffMember> staff, IReadOnlyList<EligibilityRule> rules) => (_staff, _rules) = (staff, rules);
+
+        /// <summary>The summed changes, keyed by (person, first day of the month); counts may be negative.</summary>
+        internal Dictionary<(Guid StaffId, DateOnly Month), StaffMonth> Deltas { get; } = [];
+
+        /// <summary>A day written (new, or the new values of a changed one).</summary>
+        public void Added(Guid staffId, DateOnly date, decimal dayFraction, bool managerTrial) => Count(staffId, date, dayFraction, managerTrial, 1);
+
+        /// <summary>A day's stored values that were replaced or deleted.</summary>
+        public void Removed(Guid staffId, DateOnly date, decimal dayFraction, bool managerTrial) => Count(staffId, date, dayFraction, managerTrial, -1);
+
+        private void Count(Guid staffId, DateOnly date, decimal fraction, bool managerTrial, int sign) =>
+            Add(Tally(Deltas, staffId, date), _staff.GetValueOrDefault(staffId), date, fraction, managerTrial, _rules, sign);
     }
 
     private Task InsertPeriodsAsync(IEnumerable<StaffMember> staff, IReadOnlyList<EligibilityRule> rules, CancellationToken ct) =>
