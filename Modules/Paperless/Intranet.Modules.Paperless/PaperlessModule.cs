@@ -41,6 +41,7 @@ public sealed class PaperlessModule : IModule
         foreach (var d in PaperlessFeed.Definitions) services.AddSingleton(d);
         services.AddScoped<PaperlessFeed>();
         services.AddScoped<PaperlessQueries>();
+        services.AddSingleton<PaperlessReadCache>();
         services.AddImportKind<MeetingBodyImportKind>();
         services.AddImportKind<MeetingSessionImportKind>();
         services.AddImportKind<PaperUseImportKind>();

@@ -38,7 +38,7 @@ public sealed record PaperUseRecord(int FiscalYear, long SheetsUsed, string? Sou
 /// office-wide paper use and FY2019's are both recorded (<see cref="PaperUseAsync"/>). A full recompute: a value reported
 /// earlier for a year no longer measured is withdrawn. Called after every change and nightly.
 /// </summary>
-public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, TimeProvider clock)
+public sealed class PaperlessFeed(PaperlessDbContext db, PaperlessReadCache cache, IMediator mediator, TimeProvider clock)
 {
     /// <summary>The metric definitions this module registers.</summary>
     public static readonly MetricDefinition[] Definitions =
@@ -52,11 +52,11 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
 
     /// <summary>
     /// Figures of every fiscal year that has sessions, oldest first: one SQL aggregate per (category, calendar month)
-    /// (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>, ≤ 48 rows a year whatever the number of sessions) folded into
-    /// fiscal years by <see cref="Years"/>. Equal to <see cref="ComputeRowByRowAsync"/> (tests: <c>PaperlessAggregateTests</c>).
+    /// (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>, ≤ 48 rows a year), cached per change stamp
+    /// (<see cref="PaperlessReadCache"/>: one primary-key query while nothing changed), folded into fiscal years by
+    /// <see cref="Years"/>. Equal to <see cref="ComputeRowByRowAsync"/> (tests: <c>PaperlessAggregateTests</c>).
     /// </summary>
-    public async Task<IReadOnlyList<PaperlessYear>> ComputeAsync(CancellationToken ct) =>
-        Years(await PaperlessAggregates.CategoryMonthsAsync(db, null, null, null, ct));
+    public async Task<IReadOnlyList<PaperlessYear>> ComputeAsync(CancellationToken ct) => Years(await cache.CategoryMonthsAsync(db, ct));
 
     /// <summary>
     /// Folds per (category, month) tallies into fiscal years, oldest first: sessions per category, rates

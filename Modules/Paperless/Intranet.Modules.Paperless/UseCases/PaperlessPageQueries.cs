@@ -33,14 +33,15 @@ public sealed record BodyYearRow(string Name, string Department, int Sessions, i
 /// Issue #12: the cost does not grow with the number of sessions. One SQL aggregate per (category, month) over every session
 /// (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>) gives both every year's figures (<see cref="PaperlessFeed.Years"/>) and
 /// the selected category's months (<see cref="PaperlessQueries.Months"/>); one per body gives the year's bodies. No session is
-/// loaded as an entity.
+/// loaded as an entity, and while nothing is written both come from <see cref="PaperlessReadCache"/> (one primary-key query for
+/// the change stamp), so the page's cost does not depend on the number of sessions.
 /// </remarks>
-internal sealed class GetPaperlessOverviewHandler(Data.PaperlessDbContext db, PaperlessQueries queries, IMediator mediator, TimeProvider clock)
+internal sealed class GetPaperlessOverviewHandler(Data.PaperlessDbContext db, PaperlessReadCache cache, PaperlessQueries queries, IMediator mediator, TimeProvider clock)
     : IRequestHandler<GetPaperlessOverview, PaperlessOverview>
 {
     public async Task<PaperlessOverview> Handle(GetPaperlessOverview r, CancellationToken ct)
     {
-        var tallies = await PaperlessAggregates.CategoryMonthsAsync(db, null, null, null, ct);
+        var tallies = await cache.CategoryMonthsAsync(db, ct);
         var years = PaperlessFeed.Years(tallies);
         var today = FiscalYear.Of(clock.TodayInJapan());
         var choices = years.Select(y => y.Year).Append(today).Distinct().Order().ToList();
@@ -83,7 +84,7 @@ public sealed record MyBodies(IReadOnlyList<BodyRow> Bodies, bool ManagesAll, st
 public sealed record BodyRow(string Code, string Name, bool Active, MeetingCategory Category, string CategoryLabel, string Department, int UsualAttendees,
     decimal? SheetsPerAttendee, int SessionsThisYear, DateOnly? LastHeldOn);
 
-internal sealed class ListMyBodiesHandler(PaperlessQueries queries, Data.PaperlessDbContext db, ICurrentUser user, TimeProvider clock) : IRequestHandler<ListMyBodies, MyBodies>
+internal sealed class ListMyBodiesHandler(PaperlessQueries queries, Data.PaperlessDbContext db, PaperlessReadCache cache, ICurrentUser user, TimeProvider clock) : IRequestHandler<ListMyBodies, MyBodies>
 {
     public async Task<MyBodies> Handle(ListMyBodies r, CancellationToken ct)
     {
@@ -91,7 +92,7 @@ internal sealed class ListMyBodiesHandler(PaperlessQueries queries, Data.Paperle
         var year = FiscalYear.Of(today);
         var bodies = await queries.MyBodiesAsync(ct);
         // Issue #12: counted by the database (this year's sessions per body, each body's latest date), not every session's date loaded.
-        var counts = await PaperlessAggregates.SessionCountsAsync(db, year.Start, year.End, ct);
+        var counts = await cache.SessionCountsAsync(db, year, ct);
         var rows = bodies.Select(b =>
         {
             var (inYear, last) = counts.GetValueOrDefault(b.Id);

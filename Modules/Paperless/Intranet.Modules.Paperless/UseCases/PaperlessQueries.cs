@@ -20,7 +20,7 @@ public sealed record CategoryMonth(int Year, int Month, int Sessions, int Paperl
 }
 
 /// <summary>Read side for the module's pages; individual sessions only for the users who organize them.</summary>
-public sealed class PaperlessQueries(PaperlessDbContext db, ICurrentUser user)
+public sealed class PaperlessQueries(PaperlessDbContext db, PaperlessReadCache cache, ICurrentUser user)
 {
     /// <summary>Every body with its baselines, sorted by category then code.</summary>
     public async Task<List<MeetingBody>> BodiesAsync(CancellationToken ct) =>
@@ -48,12 +48,12 @@ public sealed class PaperlessQueries(PaperlessDbContext db, ICurrentUser user)
     /// <summary>
     /// Per body of a category in a fiscal year (every body of the category, also those without sessions), those still using
     /// paper first (lowest rate, most sheets printed; ties in category-then-code order). The counts are one SQL aggregate
-    /// (<see cref="PaperlessAggregates.BodiesAsync"/>); equal to <see cref="BodiesInYearRowByRowAsync"/>.
+    /// (<see cref="PaperlessAggregates.BodiesAsync"/>, cached per change stamp by <see cref="PaperlessReadCache"/>); equal to <see cref="BodiesInYearRowByRowAsync"/>.
     /// </summary>
     public async Task<List<BodyYear>> BodiesInYearAsync(MeetingCategory category, FiscalYear year, CancellationToken ct)
     {
         var bodies = (await BodiesAsync(ct)).Where(b => b.Category == category).ToList();
-        var tallies = (await PaperlessAggregates.BodiesAsync(db, category, year.Start, year.End, ct)).ToDictionary(t => t.BodyId);
+        var tallies = (await cache.BodiesAsync(db, category, year, ct)).ToDictionary(t => t.BodyId);
         return bodies.Select(b => tallies.TryGetValue(b.Id, out var t)
                 ? new BodyYear(b, t.Sessions, t.PaperlessSessions, PaperlessRules.Rate(t.PaperlessSessions, t.Sessions), t.SheetsSaved, t.SheetsPrinted)
                 : new BodyYear(b, 0, 0, null, 0m, 0))
@@ -82,11 +82,11 @@ public sealed class PaperlessQueries(PaperlessDbContext db, ICurrentUser user)
 
     /// <summary>
     /// The category's sessions, paperless sessions and rate per month of the fiscal year (April first, 12 rows); months
-    /// without sessions have no rate. One SQL aggregate (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>); equal to
+    /// without sessions have no rate. From the every-year SQL aggregate (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>, cached per change stamp by <see cref="PaperlessReadCache"/>); equal to
     /// <see cref="MonthsRowByRowAsync"/>.
     /// </summary>
     public async Task<List<CategoryMonth>> MonthsAsync(MeetingCategory category, FiscalYear year, CancellationToken ct) =>
-        Months(year, await PaperlessAggregates.CategoryMonthsAsync(db, year.Start, year.End, category, ct));
+        Months(year, (await cache.CategoryMonthsAsync(db, ct)).Where(t => t.Category == category).ToList());
 
     /// <summary>The 12 months of <paramref name="year"/> (April first) from per-month tallies of one category; months without a tally have 0 sessions and no rate.</summary>
     public static List<CategoryMonth> Months(FiscalYear year, IReadOnlyCollection<CategoryMonthTally> tallies) =>
