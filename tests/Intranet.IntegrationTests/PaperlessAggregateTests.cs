@@ -130,6 +130,17 @@ public sealed class PaperlessAggregateTests
         await UseCaseActor.SendAsAsync(app, new GetPaperlessOverview("2023", "Executive"), Roles.Viewer);
         await app.AsAsync(null, null, sp => sp.GetRequiredService<PaperlessFeed>().ComputeAsync(CancellationToken.None));
         Assert.Equal(loads, cache.Loads);
+
+        // The nightly job recomputes from the rows even after a change that bypassed SaveChanges (and so the stamp).
+        await app.PaperlessAsync(d => d.Sessions.ExecuteUpdateAsync(u => u.SetProperty(s => s.Materials, MaterialsDistribution.DigitalOnly)));
+        await app.AsAsync(null, null, async sp =>
+        {
+            await new Intranet.Modules.Paperless.PaperlessRecomputeJob(sp.GetRequiredService<PaperlessFeed>(),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<Intranet.Modules.Paperless.PaperlessRecomputeJob>.Instance).Execute(null!, CancellationToken.None);
+            return 0;
+        });
+        Assert.True(cache.Loads > loads);
+        await AssertSameAsync(app, random, "after the nightly job");
     }
 
     /// <summary>

@@ -138,6 +138,18 @@ public sealed class PaperlessFeed(PaperlessDbContext db, PaperlessReadCache cach
         return consumers.Count == 0 ? null : new PlanPeriod(new FiscalYear(consumers.Min(c => c.FirstFiscalYear)), new FiscalYear(consumers.Max(c => c.LastFiscalYear)));
     }
 
+    /// <summary>
+    /// The nightly safety net: gives the change stamp a new value first (<see cref="PaperlessDbContext.MarkChanged"/>), so the
+    /// aggregates cached on every host (<see cref="PaperlessReadCache"/>) are computed again from the rows even after a change
+    /// that bypassed <c>SaveChanges</c>, then <see cref="PublishAsync"/>.
+    /// </summary>
+    public async Task<ReportMetricsResult?> RecomputeAndPublishAsync(CancellationToken ct)
+    {
+        db.MarkChanged();
+        await db.SaveChangesAsync(ct);
+        return await PublishAsync(ct);
+    }
+
     /// <summary>Recomputes and reports; does nothing when no plan indicator is bound to any paperless key.</summary>
     public async Task<ReportMetricsResult?> PublishAsync(CancellationToken ct)
     {
