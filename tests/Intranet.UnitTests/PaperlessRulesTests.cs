@@ -122,6 +122,24 @@ public class PaperlessRulesTests
         Assert.Null(PaperlessRules.BaselineOn([], new DateOnly(2022, 10, 1)));
     }
 
+    /// <summary>
+    /// Issue #12: the SQL aggregates evaluate <see cref="PaperlessRules.SheetsPerAttendeeRule"/> and <see cref="PaperlessRules.SheetsSavedRule"/>;
+    /// compiled, they give what the baseline of the date gives, whatever the order of the baselines.
+    /// </summary>
+    [Fact]
+    public void The_expression_rules_give_the_baseline_of_the_date_and_the_sheets_saved_with_it()
+    {
+        PaperBaseline[] baselines = [Baseline(2024, 4, 1, 10), Baseline(2021, 4, 1, 40), Baseline(2022, 10, 1, 2.5m)];
+        for (var date = new DateOnly(2021, 3, 30); date < new DateOnly(2024, 4, 3); date = date.AddDays(1))
+        {
+            var baseline = PaperlessRules.BaselineOn(baselines, date);
+            Assert.Equal(baseline?.SheetsPerAttendee, PaperlessRules.SheetsPerAttendeeOn(baselines, date));
+            foreach (var (attendees, printed) in new[] { (12, 0), (12, 100), (3, 8), (0, 0), (20, 5000) })
+                Assert.Equal(PaperlessRules.SheetsSaved(baseline, attendees, printed), PaperlessRules.SheetsSaved(baselines, date, attendees, printed));
+        }
+        Assert.Null(PaperlessRules.SheetsPerAttendeeOn([], new DateOnly(2022, 10, 1)));
+    }
+
     [Fact]
     public void A_baseline_changed_mid_year_applies_to_the_sessions_after_the_change_only()
     {

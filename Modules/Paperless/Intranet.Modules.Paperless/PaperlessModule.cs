@@ -41,6 +41,7 @@ public sealed class PaperlessModule : IModule
         foreach (var d in PaperlessFeed.Definitions) services.AddSingleton(d);
         services.AddScoped<PaperlessFeed>();
         services.AddScoped<PaperlessQueries>();
+        services.AddSingleton<PaperlessReadCache>();
         services.AddImportKind<MeetingBodyImportKind>();
         services.AddImportKind<MeetingSessionImportKind>();
         services.AddImportKind<PaperUseImportKind>();
@@ -63,7 +64,7 @@ public sealed class PaperlessModule : IModule
     }
 }
 
-/// <summary>Nightly safety net (02:10 Japan time): recomputes every paperless figure and reports it again.</summary>
+/// <summary>Nightly safety net (02:10 Japan time): recomputes every paperless figure from the rows (cached aggregates invalidated on every host) and reports it again.</summary>
 [DisallowConcurrentExecution]
 public sealed class PaperlessRecomputeJob(PaperlessFeed feed, ILogger<PaperlessRecomputeJob> logger) : IJob
 {
@@ -73,7 +74,7 @@ public sealed class PaperlessRecomputeJob(PaperlessFeed feed, ILogger<PaperlessR
     /// <inheritdoc />
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var result = await feed.PublishAsync(cancellationToken);
+        var result = await feed.RecomputeAndPublishAsync(cancellationToken);
         logger.LogInformation("Paperless figures recomputed: {Result}", result?.ToString() ?? "no plan indicator bound");
     }
 }

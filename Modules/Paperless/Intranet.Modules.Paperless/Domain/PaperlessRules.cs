@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Intranet.Shared.Time;
 
 namespace Intranet.Modules.Paperless.Domain;
@@ -65,21 +66,64 @@ public static class PaperlessRules
         return errors;
     }
 
-    /// <summary>Whether the session counts as paperless.</summary>
-    public static bool IsPaperless(MeetingFormat format, MaterialsDistribution materials) =>
-        format == MeetingFormat.Web || materials == MaterialsDistribution.DigitalOnly;
+    // The rules that summarise many sessions are written once, as expression trees: the database evaluates them inside its
+    // GROUP BY queries (issue #12, UseCases/PaperlessAggregates.cs inlines them into the SQL) and the in-memory methods below
+    // run the same trees compiled. Only operators every provider translates (==, ||, ?:, *, −, >, LINQ over the baselines).
+
+    /// <summary>
+    /// The paperless rule as an expression (format, materials → paperless): WEB meetings always (WEB会議含む), otherwise only
+    /// digital-only materials. <see cref="IsPaperless"/> is this tree compiled; the SQL aggregates inline it.
+    /// </summary>
+    public static readonly Expression<Func<MeetingFormat, MaterialsDistribution, bool>> PaperlessRule =
+        (format, materials) => format == MeetingFormat.Web || materials == MaterialsDistribution.DigitalOnly;
+
+    /// <summary>
+    /// The baseline rule as an expression (a body's baselines, a date → 枚/人/回, null when none): the sheets per attendee of
+    /// the latest baseline with ValidFrom ≤ date. <see cref="SheetsPerAttendeeOn"/> is this tree compiled; the SQL aggregates
+    /// inline it as a correlated subquery on the body's baselines (index <c>(BodyId, ValidFrom)</c>).
+    /// </summary>
+    public static readonly Expression<Func<IEnumerable<PaperBaseline>, DateOnly, decimal?>> SheetsPerAttendeeRule =
+        (baselines, date) => baselines.Where(b => b.ValidFrom <= date).OrderByDescending(b => b.ValidFrom).Select(b => (decimal?)b.SheetsPerAttendee).FirstOrDefault();
+
+    /// <summary>
+    /// The sheets-saved rule as an expression (sheets per attendee valid on the session's date or null, attendees (人),
+    /// sheets printed (枚) → sheets saved (枚)): baseline × attendees − printed, never negative; no baseline, nothing saved.
+    /// <see cref="SheetsSaved(IEnumerable{PaperBaseline}, DateOnly, int, int)"/> is this tree compiled; the SQL aggregates inline it inside their SUM.
+    /// </summary>
+    public static readonly Expression<Func<decimal?, int, int, decimal>> SheetsSavedRule =
+        (perAttendee, attendees, sheetsPrinted) => perAttendee == null ? 0m
+            : perAttendee.Value * attendees > sheetsPrinted ? perAttendee.Value * attendees - sheetsPrinted : 0m;
+
+    private static readonly Func<MeetingFormat, MaterialsDistribution, bool> IsPaperlessCompiled = PaperlessRule.Compile();
+    private static readonly Func<IEnumerable<PaperBaseline>, DateOnly, decimal?> SheetsPerAttendeeCompiled = SheetsPerAttendeeRule.Compile();
+    private static readonly Func<decimal?, int, int, decimal> SheetsSavedCompiled = SheetsSavedRule.Compile();
+
+    /// <summary>Whether the session counts as paperless (<see cref="PaperlessRule"/>, compiled).</summary>
+    public static bool IsPaperless(MeetingFormat format, MaterialsDistribution materials) => IsPaperlessCompiled(format, materials);
 
     /// <summary>Share (%) of sessions matching <paramref name="predicate"/>, rounded to 0.1; null when there are none.</summary>
-    public static decimal? Rate<T>(IReadOnlyCollection<T> sessions, Func<T, bool> predicate) =>
-        sessions.Count == 0 ? null : Math.Round(100m * sessions.Count(predicate) / sessions.Count, 1, MidpointRounding.AwayFromZero);
+    public static decimal? Rate<T>(IReadOnlyCollection<T> sessions, Func<T, bool> predicate) => Rate(sessions.Count(predicate), sessions.Count);
+
+    /// <summary>
+    /// Share (%) = <paramref name="matching"/> ÷ <paramref name="total"/> × 100, rounded to 0.1 away from zero; null when
+    /// <paramref name="total"/> is 0 (no sessions, no rate). The one place rates are made from counts, row by row or grouped.
+    /// </summary>
+    public static decimal? Rate(int matching, int total) =>
+        total == 0 ? null : Math.Round(100m * matching / total, 1, MidpointRounding.AwayFromZero);
 
     /// <summary>The baseline valid on <paramref name="date"/>: the latest with ValidFrom ≤ date; null when none.</summary>
     public static PaperBaseline? BaselineOn(IEnumerable<PaperBaseline> baselines, DateOnly date) =>
         baselines.Where(b => b.ValidFrom <= date).MaxBy(b => b.ValidFrom);
 
-    /// <summary>Sheets saved by one session (枚), never negative.</summary>
-    public static decimal SheetsSaved(PaperBaseline? baseline, int attendees, int sheetsPrinted) =>
-        baseline is null ? 0 : Math.Max(0, baseline.SheetsPerAttendee * attendees - sheetsPrinted);
+    /// <summary>Sheets per attendee (枚/人/回) valid on <paramref name="date"/> (<see cref="SheetsPerAttendeeRule"/>, compiled); null when none.</summary>
+    public static decimal? SheetsPerAttendeeOn(IEnumerable<PaperBaseline> baselines, DateOnly date) => SheetsPerAttendeeCompiled(baselines, date);
+
+    /// <summary>Sheets saved by one session (枚), never negative (<see cref="SheetsSavedRule"/>, compiled).</summary>
+    public static decimal SheetsSaved(PaperBaseline? baseline, int attendees, int sheetsPrinted) => SheetsSavedCompiled(baseline?.SheetsPerAttendee, attendees, sheetsPrinted);
+
+    /// <summary>Sheets saved by one session of a body held on <paramref name="heldOn"/> (枚): <see cref="SheetsPerAttendeeRule"/> then <see cref="SheetsSavedRule"/>, compiled.</summary>
+    public static decimal SheetsSaved(IEnumerable<PaperBaseline> baselines, DateOnly heldOn, int attendees, int sheetsPrinted) =>
+        SheetsSavedCompiled(SheetsPerAttendeeCompiled(baselines, heldOn), attendees, sheetsPrinted);
 
     /// <summary>
     /// The date a new session form starts with (issue #8, 会議主管課), inside the selected fiscal year and never in the future:

@@ -51,7 +51,7 @@ public static class PaperlessExports
                     var b = bodies[s.BodyId];
                     return (IReadOnlyList<object?>)[FiscalYear.Of(s.HeldOn).StartYear, s.HeldOn, s.Sequence, b.Code, b.Name, PaperlessRules.Label(b.Category),
                         b.OrganizingDepartment, PaperlessRules.Label(s.Format), PaperlessRules.Label(s.Materials), s.Attendees, s.SheetsPrinted,
-                        PaperlessRules.SheetsSaved(PaperlessRules.BaselineOn(b.Baselines, s.HeldOn), s.Attendees, s.SheetsPrinted),
+                        PaperlessRules.SheetsSaved(b.Baselines, s.HeldOn, s.Attendees, s.SheetsPrinted),
                         PaperlessRules.IsPaperless(s.Format, s.Materials) ? "○" : "×", s.TabletsUsed ? "○" : "", s.Note];
                 }).ToList());
             return TableExport.Download(table, format, $"paperless-sessions-{clock.TodayInJapan():yyyyMMdd}");

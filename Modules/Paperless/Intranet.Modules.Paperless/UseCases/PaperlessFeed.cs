@@ -38,7 +38,7 @@ public sealed record PaperUseRecord(int FiscalYear, long SheetsUsed, string? Sou
 /// office-wide paper use and FY2019's are both recorded (<see cref="PaperUseAsync"/>). A full recompute: a value reported
 /// earlier for a year no longer measured is withdrawn. Called after every change and nightly.
 /// </summary>
-public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, TimeProvider clock)
+public sealed class PaperlessFeed(PaperlessDbContext db, PaperlessReadCache cache, IMediator mediator, TimeProvider clock)
 {
     /// <summary>The metric definitions this module registers.</summary>
     public static readonly MetricDefinition[] Definitions =
@@ -50,8 +50,41 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
         new(MetricKeys.PaperlessSheetsSaved, "紙の削減量", "枚", false, PaperlessModuleInfo.DisplayName),
     ];
 
-    /// <summary>Figures of every fiscal year that has sessions, oldest first.</summary>
-    public async Task<IReadOnlyList<PaperlessYear>> ComputeAsync(CancellationToken ct)
+    /// <summary>
+    /// Figures of every fiscal year that has sessions, oldest first: one SQL aggregate per (category, calendar month)
+    /// (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>, ≤ 48 rows a year), cached per change stamp
+    /// (<see cref="PaperlessReadCache"/>: one primary-key query while nothing changed), folded into fiscal years by
+    /// <see cref="Years"/>. Equal to <see cref="ComputeRowByRowAsync"/> (tests: <c>PaperlessAggregateTests</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<PaperlessYear>> ComputeAsync(CancellationToken ct) => Years(await cache.CategoryMonthsAsync(db, ct));
+
+    /// <summary>
+    /// Folds per (category, month) tallies into fiscal years, oldest first: sessions per category, rates
+    /// (<see cref="PaperlessRules.Rate(int, int)"/>), the assembly's tablet rate, Σ sheets saved rounded to whole sheets.
+    /// </summary>
+    public static IReadOnlyList<PaperlessYear> Years(IEnumerable<CategoryMonthTally> months) =>
+        months.GroupBy(m => FiscalYear.Of(new DateOnly(m.Year, m.Month, 1))).OrderBy(g => g.Key).Select(g =>
+        {
+            (int Held, int Paperless, int Tablets) Of(MeetingCategory c)
+            {
+                var rows = g.Where(m => m.Category == c).ToList();
+                return (rows.Sum(m => m.Sessions), rows.Sum(m => m.PaperlessSessions), rows.Sum(m => m.TabletSessions));
+            }
+            var executive = Of(MeetingCategory.Executive);
+            var manager = Of(MeetingCategory.ManagerLevel);
+            var assembly = Of(MeetingCategory.Assembly);
+            return new PaperlessYear(g.Key, executive.Held, PaperlessRules.Rate(executive.Paperless, executive.Held),
+                manager.Held, PaperlessRules.Rate(manager.Paperless, manager.Held),
+                assembly.Held, PaperlessRules.Rate(assembly.Paperless, assembly.Held), PaperlessRules.Rate(assembly.Tablets, assembly.Held),
+                Math.Round(g.Sum(m => m.SheetsSaved), 0, MidpointRounding.AwayFromZero), g.Sum(m => m.Sessions));
+        }).ToList();
+
+    /// <summary>
+    /// The row-by-row computation (every body and every session loaded as entities, the rules applied to each session in
+    /// memory): the reference <see cref="ComputeAsync"/> is tested against, and the "before" of issue #12's measurements.
+    /// Pages never call it.
+    /// </summary>
+    public async Task<IReadOnlyList<PaperlessYear>> ComputeRowByRowAsync(CancellationToken ct)
     {
         var bodies = await db.Bodies.AsNoTracking().Include(b => b.Baselines).ToDictionaryAsync(b => b.Id, ct);
         var sessions = await db.Sessions.AsNoTracking().ToListAsync(ct);
@@ -62,7 +95,7 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
             var manager = Of(MeetingCategory.ManagerLevel);
             var assembly = Of(MeetingCategory.Assembly);
             bool Paperless(MeetingSession s) => PaperlessRules.IsPaperless(s.Format, s.Materials);
-            var sheets = g.Sum(s => PaperlessRules.SheetsSaved(PaperlessRules.BaselineOn(bodies[s.BodyId].Baselines, s.HeldOn), s.Attendees, s.SheetsPrinted));
+            var sheets = g.Sum(s => PaperlessRules.SheetsSaved(bodies[s.BodyId].Baselines, s.HeldOn, s.Attendees, s.SheetsPrinted));
             return new PaperlessYear(g.Key, executive.Count, PaperlessRules.Rate(executive, Paperless), manager.Count, PaperlessRules.Rate(manager, Paperless),
                 assembly.Count, PaperlessRules.Rate(assembly, Paperless), PaperlessRules.Rate(assembly, s => s.TabletsUsed), Math.Round(sheets, 0, MidpointRounding.AwayFromZero), g.Count());
         }).ToList();
@@ -103,6 +136,18 @@ public sealed class PaperlessFeed(PaperlessDbContext db, IMediator mediator, Tim
         var consumers = new List<MetricConsumer>();
         foreach (var d in Definitions) consumers.AddRange(await mediator.Send(new ListMetricConsumers(d.Key), ct));
         return consumers.Count == 0 ? null : new PlanPeriod(new FiscalYear(consumers.Min(c => c.FirstFiscalYear)), new FiscalYear(consumers.Max(c => c.LastFiscalYear)));
+    }
+
+    /// <summary>
+    /// The nightly safety net: gives the change stamp a new value first (<see cref="PaperlessDbContext.MarkChanged"/>), so the
+    /// aggregates cached on every host (<see cref="PaperlessReadCache"/>) are computed again from the rows even after a change
+    /// that bypassed <c>SaveChanges</c>, then <see cref="PublishAsync"/>.
+    /// </summary>
+    public async Task<ReportMetricsResult?> RecomputeAndPublishAsync(CancellationToken ct)
+    {
+        db.MarkChanged();
+        await db.SaveChangesAsync(ct);
+        return await PublishAsync(ct);
     }
 
     /// <summary>Recomputes and reports; does nothing when no plan indicator is bound to any paperless key.</summary>

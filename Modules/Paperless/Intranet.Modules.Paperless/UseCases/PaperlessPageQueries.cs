@@ -29,18 +29,26 @@ public sealed record PaperlessOverview(FiscalYear Year, IReadOnlyList<FiscalYear
 /// <summary>A body's standing in the year: name, organizing department, sessions, paperless sessions, rate (%), sheets printed and saved (枚).</summary>
 public sealed record BodyYearRow(string Name, string Department, int Sessions, int PaperlessSessions, decimal? Rate, int SheetsPrinted, decimal SheetsSaved);
 
-internal sealed class GetPaperlessOverviewHandler(PaperlessFeed feed, PaperlessQueries queries, IMediator mediator, TimeProvider clock)
+/// <remarks>
+/// Issue #12: the cost does not grow with the number of sessions. One SQL aggregate per (category, month) over every session
+/// (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>) gives both every year's figures (<see cref="PaperlessFeed.Years"/>) and
+/// the selected category's months (<see cref="PaperlessQueries.Months"/>); one per body gives the year's bodies. No session is
+/// loaded as an entity, and while nothing is written both come from <see cref="PaperlessReadCache"/> (one primary-key query for
+/// the change stamp), so the page's cost does not depend on the number of sessions.
+/// </remarks>
+internal sealed class GetPaperlessOverviewHandler(Data.PaperlessDbContext db, PaperlessReadCache cache, PaperlessQueries queries, IMediator mediator, TimeProvider clock)
     : IRequestHandler<GetPaperlessOverview, PaperlessOverview>
 {
     public async Task<PaperlessOverview> Handle(GetPaperlessOverview r, CancellationToken ct)
     {
-        var years = await feed.ComputeAsync(ct);
+        var tallies = await cache.CategoryMonthsAsync(db, ct);
+        var years = PaperlessFeed.Years(tallies);
         var today = FiscalYear.Of(clock.TodayInJapan());
         var choices = years.Select(y => y.Year).Append(today).Distinct().Order().ToList();
         var year = int.TryParse(r.FiscalYear, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var fy)
                    && choices.Contains(new FiscalYear(fy)) ? new FiscalYear(fy) : years.Count > 0 ? years[^1].Year : today;
         var category = Enum.TryParse<MeetingCategory>(r.Category, out var c) && Enum.IsDefined(c) ? c : MeetingCategory.Executive;
-        var months = await queries.MonthsAsync(category, year, ct);
+        var months = PaperlessQueries.Months(year, tallies.Where(t => t.Category == category).ToList());
         var bodies = (await queries.BodiesInYearAsync(category, year, ct))
             .Select(b => new BodyYearRow(b.Body.Name, b.Body.OrganizingDepartment, b.Sessions, b.PaperlessSessions, b.Rate, b.SheetsPrinted, b.SheetsSaved)).ToList();
         var held = months.Sum(m => m.Sessions);
@@ -76,18 +84,21 @@ public sealed record MyBodies(IReadOnlyList<BodyRow> Bodies, bool ManagesAll, st
 public sealed record BodyRow(string Code, string Name, bool Active, MeetingCategory Category, string CategoryLabel, string Department, int UsualAttendees,
     decimal? SheetsPerAttendee, int SessionsThisYear, DateOnly? LastHeldOn);
 
-internal sealed class ListMyBodiesHandler(PaperlessQueries queries, Data.PaperlessDbContext db, ICurrentUser user, TimeProvider clock) : IRequestHandler<ListMyBodies, MyBodies>
+internal sealed class ListMyBodiesHandler(PaperlessQueries queries, Data.PaperlessDbContext db, PaperlessReadCache cache, ICurrentUser user, TimeProvider clock) : IRequestHandler<ListMyBodies, MyBodies>
 {
     public async Task<MyBodies> Handle(ListMyBodies r, CancellationToken ct)
     {
         var today = clock.TodayInJapan();
         var year = FiscalYear.Of(today);
         var bodies = await queries.MyBodiesAsync(ct);
-        var ids = bodies.Select(b => b.Id).ToList();
-        var dates = (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
-            db.Sessions.Where(s => ids.Contains(s.BodyId)).Select(s => new { s.BodyId, s.HeldOn }), ct)).ToLookup(s => s.BodyId, s => s.HeldOn);
-        var rows = bodies.Select(b => new BodyRow(b.Code, b.Name, b.Active, b.Category, PaperlessRules.Label(b.Category), b.OrganizingDepartment, b.UsualAttendees,
-            PaperlessRules.BaselineOn(b.Baselines, today)?.SheetsPerAttendee, dates[b.Id].Count(year.Contains), dates[b.Id].Any() ? dates[b.Id].Max() : null)).ToList();
+        // Issue #12: counted by the database (this year's sessions per body, each body's latest date), not every session's date loaded.
+        var counts = await cache.SessionCountsAsync(db, year, ct);
+        var rows = bodies.Select(b =>
+        {
+            var (inYear, last) = counts.GetValueOrDefault(b.Id);
+            return new BodyRow(b.Code, b.Name, b.Active, b.Category, PaperlessRules.Label(b.Category), b.OrganizingDepartment, b.UsualAttendees,
+                PaperlessRules.BaselineOn(b.Baselines, today)?.SheetsPerAttendee, inYear, last);
+        }).ToList();
         return new MyBodies(rows, PaperlessAccess.ManagesAll(user), user.Department, year);
     }
 }
@@ -145,7 +156,7 @@ internal sealed class GetBodySessionsHandler(PaperlessQueries queries, Paperless
         var year = int.TryParse(r.FiscalYear, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var fy)
                    && choices.Contains(new FiscalYear(fy)) ? new FiscalYear(fy) : current;
         SessionRow Row(MeetingSession s) => new(s.HeldOn, s.Sequence, s.Format, s.Materials, s.Attendees, s.SheetsPrinted,
-            PaperlessRules.SheetsSaved(PaperlessRules.BaselineOn(body.Baselines, s.HeldOn), s.Attendees, s.SheetsPrinted),
+            PaperlessRules.SheetsSaved(body.Baselines, s.HeldOn, s.Attendees, s.SheetsPrinted),
             PaperlessRules.IsPaperless(s.Format, s.Materials), s.TabletsUsed, s.Note, Fmt.Actor(s.RecordedBy), s.Version);
         var inYear = sessions.Where(s => year.Contains(s.HeldOn)).ToList();
         return new BodySessions(

@@ -20,7 +20,7 @@ public sealed record CategoryMonth(int Year, int Month, int Sessions, int Paperl
 }
 
 /// <summary>Read side for the module's pages; individual sessions only for the users who organize them.</summary>
-public sealed class PaperlessQueries(PaperlessDbContext db, ICurrentUser user)
+public sealed class PaperlessQueries(PaperlessDbContext db, PaperlessReadCache cache, ICurrentUser user)
 {
     /// <summary>Every body with its baselines, sorted by category then code.</summary>
     public async Task<List<MeetingBody>> BodiesAsync(CancellationToken ct) =>
@@ -45,8 +45,26 @@ public sealed class PaperlessQueries(PaperlessDbContext db, ICurrentUser user)
         return (body, sessions);
     }
 
-    /// <summary>Per body of a category in a fiscal year, those still using paper first (lowest rate, most sheets printed).</summary>
+    /// <summary>
+    /// Per body of a category in a fiscal year (every body of the category, also those without sessions), those still using
+    /// paper first (lowest rate, most sheets printed; ties in category-then-code order). The counts are one SQL aggregate
+    /// (<see cref="PaperlessAggregates.BodiesAsync"/>, cached per change stamp by <see cref="PaperlessReadCache"/>); equal to <see cref="BodiesInYearRowByRowAsync"/>.
+    /// </summary>
     public async Task<List<BodyYear>> BodiesInYearAsync(MeetingCategory category, FiscalYear year, CancellationToken ct)
+    {
+        var bodies = (await BodiesAsync(ct)).Where(b => b.Category == category).ToList();
+        var tallies = (await cache.BodiesAsync(db, category, year, ct)).ToDictionary(t => t.BodyId);
+        return bodies.Select(b => tallies.TryGetValue(b.Id, out var t)
+                ? new BodyYear(b, t.Sessions, t.PaperlessSessions, PaperlessRules.Rate(t.PaperlessSessions, t.Sessions), t.SheetsSaved, t.SheetsPrinted)
+                : new BodyYear(b, 0, 0, null, 0m, 0))
+            .OrderBy(x => x.Rate ?? 101).ThenByDescending(x => x.SheetsPrinted).ToList();
+    }
+
+    /// <summary>
+    /// <see cref="BodiesInYearAsync"/> computed row by row (the year's sessions loaded as entities): the reference the
+    /// aggregate is tested against. Pages never call it.
+    /// </summary>
+    public async Task<List<BodyYear>> BodiesInYearRowByRowAsync(MeetingCategory category, FiscalYear year, CancellationToken ct)
     {
         var bodies = (await BodiesAsync(ct)).Where(b => b.Category == category).ToList();
         var ids = bodies.Select(b => b.Id).ToList();
@@ -57,13 +75,33 @@ public sealed class PaperlessQueries(PaperlessDbContext db, ICurrentUser user)
             var own = sessions.Where(s => s.BodyId == b.Id).ToList();
             return new BodyYear(b, own.Count, own.Count(s => PaperlessRules.IsPaperless(s.Format, s.Materials)),
                 PaperlessRules.Rate(own, s => PaperlessRules.IsPaperless(s.Format, s.Materials)),
-                own.Sum(s => PaperlessRules.SheetsSaved(PaperlessRules.BaselineOn(b.Baselines, s.HeldOn), s.Attendees, s.SheetsPrinted)),
+                own.Sum(s => PaperlessRules.SheetsSaved(b.Baselines, s.HeldOn, s.Attendees, s.SheetsPrinted)),
                 own.Sum(s => s.SheetsPrinted));
         }).OrderBy(x => x.Rate ?? 101).ThenByDescending(x => x.SheetsPrinted).ToList();
     }
 
-    /// <summary>The category's rate per month of the fiscal year (April first); months without sessions have no rate.</summary>
-    public async Task<List<CategoryMonth>> MonthsAsync(MeetingCategory category, FiscalYear year, CancellationToken ct)
+    /// <summary>
+    /// The category's sessions, paperless sessions and rate per month of the fiscal year (April first, 12 rows); months
+    /// without sessions have no rate. From the every-year SQL aggregate (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>, cached per change stamp by <see cref="PaperlessReadCache"/>); equal to
+    /// <see cref="MonthsRowByRowAsync"/>.
+    /// </summary>
+    public async Task<List<CategoryMonth>> MonthsAsync(MeetingCategory category, FiscalYear year, CancellationToken ct) =>
+        Months(year, (await cache.CategoryMonthsAsync(db, ct)).Where(t => t.Category == category).ToList());
+
+    /// <summary>The 12 months of <paramref name="year"/> (April first) from per-month tallies of one category; months without a tally have 0 sessions and no rate.</summary>
+    public static List<CategoryMonth> Months(FiscalYear year, IReadOnlyCollection<CategoryMonthTally> tallies) =>
+        Enumerable.Range(0, 12).Select(i => year.Start.AddMonths(i)).Select(m =>
+        {
+            var own = tallies.Where(t => t.Year == m.Year && t.Month == m.Month).ToList();
+            var (held, paperless) = (own.Sum(t => t.Sessions), own.Sum(t => t.PaperlessSessions));
+            return new CategoryMonth(m.Year, m.Month, held, paperless, PaperlessRules.Rate(paperless, held));
+        }).ToList();
+
+    /// <summary>
+    /// <see cref="MonthsAsync"/> computed row by row (the year's sessions loaded as entities): the reference the aggregate is
+    /// tested against. Pages never call it.
+    /// </summary>
+    public async Task<List<CategoryMonth>> MonthsRowByRowAsync(MeetingCategory category, FiscalYear year, CancellationToken ct)
     {
         var ids = (await BodiesAsync(ct)).Where(b => b.Category == category).Select(b => b.Id).ToList();
         var (from, to) = (year.Start, year.End);
@@ -75,5 +113,4 @@ public sealed class PaperlessQueries(PaperlessDbContext db, ICurrentUser user)
                 PaperlessRules.Rate(own, s => PaperlessRules.IsPaperless(s.Format, s.Materials)));
         }).ToList();
     }
-
 }
