@@ -64,6 +64,8 @@ public sealed class RpaDbContext(DbContextOptions<RpaDbContext> options, ICurren
             e.ToTable("Runs");
             e.HasIndex(x => new { x.CaseId, x.RunKey }).IsUnique();
             e.HasIndex(x => x.RunDate);
+            // Issue #12: a case's (or a department's) runs in date order for the savings summed in SQL (RpaSavings).
+            e.HasIndex(x => new { x.CaseId, x.RunDate });
             e.Property(x => x.RunKey).IsRequired();
             e.Property(x => x.Source).IsRequired();
             e.Property(x => x.Outcome).HasConversion<string>().IsRequired();

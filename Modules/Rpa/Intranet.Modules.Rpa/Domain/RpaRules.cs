@@ -101,13 +101,27 @@ public static class SavingsRules
     public static CaseAssessment? ValidOn(IEnumerable<CaseAssessment> assessments, DateOnly date) =>
         assessments.Where(a => a.ValidFrom <= date).MaxBy(a => a.ValidFrom);
 
-    /// <summary>Hours saved by one run (時間), never negative.</summary>
-    public static decimal HoursSaved(RunOutcome outcome, int itemsProcessed, CaseAssessment? assessment)
+    /// <summary>Hours saved by one run (時間), never negative: <see cref="MinutesSaved"/> ÷ 60.</summary>
+    public static decimal HoursSaved(RunOutcome outcome, long itemsProcessed, CaseAssessment? assessment) =>
+        ToHours(MinutesSaved(outcome, itemsProcessed, assessment));
+
+    /// <summary>
+    /// Minutes saved (分) by runs of one outcome under one assessment that processed <paramref name="itemsProcessed"/> items
+    /// (件): items × (manual − robot-attended minutes per item), never negative; 0 for failed runs, without an assessment, or
+    /// for no items. An exact decimal (the minutes have 4 decimals), and linear in the items: the minutes of several runs with
+    /// the same outcome and assessment, each with items &gt; 0, are the minutes of their summed items. That is why sums of
+    /// savings (a month, a year, the plan period) add minutes and divide by 60 once (<see cref="ToHours"/>): the result is
+    /// exact whether the runs are added one by one or summed by the database first (<c>RpaSavings</c>), where adding the
+    /// rounded hours of each run (1 item × 2.5 分 = 0.041666… 時間) could round a total that is exactly half-way the other way.
+    /// </summary>
+    public static decimal MinutesSaved(RunOutcome outcome, long itemsProcessed, CaseAssessment? assessment)
     {
         if (outcome == RunOutcome.Failed || assessment is null || itemsProcessed <= 0) return 0;
-        var minutes = Math.Max(0, assessment.ManualMinutesPerItem - assessment.RobotAttendedMinutesPerItem);
-        return itemsProcessed * minutes / 60m;
+        return itemsProcessed * Math.Max(0, assessment.ManualMinutesPerItem - assessment.RobotAttendedMinutesPerItem);
     }
+
+    /// <summary>Minutes (分) to hours (時間), unrounded.</summary>
+    public static decimal ToHours(decimal minutes) => minutes / 60m;
 
     /// <summary>Estimated hours saved per year by an assessment: executions × items × (manual − attended) ÷ 60.</summary>
     public static decimal EstimatedHoursPerYear(CaseAssessment a) =>

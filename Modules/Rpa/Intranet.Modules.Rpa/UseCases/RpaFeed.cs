@@ -24,8 +24,8 @@ public sealed record ReportingPeriod(FiscalYear Start, FiscalYear End)
 /// Computes the registry's figures per fiscal year and reports them to the plan through
 /// <see cref="ReportMetrics"/>: <see cref="MetricKeys.RpaAutomatedProcessCount"/> (業務, cumulative since the
 /// plan start, <see cref="SavingsRules.AutomatedProcessCount"/>) and <see cref="MetricKeys.RpaHoursSaved"/>
-/// (時間, cumulative sum of <see cref="SavingsRules.HoursSaved"/> over runs from the plan start to the
-/// year's end). A year is reported only where it is measured (issue #9, never 0 for want of data): the process count once a
+/// (時間, cumulative sum of <see cref="SavingsRules.MinutesSaved"/> ÷ 60 over runs from the plan start to the
+/// year's end; the runs summed by the database, <see cref="RpaSavings"/>). A year is reported only where it is measured (issue #9, never 0 for want of data): the process count once a
 /// case is in production (<see cref="SavingsRules.ProcessCountMeasured"/>), the hours for years with runs
 /// (<see cref="SavingsRules.HoursMeasured"/>); a value reported earlier for a year no longer measured is withdrawn.
 /// Called after every change and nightly (<c>RpaRecomputeJob</c>).
@@ -51,6 +51,8 @@ public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider cl
     /// <summary>
     /// Figures per fiscal year of the period: (year, automated process count, hours saved), both cumulative; each null when the
     /// year is not measured (<see cref="SavingsRules.ProcessCountMeasured"/>, <see cref="SavingsRules.HoursMeasured"/>).
+    /// The runs of the period are summed by the database (<see cref="RpaSavings.GroupAsync"/>: a few rows per case and month)
+    /// and the savings rule is applied to those rows; equals <see cref="ComputeRowByRowAsync"/>.
     /// </summary>
     public async Task<IReadOnlyList<(FiscalYear Year, int? Processes, decimal? Hours)>> ComputeAsync(ReportingPeriod period, CancellationToken ct)
     {
@@ -58,21 +60,48 @@ public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider cl
         var assessments = (await db.Assessments.AsNoTracking().ToListAsync(ct)).ToLookup(a => a.CaseId);
         var from = period.Start.Start;
         var to = period.End.End;
+        var groups = await RpaSavings.GroupAsync(db, db.Runs.Where(r => r.RunDate >= from && r.RunDate <= to), ct);
+        // A group's month lies in one fiscal year, so its first day stands for its runs' dates in HoursMeasured.
+        var minutesByYear = groups.GroupBy(g => FiscalYear.Of(g.FirstDay).StartYear)
+            .ToDictionary(y => y.Key, y => y.Sum(g => RpaSavings.MinutesSaved(g, assessments)));
+        return Shape(period, since, minutesByYear, groups.Select(g => g.FirstDay).Distinct().ToList());
+    }
+
+    /// <summary>
+    /// The row-by-row reference of <see cref="ComputeAsync"/> (the computation before issue #12): loads every run of the period
+    /// and applies <see cref="SavingsRules.ValidOn"/> and <see cref="SavingsRules.MinutesSaved"/> to each. Its cost grows
+    /// with the runs: tests and measurements only.
+    /// </summary>
+    public async Task<IReadOnlyList<(FiscalYear Year, int? Processes, decimal? Hours)>> ComputeRowByRowAsync(ReportingPeriod period, CancellationToken ct)
+    {
+        var since = await db.Cases.AsNoTracking().Select(c => c.ProductionSince).ToListAsync(ct);
+        var assessments = (await db.Assessments.AsNoTracking().ToListAsync(ct)).ToLookup(a => a.CaseId);
+        var from = period.Start.Start;
+        var to = period.End.End;
         var runs = await db.Runs.AsNoTracking().Where(r => r.RunDate >= from && r.RunDate <= to)
             .Select(r => new { r.CaseId, r.RunDate, r.Outcome, r.ItemsProcessed }).ToListAsync(ct);
-        var hoursByYear = runs
+        var minutesByYear = runs
             .GroupBy(r => FiscalYear.Of(r.RunDate).StartYear)
-            .ToDictionary(g => g.Key, g => g.Sum(r => SavingsRules.HoursSaved(r.Outcome, r.ItemsProcessed,
+            .ToDictionary(g => g.Key, g => g.Sum(r => SavingsRules.MinutesSaved(r.Outcome, r.ItemsProcessed,
                 SavingsRules.ValidOn(assessments[r.CaseId], r.RunDate))));
-        var runDates = runs.Select(r => r.RunDate).ToList();
+        return Shape(period, since, minutesByYear, runs.Select(r => r.RunDate).ToList());
+    }
+
+    /// <summary>
+    /// The yearly figures from the cases' production dates, the minutes saved (分) per fiscal year (start year) and the run
+    /// dates (or any date of each month with runs): cumulative process count and hours (時間, one decimal, half away from zero).
+    /// </summary>
+    private static List<(FiscalYear, int?, decimal?)> Shape(ReportingPeriod period, List<DateOnly?> since, Dictionary<int, decimal> minutesByYear,
+        List<DateOnly> runDates)
+    {
         var result = new List<(FiscalYear, int?, decimal?)>();
         var cumulative = 0m;
         foreach (var year in period.Years)
         {
-            cumulative += hoursByYear.GetValueOrDefault(year.StartYear);
+            cumulative += minutesByYear.GetValueOrDefault(year.StartYear);
             result.Add((year,
                 SavingsRules.ProcessCountMeasured(since, year) ? SavingsRules.AutomatedProcessCount(since, period.Start, year) : null,
-                SavingsRules.HoursMeasured(runDates, year) ? Math.Round(cumulative, 1, MidpointRounding.AwayFromZero) : null));
+                SavingsRules.HoursMeasured(runDates, year) ? Math.Round(SavingsRules.ToHours(cumulative), 1, MidpointRounding.AwayFromZero) : null));
         }
         return result;
     }

@@ -57,8 +57,50 @@ public sealed class RpaQueries(RpaDbContext db, ICurrentUser user)
         return c;
     }
 
-    /// <summary>Monthly savings of the visible cases (or one case), oldest month first.</summary>
+    /// <summary>
+    /// Monthly savings of the visible cases (or one case), oldest month first, then by case code: per case and calendar month
+    /// the executions (回), items (件) and failed runs summed by the database (<see cref="RpaSavings.GroupAsync"/>), and the
+    /// hours saved (時間, 2 decimals) by <see cref="SavingsRules.MinutesSaved"/> under the assessment valid on each run's
+    /// date (<see cref="SavingsRules.ValidOn"/>), applied in C# to the few grouped rows. Reads a few rows per case and month,
+    /// never the runs themselves; equals <see cref="MonthlySavingsRowByRowAsync"/>.
+    /// </summary>
     public async Task<List<MonthlySavings>> MonthlySavingsAsync(Guid? caseId, CancellationToken ct)
+    {
+        var visible = VisibleCases();
+        if (caseId is { } only) visible = visible.Where(c => c.Id == only);
+        var cases = await visible.Select(c => new CaseName(c.Id, c.Code, c.Title, c.OwningDepartment)).ToDictionaryAsync(c => c.Id, ct);
+        var visibleIds = visible.Select(c => c.Id);
+        var runs = db.Runs.AsQueryable();
+        var assessments = db.Assessments.AsNoTracking();
+        if (caseId is { } id)
+        {
+            runs = runs.Where(r => r.CaseId == id);
+            assessments = assessments.Where(a => a.CaseId == id);
+        }
+        else if (!RpaAccess.SeesAll(user))
+        {
+            runs = runs.Where(r => visibleIds.Contains(r.CaseId));
+            assessments = assessments.Where(a => visibleIds.Contains(a.CaseId));
+        }
+        var byCase = (await assessments.ToListAsync(ct)).ToLookup(a => a.CaseId);
+        var groups = (await RpaSavings.GroupAsync(db, runs, ct)).Where(g => cases.ContainsKey(g.CaseId));
+        return groups.GroupBy(g => (g.CaseId, g.Year, g.Month))
+            .Select(m =>
+            {
+                var c = cases[m.Key.CaseId];
+                return new MonthlySavings(c.Code, c.Title, c.Department, m.Key.Year, m.Key.Month,
+                    checked((int)m.Sum(g => g.Executions)), checked((int)m.Sum(g => g.Items)), m.Where(g => g.Outcome == RunOutcome.Failed).Sum(g => g.Runs),
+                    Math.Round(SavingsRules.ToHours(m.Sum(g => RpaSavings.MinutesSaved(g, byCase))), 2));
+            })
+            .OrderBy(m => m.Year).ThenBy(m => m.Month).ThenBy(m => m.CaseCode, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The row-by-row reference of <see cref="MonthlySavingsAsync"/> (the computation before issue #12): loads every run of the
+    /// visible cases and applies <see cref="SavingsRules.ValidOn"/> and <see cref="SavingsRules.MinutesSaved"/> to each.
+    /// Its cost grows with the runs: tests and measurements only, never pages.
+    /// </summary>
+    public async Task<List<MonthlySavings>> MonthlySavingsRowByRowAsync(Guid? caseId, CancellationToken ct)
     {
         var cases = (await CasesAsync(new CaseFilter(null, null, null, null), ct)).Where(c => caseId is null || c.Id == caseId).ToDictionary(c => c.Id);
         var ids = cases.Keys.ToList();
@@ -70,9 +112,18 @@ public sealed class RpaQueries(RpaDbContext db, ICurrentUser user)
                 var c = cases[g.Key.CaseId];
                 return new MonthlySavings(c.Code, c.Title, c.OwningDepartment, g.Key.Year, g.Key.Month,
                     g.Sum(r => r.Executions), g.Sum(r => r.ItemsProcessed), g.Count(r => r.Outcome == RunOutcome.Failed),
-                    Math.Round(g.Sum(r => SavingsRules.HoursSaved(r.Outcome, r.ItemsProcessed, SavingsRules.ValidOn(c.Assessments, r.RunDate))), 2));
+                    Math.Round(SavingsRules.ToHours(g.Sum(r => SavingsRules.MinutesSaved(r.Outcome, r.ItemsProcessed, SavingsRules.ValidOn(c.Assessments, r.RunDate)))), 2));
             })
             .OrderBy(m => m.Year).ThenBy(m => m.Month).ThenBy(m => m.CaseCode, StringComparer.Ordinal).ToList();
+    }
+
+    private sealed record CaseName(Guid Id, string Code, string Title, string Department);
+
+    /// <summary>The cases the user may see, as a query (not loaded).</summary>
+    private IQueryable<AutomationCase> VisibleCases()
+    {
+        var query = db.Cases.AsNoTracking();
+        return RpaAccess.SeesAll(user) ? query : query.Where(c => c.OwningDepartment == user.Department);
     }
 
     /// <summary>Hourly cost in yen (円/時間), 0 when not set.</summary>

@@ -1,0 +1,70 @@
+using Intranet.Modules.Rpa.Data;
+using Intranet.Modules.Rpa.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Intranet.Modules.Rpa.UseCases;
+
+/// <summary>
+/// Runs summed by the database (issue #12): one row per case, calendar month of <see cref="Run.RunDate"/>, outcome, whether
+/// the runs processed items (<see cref="HasItems"/>) and the assessment in force on their dates (<see cref="AssessedFrom"/>,
+/// the <see cref="CaseAssessment.ValidFrom"/> of the latest assessment on or before the run date; null before any).
+/// Within such a group <see cref="SavingsRules.MinutesSaved"/> is linear in the items, so the group's minutes are the rule
+/// applied once to <see cref="Items"/>.
+/// </summary>
+/// <param name="CaseId">The case.</param>
+/// <param name="Year">Calendar year of the runs' dates.</param>
+/// <param name="Month">Calendar month (1–12) of the runs' dates.</param>
+/// <param name="Outcome">The runs' outcome.</param>
+/// <param name="HasItems">True for runs with items processed &gt; 0, false for the others (which save nothing by the rule).</param>
+/// <param name="AssessedFrom">First day of the assessment in force, or null when none was.</param>
+/// <param name="Runs">Number of run rows (a monthly entry is one row).</param>
+/// <param name="Executions">Sum of <see cref="Run.Executions"/> (回).</param>
+/// <param name="Items">Sum of <see cref="Run.ItemsProcessed"/> (件).</param>
+public sealed record RunGroup(Guid CaseId, int Year, int Month, RunOutcome Outcome, bool HasItems, DateOnly? AssessedFrom,
+    int Runs, long Executions, long Items)
+{
+    /// <summary>The first day of the group's month: in the same fiscal year as every run of the group.</summary>
+    public DateOnly FirstDay => new(Year, Month, 1);
+}
+
+/// <summary>
+/// Hours saved computed by the database (issue #12): the runs are summed in SQL per <see cref="RunGroup"/> (a few rows per
+/// case and month whatever the number of runs), then the domain's rules — <see cref="SavingsRules.ValidOn"/> for the
+/// assessment and <see cref="SavingsRules.MinutesSaved"/> / <see cref="SavingsRules.ToHours"/> for the savings — are applied to
+/// those rows in C#, so the rules stay defined once. Used by <see cref="RpaQueries.MonthlySavingsAsync"/> and
+/// <see cref="RpaFeed.ComputeAsync"/>; their row-by-row references (<c>…RowByRowAsync</c>) are what the tests compare with.
+/// No tally is maintained, so every write path (forms, imports, the API, a direct correction) is counted as it is.
+/// </summary>
+public static class RpaSavings
+{
+    /// <summary>
+    /// Sums <paramref name="runs"/> per <see cref="RunGroup"/> in one SQL <c>GROUP BY</c>. The assessment period of a run is
+    /// the largest <c>ValidFrom ≤ RunDate</c> of its case (a seek on the unique index <c>(CaseId, ValidFrom)</c>): the same
+    /// "latest on or before" as <see cref="SavingsRules.ValidOn"/>, which <see cref="AssessmentOf"/> then applies to that date.
+    /// </summary>
+    public static Task<List<RunGroup>> GroupAsync(RpaDbContext db, IQueryable<Run> runs, CancellationToken ct) =>
+        runs.AsNoTracking()
+            .Select(r => new
+            {
+                r.CaseId,
+                r.RunDate.Year,
+                r.RunDate.Month,
+                r.Outcome,
+                HasItems = r.ItemsProcessed > 0,
+                AssessedFrom = db.Assessments.Where(a => a.CaseId == r.CaseId && a.ValidFrom <= r.RunDate).Max(a => (DateOnly?)a.ValidFrom),
+                r.Executions,
+                r.ItemsProcessed,
+            })
+            .GroupBy(r => new { r.CaseId, r.Year, r.Month, r.Outcome, r.HasItems, r.AssessedFrom })
+            .Select(g => new RunGroup(g.Key.CaseId, g.Key.Year, g.Key.Month, g.Key.Outcome, g.Key.HasItems, g.Key.AssessedFrom,
+                g.Count(), g.Sum(r => (long)r.Executions), g.Sum(r => (long)r.ItemsProcessed)))
+            .ToListAsync(ct);
+
+    /// <summary>The assessment in force for a group: <see cref="SavingsRules.ValidOn"/> of the case's assessments on the group's period start; null when none.</summary>
+    public static CaseAssessment? AssessmentOf(RunGroup g, ILookup<Guid, CaseAssessment> assessments) =>
+        g.AssessedFrom is { } from ? SavingsRules.ValidOn(assessments[g.CaseId], from) : null;
+
+    /// <summary>Minutes saved (分) by a group's runs: <see cref="SavingsRules.MinutesSaved"/> of its summed items under its assessment.</summary>
+    public static decimal MinutesSaved(RunGroup g, ILookup<Guid, CaseAssessment> assessments) =>
+        SavingsRules.MinutesSaved(g.Outcome, g.Items, AssessmentOf(g, assessments));
+}
