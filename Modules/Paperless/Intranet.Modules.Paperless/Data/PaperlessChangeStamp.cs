@@ -8,10 +8,10 @@ namespace Intranet.Modules.Paperless.Data;
 /// write on any host sharing the database invalidates them on every host: a read costs one primary-key query.
 /// </summary>
 /// <remarks>Created with its only row by migration <c>202612030401_Paperless_ChangeStamp</c>.</remarks>
-public sealed class PaperlessChangeStamp
+public sealed class PaperlessChangeStamp : Intranet.Shared.Persistence.IChangeStamp
 {
     /// <summary>The key of the only row.</summary>
-    public const int RowId = 1;
+    public const int RowId = Intranet.Shared.Persistence.IChangeStamp.RowId;
 
     /// <summary>Always <see cref="RowId"/>.</summary>
     public int Id { get; set; }

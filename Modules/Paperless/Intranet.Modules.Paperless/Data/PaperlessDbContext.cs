@@ -7,7 +7,7 @@ namespace Intranet.Modules.Paperless.Data;
 
 /// <summary>Meeting bodies, baselines, sessions and office-wide paper use: schema <c>paperless</c> (PostgreSQL) or prefix <c>paperless_</c> (SQLite).</summary>
 public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> options, ICurrentUser currentUser, TimeProvider clock)
-    : ModuleDbContext(options, currentUser, clock)
+    : ChangeStampedDbContext<PaperlessChangeStamp>(options, currentUser, clock)
 {
     /// <summary>Schema / table prefix.</summary>
     public const string SchemaName = "paperless";
@@ -21,60 +21,6 @@ public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> opti
     public DbSet<SessionMapping> Mappings => Set<SessionMapping>();
     /// <summary>Office-wide paper use per fiscal year (2-2-(2)-1 紙の削減量).</summary>
     public DbSet<OfficePaperUse> PaperUse => Set<OfficePaperUse>();
-    /// <summary>The change stamp (one row) that invalidates the cached figures on every host (issue #12).</summary>
-    public DbSet<PaperlessChangeStamp> ChangeStamps => Set<PaperlessChangeStamp>();
-
-    private Guid? stamp;
-
-    /// <summary>
-    /// The schema's current change stamp (<see cref="PaperlessChangeStamp"/>): one primary-key query, remembered for the rest
-    /// of this context's life (one request or one use case) until this context saves a change.
-    /// </summary>
-    public async Task<Guid> ChangeStampAsync(CancellationToken ct)
-    {
-        if (stamp is { } known) return known;
-        var read = await ChangeStamps.AsNoTracking().Where(s => s.Id == PaperlessChangeStamp.RowId).Select(s => s.Stamp).FirstOrDefaultAsync(ct);
-        stamp = read;
-        return read;
-    }
-
-    /// <summary>
-    /// Saves as <see cref="ModuleDbContext"/> does and, when anything but audit rows changed, gives the change stamp a new random
-    /// value in the same transaction (issue #12), so every host's cached figures see the write. Every path that writes the
-    /// schema (forms, imports, command line) passes here; a write that bypasses SaveChanges (bulk insert, ExecuteUpdate, raw
-    /// SQL) must call <see cref="MarkChanged"/> and save, or its figures stay cached.
-    /// </summary>
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        ChangeTracker.DetectChanges();
-        if (ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
-                                             && e.Entity is not Intranet.Shared.Auditing.AuditEntry and not PaperlessChangeStamp))
-            MarkChanged();
-        stamp = null;
-        try
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-        finally
-        {
-            stamp = null;
-        }
-    }
-
-    /// <summary>Gives the change stamp a new random value with the next <c>SaveChanges</c> (see <see cref="PaperlessChangeStamp"/>).</summary>
-    public void MarkChanged()
-    {
-        var entry = ChangeTracker.Entries<PaperlessChangeStamp>().FirstOrDefault(e => e.Entity.Id == PaperlessChangeStamp.RowId);
-        if (entry is null || entry.State == EntityState.Detached)
-        {
-            var row = new PaperlessChangeStamp { Id = PaperlessChangeStamp.RowId, Stamp = Guid.NewGuid() };
-            Attach(row).Property(x => x.Stamp).IsModified = true;
-            return;
-        }
-        entry.Entity.Stamp = Guid.NewGuid();
-        if (entry.State != EntityState.Added) entry.Property(x => x.Stamp).IsModified = true;
-    }
-
     /// <inheritdoc />
     protected override void ConfigureModel(ModelBuilder b)
     {

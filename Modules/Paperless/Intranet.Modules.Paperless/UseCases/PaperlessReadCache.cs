@@ -9,7 +9,7 @@ namespace Intranet.Modules.Paperless.UseCases;
 /// The database's aggregates of the paperless figures (<see cref="PaperlessAggregates"/>), cached per host and shared by every
 /// request (issue #12: pages flat in the number of sessions). Every entry remembers the schema's change stamp
 /// (<see cref="PaperlessChangeStamp"/>) it was computed under; a read asks the database for the current stamp (one primary-key
-/// query per context, <see cref="PaperlessDbContext.ChangeStampAsync"/>) and recomputes when it differs, so a write on any host
+/// query per context, <see cref="Intranet.Shared.Persistence.ChangeStampedDbContext{TStamp}.ChangeStampAsync"/>) and recomputes when it differs, so a write on any host
 /// (a session recorded, corrected or imported, a body or baseline saved or imported, paper use recorded) is seen by the next
 /// request on every host.
 /// </summary>

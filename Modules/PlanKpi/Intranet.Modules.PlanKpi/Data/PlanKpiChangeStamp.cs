@@ -12,10 +12,10 @@ namespace Intranet.Modules.PlanKpi.Data;
 /// concurrent writers each leave a value no cache has seen, and a cache entry can never be matched by a later write.
 /// Created and filled by migration <c>202612030001_PlanKpi_ChangeStamp</c>.
 /// </remarks>
-public sealed class PlanKpiChangeStamp
+public sealed class PlanKpiChangeStamp : Intranet.Shared.Persistence.IChangeStamp
 {
     /// <summary>The key of the only row.</summary>
-    public const int RowId = 1;
+    public const int RowId = Intranet.Shared.Persistence.IChangeStamp.RowId;
 
     /// <summary>Always <see cref="RowId"/>.</summary>
     public int Id { get; set; }

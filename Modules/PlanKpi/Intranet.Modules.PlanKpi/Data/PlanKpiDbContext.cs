@@ -11,7 +11,7 @@ namespace Intranet.Modules.PlanKpi.Data;
 /// SQLite. Migrations in <c>Data/Migrations</c> are hand-written; the schema-drift test checks them against this model.
 /// </summary>
 public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options, ICurrentUser currentUser, TimeProvider clock)
-    : ModuleDbContext(options, currentUser, clock)
+    : ChangeStampedDbContext<PlanKpiChangeStamp>(options, currentUser, clock)
 {
     /// <summary>Schema / table prefix of this module.</summary>
     public const string SchemaName = "plankpi";
@@ -40,61 +40,6 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
     /// <summary>Plan revisions (版) with their changes (issue #10).</summary>
     public DbSet<PlanRevision> PlanRevisions => Set<PlanRevision>();
     public DbSet<PlanRevisionChange> PlanRevisionChanges => Set<PlanRevisionChange>();
-    /// <summary>The change stamp (one row) that invalidates cached snapshots on every host (issue #12).</summary>
-    public DbSet<PlanKpiChangeStamp> ChangeStamps => Set<PlanKpiChangeStamp>();
-
-    private Guid? stamp;
-
-    /// <summary>
-    /// The schema's current change stamp (<see cref="PlanKpiChangeStamp"/>): one primary-key query, remembered for the
-    /// rest of this context's life (one request or one use case) until this context saves a change.
-    /// </summary>
-    public async Task<Guid> ChangeStampAsync(CancellationToken ct)
-    {
-        if (stamp is { } known) return known;
-        // Not a compiled query: those are bound to one model, and a process may run SQLite and PostgreSQL models (tests).
-        var read = await ChangeStamps.AsNoTracking().Where(s => s.Id == PlanKpiChangeStamp.RowId).Select(s => s.Stamp).FirstOrDefaultAsync(ct);
-        stamp = read;
-        return read;
-    }
-
-    /// <summary>
-    /// Saves as <see cref="ModuleDbContext"/> does and, when anything but audit rows changed, gives the change stamp a new
-    /// random value in the same transaction (issue #12), so every host's caches see the write. Every path that writes the
-    /// schema (forms, imports, module feeds, evaluation, command line) passes here; a write that bypasses SaveChanges
-    /// (ExecuteUpdate, raw SQL) must call <see cref="MarkChanged"/> and save, or its figures stay cached.
-    /// </summary>
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        ChangeTracker.DetectChanges();
-        if (ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
-                                             && e.Entity is not Intranet.Shared.Auditing.AuditEntry and not PlanKpiChangeStamp))
-            MarkChanged();
-        stamp = null;
-        try
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-        finally
-        {
-            stamp = null;
-        }
-    }
-
-    /// <summary>Gives the change stamp a new random value with the next <c>SaveChanges</c> (see <see cref="PlanKpiChangeStamp"/>).</summary>
-    public void MarkChanged()
-    {
-        var entry = ChangeTracker.Entries<PlanKpiChangeStamp>().FirstOrDefault(e => e.Entity.Id == PlanKpiChangeStamp.RowId);
-        if (entry is null || entry.State == EntityState.Detached)
-        {
-            var row = new PlanKpiChangeStamp { Id = PlanKpiChangeStamp.RowId, Stamp = Guid.NewGuid() };
-            Attach(row).Property(x => x.Stamp).IsModified = true;
-            return;
-        }
-        entry.Entity.Stamp = Guid.NewGuid();
-        if (entry.State != EntityState.Added) entry.Property(x => x.Stamp).IsModified = true;
-    }
-
     /// <summary>
     /// Plans with their whole graph: policies, measures, placements, projects with departments and
     /// activities, indicators with targets and actuals (split queries, one per collection).

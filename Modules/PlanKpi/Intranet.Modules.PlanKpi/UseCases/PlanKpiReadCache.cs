@@ -14,7 +14,7 @@ namespace Intranet.Modules.PlanKpi.UseCases;
 /// <remarks>
 /// <para>Every entry remembers the schema's change stamp (<see cref="PlanKpiChangeStamp"/>) it was loaded under and the
 /// evaluation date (today in Japan). A read first asks the database for the current stamp (one primary-key query per
-/// context, <see cref="PlanKpiDbContext.ChangeStampAsync"/>) and reloads when it or the date differs, so a write on any
+/// context, <see cref="Intranet.Shared.Persistence.ChangeStampedDbContext{TStamp}.ChangeStampAsync"/>) and reloads when it or the date differs, so a write on any
 /// host that shares the database — an actual, target, plan revision, evaluation or a module feed's figure, all saved
 /// through <see cref="PlanKpiDbContext"/> — is seen by the next request on every host; no entry is ever served after
 /// its stamp changed.</para>
