@@ -21,22 +21,12 @@ namespace Intranet.IntegrationTests;
 /// </summary>
 public sealed class PaperlessAggregateBenchmark(ITestOutputHelper output)
 {
-    /// <summary>A theory reported as skipped (not as passed) unless <c>INTRANET_BENCH_AGGREGATES=1</c>.</summary>
-    private sealed class BenchmarkTheoryAttribute : TheoryAttribute
-    {
-        public BenchmarkTheoryAttribute()
-        {
-            if (Environment.GetEnvironmentVariable("INTRANET_BENCH_AGGREGATES") != "1")
-                Skip = "a measurement: set INTRANET_BENCH_AGGREGATES=1 (and INTRANET_BENCH_POSTGRES=1 for PostgreSQL) to run it";
-        }
-    }
-
     [BenchmarkTheory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]
     public async Task Paperless_at_100_2000_and_20000_sessions(Db db)
     {
-        if (db == Db.PostgreSql && Environment.GetEnvironmentVariable("INTRANET_BENCH_POSTGRES") != "1") return;
+        if (!Benchmarks.Runs(db)) return;
         using var app = new IntranetApp(db);
         var random = new Random(12);
         var bodies = await InsertBodiesAsync(app, 500);
@@ -46,12 +36,12 @@ public sealed class PaperlessAggregateBenchmark(ITestOutputHelper output)
         {
             await InsertSessionsAsync(app, bodies, taken, total, random);
             // What is timed must also be right.
-            await Scoped(app, async sp =>
+            await Benchmarks.ScopedAsync(app, async sp =>
             {
                 var feed = sp.GetRequiredService<PaperlessFeed>();
                 Assert.Equal(await feed.ComputeRowByRowAsync(default), await feed.ComputeAsync(default));
             });
-            await TimeAsync($"[{db}] {total:N0} sessions /paperless use case, row by row (before)", () => Scoped(app, async sp =>
+            await TimeAsync($"[{db}] {total:N0} sessions /paperless use case, row by row (before)", () => Benchmarks.ScopedAsync(app, async sp =>
             {
                 var feed = sp.GetRequiredService<PaperlessFeed>();
                 var queries = sp.GetRequiredService<PaperlessQueries>();
@@ -63,10 +53,10 @@ public sealed class PaperlessAggregateBenchmark(ITestOutputHelper output)
                 () => app.SendAsAsync(new GetPaperlessOverview("2023", "Executive"), Roles.Viewer));
             await TimeAsync($"[{db}] {total:N0} sessions /paperless use case just after a write (stamp changed: aggregates recomputed)", async () =>
             {
-                await Scoped(app, sp => { var d = sp.GetRequiredService<PaperlessDbContext>(); d.MarkChanged(); return d.SaveChangesAsync(); });
+                await Benchmarks.ScopedAsync(app, sp => { var d = sp.GetRequiredService<PaperlessDbContext>(); d.MarkChanged(); return d.SaveChangesAsync(); });
                 await app.SendAsAsync(new GetPaperlessOverview("2023", "Executive"), Roles.Viewer);
             });
-            await TimeAsync($"[{db}] {total:N0} sessions feed ComputeAsync (every write reports it)", () => Scoped(app, sp => sp.GetRequiredService<PaperlessFeed>().ComputeAsync(default)));
+            await TimeAsync($"[{db}] {total:N0} sessions feed ComputeAsync (every write reports it)", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<PaperlessFeed>().ComputeAsync(default)));
             await TimeAsync($"[{db}] {total:N0} sessions ListMyBodies (/paperless/bodies)", () => app.SendAsAsync(new ListMyBodies(), Roles.PlanOffice, "計画事務局"));
             await TimeAsync($"[{db}] {total:N0} sessions GET /paperless?fy=2023", async () => (await client.GetAsync("/paperless?fy=2023")).EnsureSuccessStatusCode());
         }
@@ -87,11 +77,6 @@ public sealed class PaperlessAggregateBenchmark(ITestOutputHelper output)
         output.WriteLine($"{what}: median {times[2]:0.0} ms (min {times[0]:0.0}, max {times[^1]:0.0})");
     }
 
-    private static async Task Scoped(IntranetApp app, Func<IServiceProvider, Task> act)
-    {
-        using var scope = app.Services.CreateScope();
-        await act(scope.ServiceProvider);
-    }
 
     private static async Task<List<Guid>> InsertBodiesAsync(IntranetApp app, int count)
     {

@@ -22,22 +22,12 @@ namespace Intranet.IntegrationTests;
 /// </summary>
 public sealed class RpaSavingsBenchmark(ITestOutputHelper output)
 {
-    /// <summary>A theory reported as skipped (not as passed) unless <c>INTRANET_BENCH_AGGREGATES=1</c>.</summary>
-    private sealed class BenchmarkTheoryAttribute : TheoryAttribute
-    {
-        public BenchmarkTheoryAttribute()
-        {
-            if (Environment.GetEnvironmentVariable("INTRANET_BENCH_AGGREGATES") != "1")
-                Skip = "a measurement: set INTRANET_BENCH_AGGREGATES=1 (and INTRANET_BENCH_POSTGRES=1 for PostgreSQL) to run it";
-        }
-    }
-
     [BenchmarkTheory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]
     public async Task Rpa_at_20k_and_at_200k_runs(Db db)
     {
-        if (db == Db.PostgreSql && Environment.GetEnvironmentVariable("INTRANET_BENCH_POSTGRES") != "1") return;
+        if (!Benchmarks.Runs(db)) return;
         var target = int.Parse(Environment.GetEnvironmentVariable("INTRANET_BENCH_RUNS") ?? "200000", CultureInfo.InvariantCulture);
         using var app = new IntranetApp(db);
         var random = new Random(12);
@@ -51,18 +41,18 @@ public sealed class RpaSavingsBenchmark(ITestOutputHelper output)
             inserted = total;
             output.WriteLine($"[{db}] {total:N0} runs inserted raw in {sw.Elapsed.TotalSeconds:0.0} s");
             // What is timed must also be right.
-            await Scoped(app, async sp =>
+            await Benchmarks.ScopedAsync(app, async sp =>
             {
                 var q = sp.GetRequiredService<RpaQueries>();
                 Assert.Equal(await q.MonthlySavingsRowByRowAsync(null, default), await q.MonthlySavingsAsync(null, default));
             });
             var period = new ReportingPeriod(new FiscalYear(2021), new FiscalYear(2025));
-            await TimeAsync($"[{db}] {total:N0} monthly savings, every case: row by row", () => Scoped(app, sp => sp.GetRequiredService<RpaQueries>().MonthlySavingsRowByRowAsync(null, default)));
-            await TimeAsync($"[{db}] {total:N0} monthly savings, every case: SQL", () => Scoped(app, sp => sp.GetRequiredService<RpaQueries>().MonthlySavingsAsync(null, default)));
-            await TimeAsync($"[{db}] {total:N0} monthly savings, one case: row by row", () => Scoped(app, sp => sp.GetRequiredService<RpaQueries>().MonthlySavingsRowByRowAsync(cases[7], default)));
-            await TimeAsync($"[{db}] {total:N0} monthly savings, one case: SQL", () => Scoped(app, sp => sp.GetRequiredService<RpaQueries>().MonthlySavingsAsync(cases[7], default)));
-            await TimeAsync($"[{db}] {total:N0} plan feed figures: row by row", () => Scoped(app, sp => sp.GetRequiredService<RpaFeed>().ComputeRowByRowAsync(period, default)));
-            await TimeAsync($"[{db}] {total:N0} plan feed figures: SQL", () => Scoped(app, sp => sp.GetRequiredService<RpaFeed>().ComputeAsync(period, default)));
+            await TimeAsync($"[{db}] {total:N0} monthly savings, every case: row by row", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<RpaQueries>().MonthlySavingsRowByRowAsync(null, default)));
+            await TimeAsync($"[{db}] {total:N0} monthly savings, every case: SQL", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<RpaQueries>().MonthlySavingsAsync(null, default)));
+            await TimeAsync($"[{db}] {total:N0} monthly savings, one case: row by row", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<RpaQueries>().MonthlySavingsRowByRowAsync(cases[7], default)));
+            await TimeAsync($"[{db}] {total:N0} monthly savings, one case: SQL", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<RpaQueries>().MonthlySavingsAsync(cases[7], default)));
+            await TimeAsync($"[{db}] {total:N0} plan feed figures: row by row", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<RpaFeed>().ComputeRowByRowAsync(period, default)));
+            await TimeAsync($"[{db}] {total:N0} plan feed figures: SQL", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<RpaFeed>().ComputeAsync(period, default)));
             await TimeAsync($"[{db}] {total:N0} GET /rpa?sort=title&page=3", async () => (await client.GetAsync("/rpa?sort=title&page=3")).EnsureSuccessStatusCode());
             await TimeAsync($"[{db}] {total:N0} GET /rpa/pipeline", async () => (await client.GetAsync("/rpa/pipeline")).EnsureSuccessStatusCode());
         }
@@ -80,11 +70,6 @@ public sealed class RpaSavingsBenchmark(ITestOutputHelper output)
         output.WriteLine($"{what}: {times[^1]:N0} ms (first pass {times[0]:N0} ms)");
     }
 
-    private static async Task Scoped(IntranetApp app, Func<IServiceProvider, Task> act)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        await act(scope.ServiceProvider);
-    }
 
     private static async Task<List<Guid>> InsertCasesAsync(IntranetApp app, int count, Random random)
     {

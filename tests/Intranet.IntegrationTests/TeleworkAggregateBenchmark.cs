@@ -23,22 +23,12 @@ namespace Intranet.IntegrationTests;
 /// </summary>
 public sealed class TeleworkAggregateBenchmark(ITestOutputHelper output)
 {
-    /// <summary>A theory reported as skipped (not as passed) unless <c>INTRANET_BENCH_AGGREGATES=1</c>.</summary>
-    private sealed class BenchmarkTheoryAttribute : TheoryAttribute
-    {
-        public BenchmarkTheoryAttribute()
-        {
-            if (Environment.GetEnvironmentVariable("INTRANET_BENCH_AGGREGATES") != "1")
-                Skip = "a measurement: set INTRANET_BENCH_AGGREGATES=1 (and INTRANET_BENCH_POSTGRES=1 for PostgreSQL) to run it";
-        }
-    }
-
     [BenchmarkTheory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]
     public async Task Telework_at_10k_and_at_2M_days(Db db)
     {
-        if (db == Db.PostgreSql && Environment.GetEnvironmentVariable("INTRANET_BENCH_POSTGRES") != "1") return;
+        if (!Benchmarks.Runs(db)) return;
         var target = int.Parse(Environment.GetEnvironmentVariable("INTRANET_BENCH_DAYS") ?? "2000000", CultureInfo.InvariantCulture);
         using var app = new IntranetApp(db);
         var random = new Random(12);
@@ -50,21 +40,21 @@ public sealed class TeleworkAggregateBenchmark(ITestOutputHelper output)
             var sw = Stopwatch.StartNew();
             await InsertDaysAsync(app, staff, dates, total, random);
             output.WriteLine($"[{db}] {total:N0} days inserted raw in {sw.Elapsed.TotalSeconds:0.0} s");
-            await TimeAsync($"[{db}] {total:N0} rebuild tallies (rule change, first start)", () => Scoped(app, sp => sp.GetRequiredService<TeleworkAggregates>().RebuildAsync(default)));
+            await TimeAsync($"[{db}] {total:N0} rebuild tallies (rule change, first start)", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<TeleworkAggregates>().RebuildAsync(default)));
             // What is timed must also be right: the rebuilt tallies give the row-by-row figures of every year.
             await TeleworkAggregateTests.AssertSameAsync(app, $"[{db}] {total:N0} days after the rebuild");
             if (db == Db.Sqlite && Environment.GetEnvironmentVariable("INTRANET_BENCH_KEEP") is { Length: > 0 } keep)
 #pragma warning disable EF1002 // a path from the environment of a benchmark run
-                await Scoped(app, sp => sp.GetRequiredService<TeleworkDbContext>().Database.ExecuteSqlRawAsync($"VACUUM INTO '{keep}-{total}.db'"));
+                await Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<TeleworkDbContext>().Database.ExecuteSqlRawAsync($"VACUUM INTO '{keep}-{total}.db'"));
 #pragma warning restore EF1002
             var y2023 = new[] { new FiscalYear(2023) };
             var all = Enumerable.Range(2021, 6).Select(y => new FiscalYear(y)).ToArray();
             for (var i = 0; i < 2; i++)
             {
-                await TimeAsync($"[{db}] {total:N0} one year row by row (before)", () => Scoped(app, sp => sp.GetRequiredService<TeleworkFeed>().ComputeRowByRowAsync(y2023, default)));
-                await TimeAsync($"[{db}] {total:N0} one year maintained (after)", () => Scoped(app, sp => sp.GetRequiredService<TeleworkFeed>().ComputeAsync(y2023, default)));
-                await TimeAsync($"[{db}] {total:N0} six years row by row (before)", () => Scoped(app, sp => sp.GetRequiredService<TeleworkFeed>().ComputeRowByRowAsync(all, default)));
-                await TimeAsync($"[{db}] {total:N0} six years maintained (after)", () => Scoped(app, sp => sp.GetRequiredService<TeleworkFeed>().ComputeAsync(all, default)));
+                await TimeAsync($"[{db}] {total:N0} one year row by row (before)", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<TeleworkFeed>().ComputeRowByRowAsync(y2023, default)));
+                await TimeAsync($"[{db}] {total:N0} one year maintained (after)", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<TeleworkFeed>().ComputeAsync(y2023, default)));
+                await TimeAsync($"[{db}] {total:N0} six years row by row (before)", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<TeleworkFeed>().ComputeRowByRowAsync(all, default)));
+                await TimeAsync($"[{db}] {total:N0} six years maintained (after)", () => Benchmarks.ScopedAsync(app, sp => sp.GetRequiredService<TeleworkFeed>().ComputeAsync(all, default)));
                 await TimeAsync($"[{db}] {total:N0} GET /telework?fy=2023", async () => (await client.GetAsync("/telework?fy=2023")).EnsureSuccessStatusCode());
                 await TimeAsync($"[{db}] {total:N0} GET /telework/export/summary.csv", async () => (await client.GetAsync("/telework/export/summary.csv")).EnsureSuccessStatusCode());
                 await TimeAsync($"[{db}] {total:N0} one new day recorded + tallied + reported", () =>
@@ -82,11 +72,6 @@ public sealed class TeleworkAggregateBenchmark(ITestOutputHelper output)
         output.WriteLine($"{what}: {sw.Elapsed.TotalMilliseconds:0} ms");
     }
 
-    private static async Task Scoped(IntranetApp app, Func<IServiceProvider, Task> act)
-    {
-        using var scope = app.Services.CreateScope();
-        await act(scope.ServiceProvider);
-    }
 
     private sealed record Person(Guid Id, string Number, HashSet<DateOnly> Days);
 
