@@ -23,13 +23,38 @@ public interface IChangeStamp
 }
 
 /// <summary>
+/// A context whose schema carries a change stamp (<see cref="ChangeStampedDbContext{TStamp}"/>): what
+/// <see cref="ChangeStampedReadCache"/> and <see cref="BulkInsert"/> need of it.
+/// </summary>
+public interface IChangeStamped
+{
+    /// <summary>The schema's current change stamp (one primary-key query, remembered until this context writes).</summary>
+    Task<Guid> ChangeStampAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Gives the stamp a new random value now, with one <c>UPDATE</c> in the context's current transaction (if any): for writes
+    /// that bypass <c>SaveChanges</c> (<see cref="BulkInsert"/> calls it after inserting rows).
+    /// </summary>
+    Task RenewChangeStampAsync(CancellationToken ct);
+}
+
+/// <summary>
 /// A module context whose schema carries a change stamp (<see cref="IChangeStamp"/>, row type <typeparamref name="TStamp"/>):
-/// used by the modules that cache figures per host (PlanKpi's plan snapshots, Paperless's aggregates).
+/// used by the modules that cache figures per host (PlanKpi's plan snapshots, Paperless's and Telework's aggregates), with
+/// <see cref="ChangeStampedReadCache"/>. The module maps the stamp with <see cref="MapChangeStamps"/> and creates its table
+/// with <see cref="ModuleMigration"/>'s <c>CreateChangeStampTable</c>.
 /// </summary>
 /// <typeparam name="TStamp">The module's stamp entity, mapped by the module to its own <c>ChangeStamps</c> table.</typeparam>
 public abstract class ChangeStampedDbContext<TStamp>(DbContextOptions options, ICurrentUser currentUser, TimeProvider clock)
-    : ModuleDbContext(options, currentUser, clock) where TStamp : class, IChangeStamp, new()
+    : ModuleDbContext(options, currentUser, clock), IChangeStamped where TStamp : class, IChangeStamp, new()
 {
+    /// <summary>Maps <typeparamref name="TStamp"/> to the module's <c>ChangeStamps</c> table (call from <c>ConfigureModel</c>).</summary>
+    protected static void MapChangeStamps(ModelBuilder b) => b.Entity<TStamp>(e =>
+    {
+        e.ToTable("ChangeStamps");
+        e.Property(x => x.Id).ValueGeneratedNever();
+    });
+
     /// <summary>The change stamp (one row) that invalidates the cached figures on every host.</summary>
     public DbSet<TStamp> ChangeStamps => Set<TStamp>();
 
@@ -53,7 +78,8 @@ public abstract class ChangeStampedDbContext<TStamp>(DbContextOptions options, I
     /// Saves as <see cref="ModuleDbContext"/> does and, when anything but audit rows changed, gives the change stamp a new
     /// random value in the same transaction, so every host's caches see the write. Every path that writes the schema (forms,
     /// imports, module feeds, command line) passes here; a write that bypasses SaveChanges (bulk insert, ExecuteUpdate, raw
-    /// SQL) must call <see cref="MarkChanged"/> and save, or its figures stay cached.
+    /// SQL) must call <see cref="MarkChanged"/> and save, or <see cref="RenewChangeStampAsync"/>, or its figures stay cached
+    /// (<see cref="BulkInsert"/> does it by itself).
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -70,6 +96,15 @@ public abstract class ChangeStampedDbContext<TStamp>(DbContextOptions options, I
         {
             stamp = null;
         }
+    }
+
+    /// <inheritdoc />
+    public async Task RenewChangeStampAsync(CancellationToken ct)
+    {
+        var fresh = Guid.NewGuid();
+        stamp = null;
+        await ChangeStamps.Where(s => EF.Property<int>(s, nameof(IChangeStamp.Id)) == IChangeStamp.RowId)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => EF.Property<Guid>(s, nameof(IChangeStamp.Stamp)), fresh), ct);
     }
 
     /// <summary>Gives the change stamp a new random value with the next <c>SaveChanges</c>.</summary>

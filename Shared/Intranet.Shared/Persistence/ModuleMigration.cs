@@ -41,6 +41,25 @@ public abstract class ModuleMigration : Migration
         t.ForeignKey($"FK_{Table(table)}_{Table(principal)}_{column}", columns, Table(principal), "Id", principalSchema: Schema,
             onDelete: ReferentialAction.Cascade);
 
+    /// <summary>
+    /// Creates the module's <c>ChangeStamps</c> table (<see cref="IChangeStamp"/>) with its only row (stamp all zeros), so an
+    /// upgraded database works from the first request: the first read of the stamp computes the cached figures once
+    /// (<see cref="ChangeStampedReadCache"/>). Plain SQL for the row, the same on every provider (InsertData would need store types).
+    /// </summary>
+    protected void CreateChangeStampTable(MigrationBuilder m)
+    {
+        m.CreateTable(name: Table("ChangeStamps"), schema: Schema, columns: t => new
+        {
+            Id = t.Column<int>(nullable: false),
+            Stamp = t.Column<Guid>(nullable: false),
+        }, constraints: t => t.PrimaryKey($"PK_{Table("ChangeStamps")}", x => x.Id));
+        var table = IsSqlite ? $"\"{Table("ChangeStamps")}\"" : $"\"{Schema}\".\"ChangeStamps\"";
+        m.Sql($"INSERT INTO {table} (\"Id\", \"Stamp\") VALUES ({IChangeStamp.RowId}, '00000000-0000-0000-0000-000000000000');");
+    }
+
+    /// <summary>Drops the module's <c>ChangeStamps</c> table (the <c>Down</c> of <see cref="CreateChangeStampTable"/>).</summary>
+    protected void DropChangeStampTable(MigrationBuilder m) => m.DropTable(name: Table("ChangeStamps"), schema: Schema);
+
     /// <summary>Creates the module's <c>AuditEntries</c> table (see <see cref="Auditing.AuditEntry"/>).</summary>
     protected void CreateAuditTable(MigrationBuilder migrationBuilder)
     {

@@ -59,11 +59,7 @@ public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> opti
             e.Property(x => x.ColumnsJson).IsRequired();
         });
         // Issue #12: migration 202612030401_Paperless_ChangeStamp creates the table with its only row.
-        b.Entity<PaperlessChangeStamp>(e =>
-        {
-            e.ToTable("ChangeStamps");
-            e.Property(x => x.Id).ValueGeneratedNever();
-        });
+        MapChangeStamps(b);
         b.Entity<OfficePaperUse>(e =>
         {
             e.ToTable("OfficePaperUse");

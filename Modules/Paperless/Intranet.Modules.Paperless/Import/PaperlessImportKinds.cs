@@ -254,8 +254,6 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
             {
                 // The corrected sessions as tracked entities, the new ones in bulk with the audit entries a save writes
                 // (issue #12: a tracked save with an audit row per session wrote about 100 sessions/s).
-                // The bulk insert bypasses SaveChanges: the stamp is changed by this save, in the same transaction (issue #12).
-                if (fresh.Count > 0) db.MarkChanged();
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
                 await db.BulkInsertAuditedAsync(fresh, ct);

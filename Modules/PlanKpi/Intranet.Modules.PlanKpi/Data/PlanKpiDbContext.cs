@@ -164,11 +164,7 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
         });
         ConfigureEvaluation(b);
         // Issue #12: migration 202612030001_PlanKpi_ChangeStamp creates the table with its only row.
-        b.Entity<PlanKpiChangeStamp>(e =>
-        {
-            e.ToTable("ChangeStamps");
-            e.Property(x => x.Id).ValueGeneratedNever();
-        });
+        MapChangeStamps(b);
         // Plan revisions (issue #10): migration 202612010201_PlanKpi_PlanRevisions.
         b.Entity<PlanRevision>(e =>
         {

@@ -17,18 +17,8 @@ public sealed class ChangeStampMigration : ModuleMigration
     protected override string ModuleSchema => PlanKpiDbContext.SchemaName;
 
     /// <inheritdoc />
-    protected override void Up(MigrationBuilder m)
-    {
-        m.CreateTable(name: Table("ChangeStamps"), schema: Schema, columns: t => new
-        {
-            Id = t.Column<int>(nullable: false),
-            Stamp = t.Column<Guid>(nullable: false),
-        }, constraints: t => t.PrimaryKey($"PK_{Table("ChangeStamps")}", x => x.Id));
-        // Plain SQL (the same on every provider), as the telework module's initial rules: InsertData would need store types.
-        var table = IsSqlite ? $"\"{Table("ChangeStamps")}\"" : $"\"{Schema}\".\"ChangeStamps\"";
-        m.Sql($"INSERT INTO {table} (\"Id\", \"Stamp\") VALUES ({PlanKpiChangeStamp.RowId}, '00000000-0000-0000-0000-000000000000');");
-    }
+    protected override void Up(MigrationBuilder m) => CreateChangeStampTable(m);
 
     /// <inheritdoc />
-    protected override void Down(MigrationBuilder m) => m.DropTable(name: Table("ChangeStamps"), schema: Schema);
+    protected override void Down(MigrationBuilder m) => DropChangeStampTable(m);
 }
