@@ -50,6 +50,7 @@ public sealed class TeleworkModule : IModule
         services.AddSingleton(TeleworkFeed.Definition);
         services.AddScoped<TeleworkFeed>();
         services.AddScoped<TeleworkAggregates>();
+        services.AddSingleton<TeleworkReadCache>();
         services.AddImportKind<StaffImportKind>();
         services.AddImportKind<TeleworkDayImportKind>();
         services.AddModuleFeed(TeleworkImports.Feed, (sp, ct) => sp.GetRequiredService<TeleworkFeed>().PublishAsync(ct));

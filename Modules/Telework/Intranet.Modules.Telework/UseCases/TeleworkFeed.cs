@@ -14,36 +14,43 @@ namespace Intranet.Modules.Telework.UseCases;
 /// (<see cref="MetricKeys.TeleworkParticipationRate"/>, %, per fiscal year of the bound plans that has begun and is measured:
 /// a year without any telework day is not reported, and a value reported earlier for it is withdrawn, never 0 %).
 /// </summary>
-public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeProvider clock, TeleworkAggregates aggregates)
+public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeProvider clock, TeleworkAggregates aggregates, TeleworkReadCache cache)
 {
     /// <summary>The metric definition this module registers.</summary>
     public static readonly MetricDefinition Definition =
         new(MetricKeys.TeleworkParticipationRate, "テレワーク勤務を行った職員の割合", "%", false, TeleworkModuleInfo.DisplayName);
 
-    /// <summary>Minimum group size and reference date settings.</summary>
+    /// <summary>Minimum group size (people) and reference date (<c>MM-dd</c> or null) settings, cached per change stamp (<see cref="TeleworkReadCache"/>).</summary>
     public async Task<(int MinimumGroup, string? ReferenceMonthDay)> SettingsAsync(CancellationToken ct)
     {
-        var settings = await db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, ct);
-        var min = settings.TryGetValue(TeleworkSetting.MinimumGroupSize, out var m) && int.TryParse(m, CultureInfo.InvariantCulture, out var v) && v >= 1 ? v : 5;
-        return (min, settings.GetValueOrDefault(TeleworkSetting.ReferenceDate));
+        var settings = await cache.SettingsAsync(db, async c =>
+        {
+            var stored = await db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, c);
+            var min = stored.TryGetValue(TeleworkSetting.MinimumGroupSize, out var m) && int.TryParse(m, CultureInfo.InvariantCulture, out var v) && v >= 1 ? v : 5;
+            return new TeleworkReadCache.Settings(min, stored.GetValueOrDefault(TeleworkSetting.ReferenceDate));
+        }, ct);
+        return (settings.MinimumGroup, settings.ReferenceMonthDay);
     }
 
     /// <summary>
     /// Figures of each given fiscal year, from the maintained tallies (<see cref="TeleworkAggregates.YearAsync"/>, a few SQL
-    /// aggregates per year whatever the number of days) shaped by <see cref="TeleworkRules.Shape"/>. Builds the tallies first
-    /// if they never were (an upgraded database).
+    /// aggregates per year whatever the number of days) shaped by <see cref="TeleworkRules.Shape"/>, cached per host until the
+    /// next write to the schema (<see cref="TeleworkReadCache"/>: one primary-key query while nothing changed). Builds the
+    /// tallies first if they never were (an upgraded database).
     /// </summary>
     public async Task<IReadOnlyList<TeleworkYear>> ComputeAsync(IEnumerable<FiscalYear> years, CancellationToken ct)
     {
-        await aggregates.EnsureBuiltAsync(ct);
+        // Read before (not inside) a year's load: the cache's loads must not wait on the cache.
         var (min, referenceMonthDay) = await SettingsAsync(ct);
         var result = new List<TeleworkYear>();
         foreach (var year in years)
-        {
-            var reference = TeleworkRules.ReferenceDate(year, referenceMonthDay);
-            var (measured, tally) = await aggregates.YearAsync(year, reference, ct);
-            result.Add(TeleworkRules.Shape(year, reference, measured, tally, min));
-        }
+            result.Add(await cache.YearAsync(db, year, async c =>
+            {
+                await aggregates.EnsureBuiltAsync(c);
+                var reference = TeleworkRules.ReferenceDate(year, referenceMonthDay);
+                var (measured, tally) = await aggregates.YearAsync(year, reference, c);
+                return TeleworkRules.Shape(year, reference, measured, tally, min);
+            }, ct));
         return result;
     }
 

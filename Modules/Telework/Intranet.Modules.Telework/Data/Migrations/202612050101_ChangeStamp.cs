@@ -1,0 +1,24 @@
+using Intranet.Shared.Persistence;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Intranet.Modules.Telework.Data.Migrations;
+
+/// <summary>
+/// Issue #12: the change stamp (<see cref="TeleworkChangeStamp"/>) that invalidates the year figures cached on every host
+/// (<see cref="UseCases.TeleworkReadCache"/>). Creates the table with its only row, so an upgraded database works from the
+/// first request (the first read computes the figures once). Hand-written and provider-neutral; the schema-drift test checks it.
+/// </summary>
+[DbContext(typeof(TeleworkDbContext))]
+[Migration("202612050101_Telework_ChangeStamp")]
+public sealed class ChangeStampMigration : ModuleMigration
+{
+    /// <inheritdoc />
+    protected override string ModuleSchema => TeleworkDbContext.SchemaName;
+
+    /// <inheritdoc />
+    protected override void Up(MigrationBuilder m) => CreateChangeStampTable(m);
+
+    /// <inheritdoc />
+    protected override void Down(MigrationBuilder m) => DropChangeStampTable(m);
+}
