@@ -267,7 +267,9 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             if (!dryRun && !_talliesBegun) (_tallies, _talliesBegun) = (await aggregates.BeginChangesAsync(_people, ct), true);
             var ids = _days.Keys.Select(k => k.Item1).Distinct().ToList();
             var (from, to) = (_days.Keys.Min(k => k.Item2), _days.Keys.Max(k => k.Item2));
-            var stored = await db.Days.Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to).ToDictionaryAsync(d => (d.StaffId, d.Date), ct);
+            // Read without tracking (a re-import reads as many rows as it has lines); only the days that change are attached.
+            var stored = await db.Days.AsNoTracking().Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to)
+                .ToDictionaryAsync(d => (d.StaffId, d.Date), ct);
             var fresh = new List<TeleworkDay>();
             var updated = 0;
             foreach (var (key, t) in _days)
@@ -282,6 +284,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                 {
                     // A re-recorded day keeps its earlier values in the audit trail (before → after).
                     var before = Audit.TeleworkDayAudit.Snapshot(old);
+                    db.Days.Attach(old);
                     _tallies?.Removed(old.StaffId, old.Date, old.DayFraction, old.ManagerTrial);
                     _tallies?.Added(t.StaffId, t.Date, t.DayFraction, t.ManagerTrial);
                     (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (t.Type, t.DayFraction, t.ManagerTrial, t.RecordedBy, t.RecordedAt);
