@@ -64,6 +64,34 @@ public static class BulkInsert
     private static async Task<int> SqliteAsync<T>(DbContext db, Table table, IEnumerable<T> rows, CancellationToken ct) where T : class
     {
         var connection = await OpenAsync(db, ct);
+        // The rows go into indexes on random keys (Guid ids): with SQLite's default 2 MB page cache, a table of a few hundred
+        // thousand rows thrashes it (200,000 telework days: 8.5 s, 6.8 s with 64 MB). The larger cache is given back after
+        // the insert, so pooled connections do not keep it.
+        var cacheSize = await PragmaAsync(connection, db, "PRAGMA cache_size", ct);
+        await PragmaAsync(connection, db, $"PRAGMA cache_size = {SqliteBulkCacheKiB}", ct);
+        try
+        {
+            return await SqliteInsertAsync(db, connection, table, rows, ct);
+        }
+        finally
+        {
+            await PragmaAsync(connection, db, $"PRAGMA cache_size = {Convert.ToInt64(cacheSize, System.Globalization.CultureInfo.InvariantCulture)}", CancellationToken.None);
+        }
+    }
+
+    /// <summary>SQLite's page cache during a bulk insert, in the PRAGMA's negative-KiB form (64 MiB).</summary>
+    private const int SqliteBulkCacheKiB = -65536;
+
+    private static async Task<object?> PragmaAsync(DbConnection connection, DbContext db, string sql, CancellationToken ct)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        pragma.CommandText = sql;
+        return await pragma.ExecuteScalarAsync(ct);
+    }
+
+    private static async Task<int> SqliteInsertAsync<T>(DbContext db, DbConnection connection, Table table, IEnumerable<T> rows, CancellationToken ct) where T : class
+    {
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = $"INSERT INTO {table.Name} ({table.ColumnList}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => "@p" + i))})";
