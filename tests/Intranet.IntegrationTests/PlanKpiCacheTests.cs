@@ -133,7 +133,7 @@ public sealed class PlanKpiCacheTests
     {
         using var app = new IntranetApp(db);
         using (var scope = app.Services.CreateScope())
-            Assert.Equal(PlanKpiChangeStamp.RowId, (await scope.ServiceProvider.GetRequiredService<PlanKpiDbContext>().ChangeStamps.AsNoTracking().SingleAsync()).Id);
+            Assert.Equal(Intranet.Shared.Persistence.ChangeStamp.RowId, (await scope.ServiceProvider.GetRequiredService<PlanKpiDbContext>().ChangeStamps.AsNoTracking().SingleAsync()).Id);
         await app.SendAsAsync(new RecordActual(Plan, Typed, 2021, 6500, null, null), Roles.PlanOffice);
         Assert.NotNull((await YearAsync(app, Typed, 2021)).Actual);
 

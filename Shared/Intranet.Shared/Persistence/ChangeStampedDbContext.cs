@@ -5,58 +5,43 @@ using Microsoft.EntityFrameworkCore;
 namespace Intranet.Shared.Persistence;
 
 /// <summary>
-/// A module schema's change stamp (issue #12): one row (<see cref="RowId"/>) whose <see cref="Stamp"/> gets a fresh random
-/// value in the same transaction as every write to the schema (<see cref="ChangeStampedDbContext{TStamp}"/>). Figures cached
-/// per host are keyed by it, so a write on any host sharing the database invalidates them on every host, and a read costs
-/// one primary-key query. The module's migration creates the table with its only row.
+/// A module schema's change stamp (issue #12): the only row (<see cref="RowId"/>) of the module's <c>ChangeStamps</c> table,
+/// whose <see cref="Stamp"/> gets a fresh random value in the same transaction as every write to the schema
+/// (<see cref="ChangeStampedDbContext"/>). Figures cached per host (<see cref="ChangeStampedReadCache"/>) are keyed by it, so
+/// a write on any host sharing the database invalidates them on every host, and a read costs one primary-key query. One
+/// entity type for every module: each context maps it to its own schema's table, which the module's migration creates with
+/// its only row (<see cref="ModuleMigration"/>'s <c>CreateChangeStampTable</c>).
 /// </summary>
-public interface IChangeStamp
+public sealed class ChangeStamp
 {
     /// <summary>The key of the only row.</summary>
-    const int RowId = 1;
+    public const int RowId = 1;
 
     /// <summary>Always <see cref="RowId"/>.</summary>
-    int Id { get; set; }
+    public int Id { get; set; }
 
     /// <summary>Changes (to a new random value) with every committed write to the schema.</summary>
-    Guid Stamp { get; set; }
+    public Guid Stamp { get; set; }
 }
 
 /// <summary>
-/// A context whose schema carries a change stamp (<see cref="ChangeStampedDbContext{TStamp}"/>): what
-/// <see cref="ChangeStampedReadCache"/> and <see cref="BulkInsert"/> need of it.
+/// A module context whose schema carries a change stamp (<see cref="ChangeStamp"/>, mapped here to the module's
+/// <c>ChangeStamps</c> table): used by the modules that cache figures per host (PlanKpi's plan snapshots, Paperless's and
+/// Telework's aggregates) with <see cref="ChangeStampedReadCache"/>. The module's migration creates the table with
+/// <see cref="ModuleMigration"/>'s <c>CreateChangeStampTable</c>.
 /// </summary>
-public interface IChangeStamped
+public abstract class ChangeStampedDbContext(DbContextOptions options, ICurrentUser currentUser, TimeProvider clock)
+    : ModuleDbContext(options, currentUser, clock)
 {
-    /// <summary>The schema's current change stamp (one primary-key query, remembered until this context writes).</summary>
-    Task<Guid> ChangeStampAsync(CancellationToken ct);
-
-    /// <summary>
-    /// Gives the stamp a new random value now, with one <c>UPDATE</c> in the context's current transaction (if any): for writes
-    /// that bypass <c>SaveChanges</c> (<see cref="BulkInsert"/> calls it after inserting rows).
-    /// </summary>
-    Task RenewChangeStampAsync(CancellationToken ct);
-}
-
-/// <summary>
-/// A module context whose schema carries a change stamp (<see cref="IChangeStamp"/>, row type <typeparamref name="TStamp"/>):
-/// used by the modules that cache figures per host (PlanKpi's plan snapshots, Paperless's and Telework's aggregates), with
-/// <see cref="ChangeStampedReadCache"/>. The module maps the stamp with <see cref="MapChangeStamps"/> and creates its table
-/// with <see cref="ModuleMigration"/>'s <c>CreateChangeStampTable</c>.
-/// </summary>
-/// <typeparam name="TStamp">The module's stamp entity, mapped by the module to its own <c>ChangeStamps</c> table.</typeparam>
-public abstract class ChangeStampedDbContext<TStamp>(DbContextOptions options, ICurrentUser currentUser, TimeProvider clock)
-    : ModuleDbContext(options, currentUser, clock), IChangeStamped where TStamp : class, IChangeStamp, new()
-{
-    /// <summary>Maps <typeparamref name="TStamp"/> to the module's <c>ChangeStamps</c> table (call from <c>ConfigureModel</c>).</summary>
-    protected static void MapChangeStamps(ModelBuilder b) => b.Entity<TStamp>(e =>
+    /// <inheritdoc />
+    private protected override void ConfigureSharedModel(ModelBuilder b) => b.Entity<ChangeStamp>(e =>
     {
         e.ToTable("ChangeStamps");
         e.Property(x => x.Id).ValueGeneratedNever();
     });
 
     /// <summary>The change stamp (one row) that invalidates the cached figures on every host.</summary>
-    public DbSet<TStamp> ChangeStamps => Set<TStamp>();
+    public DbSet<ChangeStamp> ChangeStamps => Set<ChangeStamp>();
 
     private Guid? stamp;
 
@@ -68,8 +53,7 @@ public abstract class ChangeStampedDbContext<TStamp>(DbContextOptions options, I
     {
         if (stamp is { } known) return known;
         // Not a compiled query: those are bound to one model, and a process may run SQLite and PostgreSQL models (tests).
-        var read = await ChangeStamps.AsNoTracking().Where(s => EF.Property<int>(s, nameof(IChangeStamp.Id)) == IChangeStamp.RowId)
-            .Select(s => EF.Property<Guid>(s, nameof(IChangeStamp.Stamp))).FirstOrDefaultAsync(ct);
+        var read = await ChangeStamps.AsNoTracking().Where(s => s.Id == ChangeStamp.RowId).Select(s => s.Stamp).FirstOrDefaultAsync(ct);
         stamp = read;
         return read;
     }
@@ -85,7 +69,7 @@ public abstract class ChangeStampedDbContext<TStamp>(DbContextOptions options, I
     {
         ChangeTracker.DetectChanges();
         if (ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
-                                             && e.Entity is not AuditEntry and not TStamp))
+                                             && e.Entity is not AuditEntry and not ChangeStamp))
             MarkChanged();
         stamp = null;
         try
@@ -98,22 +82,27 @@ public abstract class ChangeStampedDbContext<TStamp>(DbContextOptions options, I
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Gives the stamp a new random value now, with one <c>UPDATE</c> in the context's current transaction (if any): for writes
+    /// that bypass <c>SaveChanges</c> (<see cref="BulkInsert"/> calls it after inserting rows).
+    /// </summary>
     public async Task RenewChangeStampAsync(CancellationToken ct)
     {
         var fresh = Guid.NewGuid();
         stamp = null;
-        await ChangeStamps.Where(s => EF.Property<int>(s, nameof(IChangeStamp.Id)) == IChangeStamp.RowId)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => EF.Property<Guid>(s, nameof(IChangeStamp.Stamp)), fresh), ct);
+        await ChangeStamps.Where(s => s.Id == ChangeStamp.RowId).ExecuteUpdateAsync(u => u.SetProperty(s => s.Stamp, fresh), ct);
     }
 
-    /// <summary>Gives the change stamp a new random value with the next <c>SaveChanges</c>.</summary>
+    /// <summary>
+    /// Gives the change stamp a new random value with the next <c>SaveChanges</c> (for a caller that saves anyway;
+    /// <see cref="RenewChangeStampAsync"/> does it at once).
+    /// </summary>
     public void MarkChanged()
     {
-        var entry = ChangeTracker.Entries<TStamp>().FirstOrDefault(e => e.Entity.Id == IChangeStamp.RowId);
+        var entry = ChangeTracker.Entries<ChangeStamp>().FirstOrDefault(e => e.Entity.Id == ChangeStamp.RowId);
         if (entry is null || entry.State == EntityState.Detached)
         {
-            var row = new TStamp { Id = IChangeStamp.RowId, Stamp = Guid.NewGuid() };
+            var row = new ChangeStamp { Id = ChangeStamp.RowId, Stamp = Guid.NewGuid() };
             Attach(row).Property(x => x.Stamp).IsModified = true;
             return;
         }

@@ -8,9 +8,9 @@ namespace Intranet.Shared.Persistence;
 /// <c>PlanKpiReadCache</c>, <c>PaperlessReadCache</c>, <c>TeleworkReadCache</c>) and names what it caches.
 /// </summary>
 /// <remarks>
-/// <para>Every entry remembers the schema's change stamp (<see cref="IChangeStamp"/>) it was loaded under and a date it
+/// <para>Every entry remembers the schema's change stamp (<see cref="ChangeStamp"/>) it was loaded under and a date it
 /// depends on (e.g. today in Japan). A read first asks the database for the current stamp (one primary-key query per
-/// context, <see cref="IChangeStamped.ChangeStampAsync"/>) and reloads when it or the date differs, so a write on any host
+/// context, <see cref="ChangeStampedDbContext.ChangeStampAsync"/>) and reloads when it or the date differs, so a write on any host
 /// that shares the database is seen by the next request on every host; no entry is ever served after its stamp changed.</para>
 /// <para>The stamp is read before the data: an entry may hold data newer than its stamp (a write committed between the two
 /// reads), never older, and the next request reloads it. One load per key runs at a time (the others wait for it), so a
@@ -40,7 +40,7 @@ public abstract class ChangeStampedReadCache
     /// <param name="load">Loads the value from the database; must return a value that is never modified afterwards, and must
     /// not read from the same cache (one load per key runs at a time, behind a gate that is not re-entrant).</param>
     /// <param name="ct">Cancels the wait and the load.</param>
-    protected async Task<T?> GetAsync<T>(IChangeStamped db, string key, DateOnly asOf, Func<CancellationToken, Task<T?>> load,
+    protected async Task<T?> GetAsync<T>(ChangeStampedDbContext db, string key, DateOnly asOf, Func<CancellationToken, Task<T?>> load,
         CancellationToken ct) where T : class
     {
         var stamp = await db.ChangeStampAsync(ct);

@@ -26,10 +26,16 @@ public abstract class ModuleDbContext(DbContextOptions options, ICurrentUser cur
     /// <summary>Configure the module's entities here; schema and audit table are applied afterwards.</summary>
     protected abstract void ConfigureModel(ModelBuilder modelBuilder);
 
+    /// <summary>Entities every context of a kind maps itself (e.g. <see cref="ChangeStampedDbContext"/>'s stamp), after the module's.</summary>
+    private protected virtual void ConfigureSharedModel(ModelBuilder modelBuilder)
+    {
+    }
+
     /// <inheritdoc />
     protected sealed override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ConfigureModel(modelBuilder);
+        ConfigureSharedModel(modelBuilder);
         modelBuilder.MapAuditEntries();
         foreach (var entity in modelBuilder.Model.GetEntityTypes()
                      .Where(t => typeof(IVersioned).IsAssignableFrom(t.ClrType)))

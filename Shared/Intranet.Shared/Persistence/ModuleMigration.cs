@@ -42,7 +42,7 @@ public abstract class ModuleMigration : Migration
             onDelete: ReferentialAction.Cascade);
 
     /// <summary>
-    /// Creates the module's <c>ChangeStamps</c> table (<see cref="IChangeStamp"/>) with its only row (stamp all zeros), so an
+    /// Creates the module's <c>ChangeStamps</c> table (<see cref="ChangeStamp"/>) with its only row (stamp all zeros), so an
     /// upgraded database works from the first request: the first read of the stamp computes the cached figures once
     /// (<see cref="ChangeStampedReadCache"/>). Plain SQL for the row, the same on every provider (InsertData would need store types).
     /// </summary>
@@ -54,7 +54,7 @@ public abstract class ModuleMigration : Migration
             Stamp = t.Column<Guid>(nullable: false),
         }, constraints: t => t.PrimaryKey($"PK_{Table("ChangeStamps")}", x => x.Id));
         var table = IsSqlite ? $"\"{Table("ChangeStamps")}\"" : $"\"{Schema}\".\"ChangeStamps\"";
-        m.Sql($"INSERT INTO {table} (\"Id\", \"Stamp\") VALUES ({IChangeStamp.RowId}, '00000000-0000-0000-0000-000000000000');");
+        m.Sql($"INSERT INTO {table} (\"Id\", \"Stamp\") VALUES ({ChangeStamp.RowId}, '00000000-0000-0000-0000-000000000000');");
     }
 
     /// <summary>Drops the module's <c>ChangeStamps</c> table (the <c>Down</c> of <see cref="CreateChangeStampTable"/>).</summary>

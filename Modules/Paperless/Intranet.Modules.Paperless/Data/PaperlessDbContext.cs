@@ -7,7 +7,7 @@ namespace Intranet.Modules.Paperless.Data;
 
 /// <summary>Meeting bodies, baselines, sessions and office-wide paper use: schema <c>paperless</c> (PostgreSQL) or prefix <c>paperless_</c> (SQLite).</summary>
 public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> options, ICurrentUser currentUser, TimeProvider clock)
-    : ChangeStampedDbContext<PaperlessChangeStamp>(options, currentUser, clock)
+    : ChangeStampedDbContext(options, currentUser, clock)
 {
     /// <summary>Schema / table prefix.</summary>
     public const string SchemaName = "paperless";
@@ -58,8 +58,6 @@ public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> opti
             e.Property(x => x.Name).IsRequired();
             e.Property(x => x.ColumnsJson).IsRequired();
         });
-        // Issue #12: migration 202612030401_Paperless_ChangeStamp creates the table with its only row.
-        MapChangeStamps(b);
         b.Entity<OfficePaperUse>(e =>
         {
             e.ToTable("OfficePaperUse");

@@ -139,7 +139,7 @@ public sealed class PaperlessFeed(PaperlessDbContext db, PaperlessReadCache cach
     }
 
     /// <summary>
-    /// The nightly safety net: gives the change stamp a new value first (<see cref="Intranet.Shared.Persistence.ChangeStampedDbContext{TStamp}.MarkChanged"/>), so the
+    /// The nightly safety net: gives the change stamp a new value first (<see cref="Intranet.Shared.Persistence.ChangeStampedDbContext.MarkChanged"/>), so the
     /// aggregates cached on every host (<see cref="PaperlessReadCache"/>) are computed again from the rows even after a change
     /// that bypassed <c>SaveChanges</c>, then <see cref="PublishAsync"/>.
     /// </summary>

@@ -8,7 +8,7 @@ namespace Intranet.Modules.Paperless.UseCases;
 /// <summary>
 /// The database's aggregates of the paperless figures (<see cref="PaperlessAggregates"/>), cached per host and shared by every
 /// request (issue #12: pages flat in the number of sessions), keyed by the schema's change stamp
-/// (<see cref="PaperlessChangeStamp"/>) as <see cref="ChangeStampedReadCache"/> describes: a session recorded, corrected or
+/// (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>) as <see cref="ChangeStampedReadCache"/> describes: a session recorded, corrected or
 /// imported, a body or baseline saved or imported, paper use recorded on any host is seen by the next request on every host.
 /// Memory: a few hundred small records (≤ 48 tallies a year, one per body of a category and year asked for). Values are
 /// shared and read-only.

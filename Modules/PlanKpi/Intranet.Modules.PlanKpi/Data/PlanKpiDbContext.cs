@@ -11,7 +11,7 @@ namespace Intranet.Modules.PlanKpi.Data;
 /// SQLite. Migrations in <c>Data/Migrations</c> are hand-written; the schema-drift test checks them against this model.
 /// </summary>
 public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options, ICurrentUser currentUser, TimeProvider clock)
-    : ChangeStampedDbContext<PlanKpiChangeStamp>(options, currentUser, clock)
+    : ChangeStampedDbContext(options, currentUser, clock)
 {
     /// <summary>Schema / table prefix of this module.</summary>
     public const string SchemaName = "plankpi";
@@ -163,8 +163,6 @@ public sealed class PlanKpiDbContext(DbContextOptions<PlanKpiDbContext> options,
             e.Property(x => x.Value).HasPrecision(18, 4);
         });
         ConfigureEvaluation(b);
-        // Issue #12: migration 202612030001_PlanKpi_ChangeStamp creates the table with its only row.
-        MapChangeStamps(b);
         // Plan revisions (issue #10): migration 202612010201_PlanKpi_PlanRevisions.
         b.Entity<PlanRevision>(e =>
         {

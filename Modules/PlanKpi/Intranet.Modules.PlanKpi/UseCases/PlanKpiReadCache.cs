@@ -10,7 +10,7 @@ namespace Intranet.Modules.PlanKpi.UseCases;
 /// Figures read from the plan-KPI schema, cached per host and shared by every request (issue #12: the dashboard at
 /// hundreds of users): the plan list, each plan's <see cref="PlanSnapshot"/> (every indicator evaluated for every plan
 /// year, i.e. the status computation per plan and fiscal year) and each plan's evaluation rounds. Keyed by the schema's
-/// change stamp (<see cref="PlanKpiChangeStamp"/>) and the evaluation date (today in Japan), as
+/// change stamp (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>) and the evaluation date (today in Japan), as
 /// <see cref="ChangeStampedReadCache"/> describes: an actual, target, plan revision, evaluation or a module feed's figure,
 /// all saved through <see cref="PlanKpiDbContext"/>, is seen by the next request on every host. Memory: a few hundred
 /// entities per plan, nothing per user or per request.

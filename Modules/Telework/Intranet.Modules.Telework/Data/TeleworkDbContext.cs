@@ -7,7 +7,7 @@ namespace Intranet.Modules.Telework.Data;
 
 /// <summary>Roster, assignments, eligibility rules, telework days, settings: schema <c>telework</c> / prefix <c>telework_</c>.</summary>
 public sealed class TeleworkDbContext(DbContextOptions<TeleworkDbContext> options, ICurrentUser currentUser, TimeProvider clock)
-    : ChangeStampedDbContext<TeleworkChangeStamp>(options, currentUser, clock)
+    : ChangeStampedDbContext(options, currentUser, clock)
 {
     /// <summary>Schema / table prefix.</summary>
     public const string SchemaName = "telework";
@@ -87,8 +87,6 @@ public sealed class TeleworkDbContext(DbContextOptions<TeleworkDbContext> option
             e.Property(x => x.Department).IsRequired();
             e.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffId).OnDelete(DeleteBehavior.Cascade);
         });
-        // Issue #12: migration 202612050101_Telework_ChangeStamp creates the table with its only row.
-        MapChangeStamps(b);
         b.Entity<TeleworkAggregateState>(e =>
         {
             e.ToTable("AggregateState");

@@ -238,7 +238,7 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     /// for, so two writers of one person would deadlock. Without it, two writes of one person's month read each other's
     /// uncommitted days as absent and the later commit would overwrite the earlier tally (a lost update); with it the second
     /// waits and, under read committed, reads the first one's committed days. SQLite has one writer at a time: nothing to do.
-    /// <para>Every telework write also updates the schema's change stamp row (<see cref="TeleworkChangeStamp"/>), which it then
+    /// <para>Every telework write also updates the schema's change stamp row (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>), which it then
     /// holds to its commit. So that all writers take the two in the same order (stamp, then people) and none waits for the
     /// other's, the stamp is renewed here first: a form's save has renewed it already, and an import or a rebuild that locks
     /// people before its first write would otherwise take the people first and deadlock with a form.</para>

@@ -8,7 +8,7 @@ namespace Intranet.Modules.Telework.UseCases;
 /// <summary>
 /// The telework figures of each fiscal year (<see cref="TeleworkFeed.ComputeAsync"/>) and the module's settings, cached per
 /// host and shared by every request (issue #12: <c>/telework</c> and its summary export flat in the number of days), keyed by
-/// the schema's change stamp (<see cref="TeleworkChangeStamp"/>) as <see cref="ChangeStampedReadCache"/> describes: a day
+/// the schema's change stamp (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>) as <see cref="ChangeStampedReadCache"/> describes: a day
 /// recorded, corrected, deleted or imported, a roster import, an assignment, an eligibility rule or a setting changed on any
 /// host is seen by the next request on every host. Memory: one <see cref="TeleworkYear"/> per fiscal year asked for (a few
 /// dozen departments each). Values are shared and read-only.

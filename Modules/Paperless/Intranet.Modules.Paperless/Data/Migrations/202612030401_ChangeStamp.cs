@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Intranet.Modules.Paperless.Data.Migrations;
 
 /// <summary>
-/// Issue #12: the change stamp (<see cref="PaperlessChangeStamp"/>) that invalidates the cached paperless figures on every
+/// Issue #12: the change stamp (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>) that invalidates the cached paperless figures on every
 /// host. Creates the table with its only row, so an upgraded database works from the first request (the first read computes
 /// the figures once). Hand-written and provider-neutral like <see cref="Initial"/>.
 /// </summary>

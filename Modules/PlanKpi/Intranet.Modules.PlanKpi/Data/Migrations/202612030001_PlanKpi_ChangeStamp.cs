@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Intranet.Modules.PlanKpi.Data.Migrations;
 
 /// <summary>
-/// Issue #12: the change stamp (<see cref="PlanKpiChangeStamp"/>) that invalidates cached plan snapshots on every host.
+/// Issue #12: the change stamp (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>) that invalidates cached plan snapshots on every host.
 /// Creates the table with its only row, so an upgraded database works from the first request (the first read of the
 /// stamp loads everything once, as before). Hand-written and provider-neutral like <see cref="Initial"/>.
 /// </summary>

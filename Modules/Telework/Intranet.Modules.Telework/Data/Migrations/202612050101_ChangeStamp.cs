@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Intranet.Modules.Telework.Data.Migrations;
 
 /// <summary>
-/// Issue #12: the change stamp (<see cref="TeleworkChangeStamp"/>) that invalidates the year figures cached on every host
+/// Issue #12: the change stamp (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>) that invalidates the year figures cached on every host
 /// (<see cref="UseCases.TeleworkReadCache"/>). Creates the table with its only row, so an upgraded database works from the
 /// first request (the first read computes the figures once). Hand-written and provider-neutral; the schema-drift test checks it.
 /// </summary>
