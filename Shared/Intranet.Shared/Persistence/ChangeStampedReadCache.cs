@@ -36,7 +36,7 @@ public abstract class ChangeStampedReadCache
     /// <typeparam name="T">The value's type (one type per key).</typeparam>
     /// <param name="db">The caller's context: reads the stamp (the caller's <paramref name="load"/> usually reads it too).</param>
     /// <param name="key">E.g. <c>snapshot:hadano-ict-2021</c>.</param>
-    /// <param name="asOf">The date the value depends on (today in Japan); <see cref="DateOnly.MinValue"/> for none.</param>
+    /// <param name="asOf">The date the value depends on (today in Japan).</param>
     /// <param name="load">Loads the value from the database; must return a value that is never modified afterwards, and must
     /// not read from the same cache (one load per key runs at a time, behind a gate that is not re-entrant).</param>
     /// <param name="ct">Cancels the wait and the load.</param>
@@ -60,6 +60,13 @@ public abstract class ChangeStampedReadCache
             gate.Release();
         }
     }
+
+    /// <summary>
+    /// As <see cref="GetAsync{T}(ChangeStampedDbContext, string, DateOnly, Func{CancellationToken, Task{T}}, CancellationToken)"/>
+    /// for a value that depends on the stamp only (no date).
+    /// </summary>
+    protected Task<T?> GetAsync<T>(ChangeStampedDbContext db, string key, Func<CancellationToken, Task<T?>> load, CancellationToken ct)
+        where T : class => GetAsync(db, key, DateOnly.MinValue, load, ct);
 
     private object? Fresh(string key, Guid stamp, DateOnly asOf) =>
         entries.TryGetValue(key, out var e) && e.Stamp == stamp && e.AsOf == asOf ? e.Value : null;

@@ -139,14 +139,13 @@ public sealed class PaperlessFeed(PaperlessDbContext db, PaperlessReadCache cach
     }
 
     /// <summary>
-    /// The nightly safety net: gives the change stamp a new value first (<see cref="Intranet.Shared.Persistence.ChangeStampedDbContext.MarkChanged"/>), so the
+    /// The nightly safety net: gives the change stamp a new value first (<see cref="Intranet.Shared.Persistence.ChangeStampedDbContext.RenewChangeStampAsync"/>), so the
     /// aggregates cached on every host (<see cref="PaperlessReadCache"/>) are computed again from the rows even after a change
     /// that bypassed <c>SaveChanges</c>, then <see cref="PublishAsync"/>.
     /// </summary>
     public async Task<ReportMetricsResult?> RecomputeAndPublishAsync(CancellationToken ct)
     {
-        db.MarkChanged();
-        await db.SaveChangesAsync(ct);
+        await db.RenewChangeStampAsync(ct);
         return await PublishAsync(ct);
     }
 

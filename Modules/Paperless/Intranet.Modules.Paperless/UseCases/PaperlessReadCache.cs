@@ -17,14 +17,14 @@ public sealed class PaperlessReadCache : ChangeStampedReadCache
 {
     /// <summary>Sessions per (category, calendar month) of every year (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>).</summary>
     public async Task<IReadOnlyList<CategoryMonthTally>> CategoryMonthsAsync(PaperlessDbContext db, CancellationToken ct) =>
-        (await GetAsync<IReadOnlyList<CategoryMonthTally>>(db, "months", DateOnly.MinValue, async _ => await PaperlessAggregates.CategoryMonthsAsync(db, null, null, null, ct), ct))!;
+        (await GetAsync<IReadOnlyList<CategoryMonthTally>>(db, "months", async _ => await PaperlessAggregates.CategoryMonthsAsync(db, null, null, null, ct), ct))!;
 
     /// <summary>Sessions per body of <paramref name="category"/> in <paramref name="year"/> (<see cref="PaperlessAggregates.BodiesAsync"/>).</summary>
     public async Task<IReadOnlyList<BodyTally>> BodiesAsync(PaperlessDbContext db, MeetingCategory category, FiscalYear year, CancellationToken ct) =>
-        (await GetAsync<IReadOnlyList<BodyTally>>(db, $"bodies:{category}:{year.StartYear}", DateOnly.MinValue, async _ => await PaperlessAggregates.BodiesAsync(db, category, year.Start, year.End, ct), ct))!;
+        (await GetAsync<IReadOnlyList<BodyTally>>(db, $"bodies:{category}:{year.StartYear}", async _ => await PaperlessAggregates.BodiesAsync(db, category, year.Start, year.End, ct), ct))!;
 
     /// <summary>Per body: sessions in <paramref name="year"/> and the latest date (<see cref="PaperlessAggregates.SessionCountsAsync"/>).</summary>
     public async Task<IReadOnlyDictionary<Guid, (int InPeriod, DateOnly? Last)>> SessionCountsAsync(PaperlessDbContext db, FiscalYear year, CancellationToken ct) =>
-        (await GetAsync<IReadOnlyDictionary<Guid, (int InPeriod, DateOnly? Last)>>(db, $"counts:{year.StartYear}", DateOnly.MinValue,
+        (await GetAsync<IReadOnlyDictionary<Guid, (int InPeriod, DateOnly? Last)>>(db, $"counts:{year.StartYear}",
             async _ => await PaperlessAggregates.SessionCountsAsync(db, year.Start, year.End, ct), ct))!;
 }

@@ -164,7 +164,6 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
         var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
         await db.EligiblePeriods.Where(p => ids.Contains(p.StaffId)).ExecuteDeleteAsync(ct);
         await db.StaffMonths.Where(p => ids.Contains(p.StaffId)).ExecuteDeleteAsync(ct);
-        await db.RenewChangeStampAsync(ct);   // the deletes bypass SaveChanges (TeleworkReadCache); on SQLite LockStaffAsync did not renew it
         await InsertPeriodsAsync(staff.Values, rules, ct);
         var tallies = new Dictionary<(Guid, DateOnly), StaffMonth>();
         var days = db.Days.AsNoTracking().Where(d => ids.Contains(d.StaffId)).Select(d => new { d.StaffId, d.Date, d.DayFraction, d.ManagerTrial }).AsAsyncEnumerable();
@@ -238,15 +237,16 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     /// for, so two writers of one person would deadlock. Without it, two writes of one person's month read each other's
     /// uncommitted days as absent and the later commit would overwrite the earlier tally (a lost update); with it the second
     /// waits and, under read committed, reads the first one's committed days. SQLite has one writer at a time: nothing to do.
-    /// <para>Every telework write also updates the schema's change stamp row (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>), which it then
-    /// holds to its commit. So that all writers take the two in the same order (stamp, then people) and none waits for the
-    /// other's, the stamp is renewed here first: a form's save has renewed it already, and an import or a rebuild that locks
-    /// people before its first write would otherwise take the people first and deadlock with a form.</para>
+    /// <para>First, on every provider, it renews the schema's change stamp (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>):
+    /// every maintenance path passes here, and some write past <c>SaveChanges</c> (<c>ExecuteDelete</c>, bulk insert), which
+    /// must still invalidate the cached figures (<see cref="TeleworkReadCache"/>). On a server the writer then holds the
+    /// stamp row to its commit; taking it before the people gives every writer the same order (stamp, then people): a form's
+    /// save has renewed it already, and an import or a rebuild that locked people first would deadlock with a form.</para>
     /// </summary>
     private async Task LockStaffAsync(IReadOnlyCollection<Guid>? ids, CancellationToken ct)
     {
-        if (db.Database.IsSqlite() || db.Database.CurrentTransaction is null) return;
         await db.RenewChangeStampAsync(ct);
+        if (db.Database.IsSqlite() || db.Database.CurrentTransaction is null) return;
         var entity = db.Model.FindEntityType(typeof(StaffMember))!;
         var sql = db.GetService<ISqlGenerationHelper>();
         var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());

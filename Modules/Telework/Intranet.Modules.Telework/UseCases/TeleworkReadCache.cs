@@ -20,9 +20,9 @@ public sealed class TeleworkReadCache : ChangeStampedReadCache
 
     /// <summary>The settings, read by <paramref name="load"/> when the stamp changed.</summary>
     public async Task<Settings> SettingsAsync(TeleworkDbContext db, Func<CancellationToken, Task<Settings?>> load, CancellationToken ct) =>
-        (await GetAsync(db, "settings", DateOnly.MinValue, load, ct))!;
+        (await GetAsync(db, "settings", load, ct))!;
 
     /// <summary>The figures of <paramref name="year"/>, computed by <paramref name="load"/> when the stamp changed.</summary>
     public async Task<TeleworkYear> YearAsync(TeleworkDbContext db, FiscalYear year, Func<CancellationToken, Task<TeleworkYear?>> load, CancellationToken ct) =>
-        (await GetAsync(db, "year:" + year.StartYear, DateOnly.MinValue, load, ct))!;
+        (await GetAsync(db, "year:" + year.StartYear, load, ct))!;
 }
