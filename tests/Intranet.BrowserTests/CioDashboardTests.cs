@@ -73,4 +73,35 @@ public sealed class CioDashboardTests(IntranetHostFixture host, ITestOutputHelpe
         await page.GoBackAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/dashboard"));
     }
+
+    /// <summary>
+    /// Two CIOs open the same dashboard: the second is served the first's render (SharedPageCache, issue #12), which
+    /// still becomes interactive, shows the second's own name, and logs out with the second's own token.
+    /// </summary>
+    [Fact]
+    public async Task A_second_cio_is_served_the_shared_dashboard_which_works_as_their_own()
+    {
+        string[] users = ["cio-shared-a@intranet.local", "cio-shared-b@intranet.local"];
+        foreach (var email in users) output.WriteLine(await host.CreateUserAsync(email, Password, "Cio"));
+        var served = new List<string?>();
+        foreach (var email in users)
+        {
+            var page = await host.NewPageAsync();
+            await Pages.LoginAsync(page, email, Password);
+            var response = await page.GotoAsync(Pages.DashboardFy2021);
+            served.Add(await response!.HeaderValueAsync("x-intranet-page-cache"));
+            await Pages.WaitForInteractiveAsync(page);
+            await Expect(page.Locator(".site-user")).ToContainTextAsync(email);
+            foreach (var other in users.Where(u => u != email)) await Expect(page.Locator("body")).Not.ToContainTextAsync(other);
+
+            var first = page.Locator(".indicator-list article.indicator-card").First;
+            await first.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^推移") }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("[?&]ind="));
+            await Expect(first.Locator(".indicator-trend tbody tr")).ToHaveCountAsync(5);
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "ログアウト" }).ClickAsync();
+            await page.WaitForURLAsync(new Regex("/account/login"));
+        }
+        Assert.Equal("hit", served[1]);   // the first may be served a render of the other test in this class too
+    }
 }

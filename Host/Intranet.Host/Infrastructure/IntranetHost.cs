@@ -115,6 +115,7 @@ public static class IntranetHost
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();
+        services.AddSharedPageCache();
         services.AddReadinessChecks();
         WebSecurity.AddWebSecurity(services, builder.Configuration, login);
         services.AddQuartz(q =>
@@ -145,6 +146,7 @@ public static class IntranetHost
         app.UseMustChangePassword();
         app.UseAntiforgery();
         app.UseUseCaseErrors();
+        app.UseSharedPageCache();   // after authentication (session check), authorization and the password redirect
 
         app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false })
             .AllowAnonymous();

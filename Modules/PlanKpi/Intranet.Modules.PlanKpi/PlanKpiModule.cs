@@ -49,6 +49,7 @@ public sealed class PlanKpiModule : IModule
         services.AddScoped<PlanImporter>();
         // Issue #12: plan snapshots, the plan list and evaluation rounds cached per host, invalidated by the change stamp.
         services.AddSingleton<PlanKpiReadCache>();
+        services.AddScoped<PlanKpiPageVersion>();
         services.AddScoped<Pages.Shared.PrerenderedMarkup>();
         services.AddScoped<UseCases.ActualRecorder>();
         services.AddImportKind<Import.PlanActualsImportKind>();

@@ -34,3 +34,13 @@ public sealed class PlanKpiReadCache : ChangeStampedReadCache
         GetAsync<IReadOnlyList<EvaluationRound>>(db, "rounds:" + planId.ToString("N"), asOf,
             async c => await db.EvaluationRoundsWithSheets().AsNoTracking().Where(r => r.PlanId == planId).ToListAsync(c), ct);
 }
+
+/// <summary>
+/// The version of pages that show only plan-KPI figures (the dashboard, <see cref="Intranet.Shared.Web.SharedPageCacheAttribute"/>):
+/// the schema's change stamp, which every write through <see cref="PlanKpiDbContext"/> renews (one primary-key query).
+/// </summary>
+public sealed class PlanKpiPageVersion(PlanKpiDbContext db) : Intranet.Shared.Web.IPageVersionSource
+{
+    /// <inheritdoc />
+    public async Task<string> VersionAsync(CancellationToken ct) => (await db.ChangeStampAsync(ct)).ToString("N");
+}
