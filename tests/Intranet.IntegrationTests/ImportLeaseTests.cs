@@ -131,7 +131,7 @@ public sealed class ImportLeaseTests
                 await File.WriteAllBytesAsync(Path.Combine(folder, $"runs-{i}.csv"), Utf8(RunsHeader,
                     $"RPA-001,D-{i:0000},2023-05-0{i} 10:00:00,2023-05-0{i} 11:00:00,success,{10 * i}"));
             var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
-                RpaDropFolderJob.ProcessFolderAsync(app.Services, folder, NullLogger.Instance, CancellationToken.None))));
+                ImportDropFolder.ProcessFolderAsync(app.Services, folder, "rpa-runs", NullLogger.Instance, CancellationToken.None))));
             Assert.Equal(4, results.Sum(r => r.Done));
             Assert.Equal(0, results.Sum(r => r.Failed));
             var reports = Directory.GetFiles(Path.Combine(folder, "done"), "*.report.txt");
@@ -139,13 +139,13 @@ public sealed class ImportLeaseTests
             foreach (var report in reports)
                 Assert.Contains("追加 1", await File.ReadAllTextAsync(report));   // never a bogus 「追加 0」 for a file taken twice
             Assert.Empty(Directory.GetFiles(folder));
-            Assert.Empty(Directory.GetFiles(Path.Combine(folder, RpaDropFolderJob.ProcessingFolder)));
+            Assert.Empty(Directory.GetFiles(Path.Combine(folder, ImportDropFolder.ProcessingFolder)));
 
             // A claim left by a killed run is put back and imported by the next run.
-            var stale = Path.Combine(folder, RpaDropFolderJob.ProcessingFolder, "runs-5.csv");
+            var stale = Path.Combine(folder, ImportDropFolder.ProcessingFolder, "runs-5.csv");
             await File.WriteAllBytesAsync(stale, Utf8(RunsHeader, "RPA-001,D-0005,2023-05-05 10:00:00,2023-05-05 11:00:00,success,50"));
-            File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - RpaDropFolderJob.StaleClaim - TimeSpan.FromMinutes(1));
-            Assert.Equal((1, 0), await RpaDropFolderJob.ProcessFolderAsync(app.Services, folder, NullLogger.Instance, CancellationToken.None));
+            File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - ImportDropFolder.StaleClaim - TimeSpan.FromMinutes(1));
+            Assert.Equal((1, 0), await ImportDropFolder.ProcessFolderAsync(app.Services, folder, "rpa-runs", NullLogger.Instance, CancellationToken.None));
             Assert.Contains("追加 1", await File.ReadAllTextAsync(Path.Combine(folder, "done", "runs-5.csv.report.txt")));
         }
         finally

@@ -721,7 +721,7 @@ public sealed class RpaImportTests
                 "シナリオ名,実行ID,開始日時,終了日時,実行結果,処理件数\r\nふるさと納税登録,W20000,2023/06/07 10:00:00,2023/06/07 10:40:00,正常終了,150\r\n"));
             await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "not a csv");
 
-            var (done, failed) = await RpaDropFolderJob.ProcessFolderAsync(app.Services, folder, NullLogger.Instance, CancellationToken.None);
+            var (done, failed) = await ImportDropFolder.ProcessFolderAsync(app.Services, folder, "rpa-runs", NullLogger.Instance, CancellationToken.None);
             Assert.Equal((2, 1), (done, failed));
 
             Assert.Equal(["notes.txt"], Directory.GetFiles(folder).Select(Path.GetFileName));
@@ -745,14 +745,14 @@ public sealed class RpaImportTests
 
             // Dropping the same file again: a second report, no new run.
             await File.WriteAllBytesAsync(Path.Combine(folder, "a-good.csv"), Utf8(RunsHeader, GoodRun2, GoodRun4));
-            Assert.Equal((1, 0), await RpaDropFolderJob.ProcessFolderAsync(app.Services, folder, NullLogger.Instance, CancellationToken.None));
+            Assert.Equal((1, 0), await ImportDropFolder.ProcessFolderAsync(app.Services, folder, "rpa-runs", NullLogger.Instance, CancellationToken.None));
             Assert.Equal(6, Directory.GetFiles(Path.Combine(folder, "done")).Length);
             Assert.Equal(381 + 3, (await app.CountsAsync()).Runs);
 
             // Rpa:DropFolderMapping names the mapping of files without a NAME__ prefix (here: the UiPath preset).
             await app.SaveMappingAsync(Preset(RpaDemoSeeder.UiPathMapping));
             File.Copy(SamplePath("uipath-jobs.csv"), Path.Combine(folder, "orchestrator-jobs.csv"));
-            Assert.Equal((1, 0), await RpaDropFolderJob.ProcessFolderAsync(app.Services, folder, NullLogger.Instance, CancellationToken.None, "uipath"));
+            Assert.Equal((1, 0), await ImportDropFolder.ProcessFolderAsync(app.Services, folder, "rpa-runs", NullLogger.Instance, CancellationToken.None, "uipath"));
             Assert.Contains("取り込み完了: 48行 (追加 48、更新 0、変更なし 0)、文字コード UTF-8 (BOM付き)",
                 await File.ReadAllTextAsync(Path.Combine(folder, "done", "orchestrator-jobs.csv.report.txt")));
             Assert.Equal(381 + 3 + 48, (await app.CountsAsync()).Runs);

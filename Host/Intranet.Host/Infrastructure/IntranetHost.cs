@@ -121,6 +121,7 @@ public static class IntranetHost
         services.AddQuartz(q =>
         {
             JobScheduling.Configure(q, settings);
+            Intranet.Shared.Import.ImportDropFolderJob.Configure(q, builder.Configuration);
             foreach (var module in modules) module.ConfigureJobs(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

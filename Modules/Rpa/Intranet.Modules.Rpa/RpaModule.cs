@@ -62,9 +62,6 @@ public sealed class RpaModule : IModule
         quartz.AddJob<RpaRecomputeJob>(j => j.WithIdentity(RpaRecomputeJob.Key));
         quartz.AddTrigger(t => t.ForJob(RpaRecomputeJob.Key).WithIdentity("rpa-recompute-nightly", "rpa")
             .WithCronSchedule("0 0 2 * * ?", c => c.InTimeZone(TokyoTime())));
-        quartz.AddJob<RpaDropFolderJob>(j => j.WithIdentity(RpaDropFolderJob.Key));
-        quartz.AddTrigger(t => t.ForJob(RpaDropFolderJob.Key).WithIdentity("rpa-drop-folder-minutely", "rpa")
-            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
     }
 
     private static TimeZoneInfo TokyoTime() =>

@@ -32,6 +32,9 @@ public sealed partial class IntranetApp : WebApplicationFactory<Program>
     public string? ConnectionString { get; }
     public FixedClock Clock { get; } = new(new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero));
 
+    /// <summary>Host settings added before the host starts (e.g. <c>Imports:DropFolders:telework-days</c>).</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
     /// <summary>A second host on the data of <paramref name="previous"/> (a restart): set its <see cref="KeepDataOnDispose"/> and dispose it first.</summary>
     public IntranetApp(IntranetApp previous)
     {
@@ -64,6 +67,7 @@ public sealed partial class IntranetApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         builder.UseSetting("Intranet:DataDirectory", DataDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (Db == Db.PostgreSql)
         {
             builder.UseSetting("Database:Provider", "PostgreSql");
