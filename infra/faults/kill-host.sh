@@ -6,7 +6,7 @@
 #   - a probe reads a signed-in page through nginx every 0.25 s;
 #   - a browser (tests/Intranet.BrowserTests, ClusterWriteDriver) enters actuals on the 実績入力 grid;
 #   then host 1 is killed, started again (once it is ready the next phase begins), host 2 is killed, and the load stops.
-# Passes when: the probe saw no failed request while one host was up, wrk saw no error, the browser's confirmed
+# Passes when: the probe saw no failed request while one host was up, wrk saw no error but responses cut by a kill, the browser's confirmed
 # entries are all in the database, and the browser kept saving after each kill (it reconnected to the other host).
 source "$(dirname "$0")/lib.sh"
 seconds=${INTRANET_FAULT_SECONDS:-60}
@@ -55,7 +55,12 @@ failed_probes=$(awk '$2 != 200' "$out/kill-host.probe.txt" | wc -l)
 total_probes=$(wc -l <"$out/kill-host.probe.txt")
 echo "probe: $total_probes requests, $failed_probes not 200"
 check "every probe through nginx answered 200 while a host was up" test "$failed_probes" -eq 0
-check "wrk saw no socket error and every answer was 200" bash -c "! grep -Eq 'Socket errors|Non-2xx' '$out/kill-host.wrk.txt' && grep -q '^not-200: 0$' '$out/kill-host.wrk.txt'"
+# A response a host was sending when it was killed cannot be retried (nginx has already passed part of it on,
+# proxy_buffering off) and reaches wrk as a read error: at most one per connection and kill (4 × 2). Anything else —
+# a connect, write or timeout error, or a complete answer other than 200 — fails the drill. (CI of f7c1019 saw one.)
+check "wrk saw no error but responses cut by a kill (at most 8), and every answer was 200" bash -c "
+  ! grep -q 'Non-2xx' '$out/kill-host.wrk.txt' && grep -q '^not-200: 0$' '$out/kill-host.wrk.txt' &&
+  awk '/Socket errors/ { gsub(\",\", \"\"); if (\$4 != 0 || \$6 > 8 || \$8 != 0 || \$10 != 0) bad = 1 } END { exit bad }' '$out/kill-host.wrk.txt'"
 check "the browser's confirmed entries are all in the database" test "$driver_status" -eq 0
 check "the browser saved after host 1 was killed and after host 2 was killed" python3 - "$out/kill-host.driver.json" "$t1" "$t2" <<'PY'
 import json, sys
