@@ -109,7 +109,7 @@ fi
 [[ -f $host_dir/Intranet.Host.dll ]] || die "$host_dir holds no Intranet.Host.dll"
 
 data=$bench/.work/data-scale$scale
-if [[ ! -f $data/summary.txt ]]; then
+if [[ ! -f $data/summary.txt || ! -f $data/new-day-cli.csv ]]; then   # (new-day-cli.csv: data of an earlier version lacks it)
   log "building the data generator"
   dotnet build "$bench/Intranet.Bench.DataGen" -c Release -nologo -v quiet -o "$bench/.work/datagen" >&2
   log "generating the data set at scale $scale into $data"
@@ -136,9 +136,10 @@ env_args() {
   local set=$1
   local db_env=(Database__Provider=Sqlite)
   [[ $provider == postgres ]] && db_env=(Database__Provider=PostgreSql "ConnectionStrings__Intranet=$(pg_conn "bench_$set")")
-  mkdir -p "$work/$set/data"
+  mkdir -p "$work/$set/data" "$work/$set/drop"
   henv=(env -u ASPNETCORE_URLS -u Intranet__DataDirectory -u ConnectionStrings__Intranet "${db_env[@]}"
-    Intranet__DataDirectory="$work/$set/data" ASPNETCORE_ENVIRONMENT=Production AllowedHosts="127.0.0.1;localhost")
+    Intranet__DataDirectory="$work/$set/data" ASPNETCORE_ENVIRONMENT=Production AllowedHosts="127.0.0.1;localhost"
+    "Imports__DropFolders__telework-days=$work/$set/drop" Imports__DropFolderPollSeconds=1)
 }
 # cli SET ARGS…: an admin verb of the host on data set SET (run from the host's folder, its content root).
 cli() { local set=$1; shift; env_args "$set"; (cd "$host_dir" && "${henv[@]}" dotnet Intranet.Host.dll "$@"); }
@@ -230,7 +231,8 @@ login() {
   handler=$(grep -o 'name="_handler" value="[^"]*"' <<<"$page" | sed 's/.*value="//;s/"$//')
   curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "Input.Email=$bench_email" --data-urlencode "Input.Password=$bench_password" \
     --data-urlencode "__RequestVerificationToken=$token" --data-urlencode "_handler=$handler" "$host_url/account/login"
-  cookie=$(awk '$6 ~ /^Intranet\.Auth/ {printf "%s=%s; ", $6, $7}' "$jar" | sed 's/; $//')
+  # The sign-in cookie and the antiforgery cookie of the login page, as a browser sends them.
+  cookie=$(awk '$6 ~ /^(Intranet\.Auth|\.AspNetCore\.Antiforgery)/ {printf "%s=%s; ", $6, $7}' "$jar" | sed 's/; $//')
   rm -f "$jar"
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$host_url/dashboard?fy=$fy")
   [[ $status == 200 ]] || die "signed in, but /dashboard answered $status (expected 200)"
@@ -452,37 +454,67 @@ for c in 50 300; do
   fi
 done
 
-# One new telework day reaching the plan: the day is imported by the command line verb while the host runs; the
-# time from the day being visible in the database to the plan's participation figure for its year (FY2025) changing.
+# One new telework day reaching the plan: the time from the day being visible in the database to the plan's
+# participation figure for its year (FY2025) changing. As the attendance system delivers it: a file written into the
+# running host's drop folder for telework days (Imports:DropFolders:telework-days, looked at every second here), which
+# the host imports and reports to the plan. The same for a day imported by a cold command-line process (another
+# person's day), which pays the process's JIT and EF query compilation before it reports (docs/perf/cold-start.md).
 log "large data set: one new telework day reaching the plan"
-new_number=$(awk -F, 'NR == 2 {print $1}' "$data/new-day.csv")
 metric_t=$(tbl plankpi_MetricValues)
 if [[ $provider == postgres ]]; then
-  day_q="SELECT COUNT(*) FROM $days_t d JOIN $staff_t s ON s.\"Id\" = d.\"StaffId\" WHERE s.\"EmployeeNumber\" = '$new_number'"
   metric_q="SELECT \"Value\" || '@' || \"MeasuredAt\" FROM $metric_t WHERE \"Key\" = 'telework.participation-rate' AND \"FiscalYear\" = 2025"
 else
-  day_q="SELECT COUNT(*) FROM $days_t d JOIN $staff_t s ON s.Id = d.StaffId WHERE s.EmployeeNumber = '$new_number'"
   metric_q="SELECT Value || '@' || MeasuredAt FROM $metric_t WHERE Key = 'telework.participation-rate' AND FiscalYear = 2025"
 fi
-metric_before=$(sql_on large "$metric_q")
-cli large import telework-days "$data/new-day.csv" >>"$work/logs/commands.log" 2>&1 &
-import_pid=$!
-day_at=""; metric_at=""
-for _ in $(seq 1 6000); do   # at most 6,000 polls (a few minutes)
-  now=$(date +%s%3N)
-  if [[ -z $day_at && $(sql_on large "$day_q") != 0 ]]; then day_at=$now; fi
-  if [[ -n $day_at && -z $metric_at && $(sql_on large "$metric_q") != "$metric_before" ]]; then metric_at=$(date +%s%3N); fi
-  [[ -n $metric_at ]] && break
-  kill -0 "$import_pid" 2>/dev/null || { [[ -n $day_at ]] && sleep 0.2 && [[ $(sql_on large "$metric_q") != "$metric_before" ]] && metric_at=$(date +%s%3N); break; }
-done
-wait "$import_pid" || die "the import of one telework day failed (see logs)"
+# reach_ms FILE CMD…: runs CMD in the background (it imports FILE's one day), polls the database; prints the ms from the
+# day being visible to the metric changing, or "" when either was not seen within CMD's run (at most 6,000 polls).
+reach_ms() {
+  local file=$1; shift
+  local number day_q before day_at="" metric_at="" pid
+  number=$(awk -F, 'NR == 2 {print $1}' "$file")
+  if [[ $provider == postgres ]]; then
+    day_q="SELECT COUNT(*) FROM $days_t d JOIN $staff_t s ON s.\"Id\" = d.\"StaffId\" WHERE s.\"EmployeeNumber\" = '$number'"
+  else
+    day_q="SELECT COUNT(*) FROM $days_t d JOIN $staff_t s ON s.Id = d.StaffId WHERE s.EmployeeNumber = '$number'"
+  fi
+  before=$(sql_on large "$metric_q")
+  "$@" >>"$work/logs/commands.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 6000); do   # at most 6,000 polls (a few minutes)
+    now=$(date +%s%3N)
+    if [[ -z $day_at && $(sql_on large "$day_q") != 0 ]]; then day_at=$now; fi
+    if [[ -n $day_at && -z $metric_at && $(sql_on large "$metric_q") != "$before" ]]; then metric_at=$(date +%s%3N); fi
+    [[ -n $metric_at ]] && break
+    kill -0 "$pid" 2>/dev/null || { [[ -n $day_at ]] && sleep 0.2 && [[ $(sql_on large "$metric_q") != "$before" ]] && metric_at=$(date +%s%3N); break; }
+  done
+  wait "$pid" || die "the import of one telework day failed (see logs)"
+  if [[ -n $day_at && -n $metric_at ]]; then echo $((metric_at - day_at)); else echo ""; fi
+}
+# drop_day FILE: writes FILE into the drop folder as the attendance system would (another name, then a rename) and
+# waits (at most 120 s) for the host's report on it.
+drop_day() {
+  local name; name=$(basename "$1")
+  cp "$1" "$drop/$name.part" && mv "$drop/$name.part" "$drop/$name"
+  for _ in $(seq 1 1200); do [[ -f $drop/done/$name.report.txt || -f $drop/failed/$name.report.txt ]] && break; sleep 0.1; done
+  [[ -f $drop/done/$name.report.txt ]]
+}
+drop=$work/large/drop
 timed_sql "$work/t" large "$year_sql"; read -r year_s _ <"$work/t"
-if [[ -n $day_at && -n $metric_at ]]; then
-  reach_ms=$((metric_at - day_at))
-  add "one new telework day reaching the plan (FY2025 participation)" "$(fmt_ms "$reach_ms")" "$(fmt_s "$year_s") (the year's aggregate)" \
-    "$(ratio "$reach_ms" "$(awk -v s="$year_s" 'BEGIN { print s * 1000 }')")" "≤ 100 ms" "$(yes_if "$reach_ms <= 100")"
+year_ms=$(awk -v s="$year_s" 'BEGIN { print s * 1000 }')
+drop_ms=$(reach_ms "$data/new-day.csv" drop_day "$data/new-day.csv")
+cli_ms=$(reach_ms "$data/new-day-cli.csv" cli large import telework-days "$data/new-day-cli.csv")
+if [[ -n $drop_ms ]]; then
+  add "one new telework day reaching the plan (FY2025 participation), dropped in the host's folder" "$(fmt_ms "$drop_ms")" \
+    "$(fmt_s "$year_s") (the year's aggregate)" "$(ratio "$drop_ms" "$year_ms")" "≤ 100 ms" "$(yes_if "$drop_ms <= 100")"
 else
-  add "one new telework day reaching the plan (FY2025 participation)" "not seen" "$(fmt_s "$year_s") (the year's aggregate)" "—" "≤ 100 ms" "no"
+  add "one new telework day reaching the plan (FY2025 participation), dropped in the host's folder" "not seen" \
+    "$(fmt_s "$year_s") (the year's aggregate)" "—" "≤ 100 ms" "no"
+fi
+if [[ -n $cli_ms ]]; then
+  add "the same, imported by a cold command-line process" "$(fmt_ms "$cli_ms")" "$(fmt_s "$year_s") (the year's aggregate)" \
+    "$(ratio "$cli_ms" "$year_ms")" "—" "—"
+else
+  add "the same, imported by a cold command-line process" "not seen" "$(fmt_s "$year_s") (the year's aggregate)" "—" "—" "—"
 fi
 
 stop_host

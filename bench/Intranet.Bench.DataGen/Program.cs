@@ -15,8 +15,9 @@ using System.Text;
 //   meeting-sessions.csv   N × 2,000 sessions
 // DIR/small/ holds the same master data (staff, cases, bodies) and 10,000 telework days, with runs and sessions cut
 // by the same fraction (the "at 10k rows"): the page-time baseline.
-// DIR/new-day.csv is one telework day that is in neither set (a non-teleworker's first day of FY2025), so adding it
-// changes the plan's participation figure; DIR/summary.txt lists the row counts.
+// DIR/new-day.csv and DIR/new-day-cli.csv are each one telework day that is in neither set (a non-teleworker's first
+// day of FY2025, two different people), so adding either changes the plan's participation figure; DIR/summary.txt
+// lists the row counts.
 var options = Options.Parse(args);
 var gen = new Generator(options.Scale, options.Seed);
 gen.Write(options.Out);
@@ -111,8 +112,9 @@ internal sealed class Generator(double scale, int seed)
             if (d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) weekdays.Add(d);
         var eligible = staff.Select((s, i) => (s, i)).Where(x => x.s.Eligible).Select(x => x.i).ToList();
         var teleworkers = eligible.Where(_ => random.NextDouble() < 0.85).ToList();
-        var nonTeleworker = eligible.Except(teleworkers).FirstOrDefault(-1);
-        if (nonTeleworker < 0) { nonTeleworker = teleworkers[^1]; teleworkers.RemoveAt(teleworkers.Count - 1); }
+        // Two people without any day: one new day each, for the drop folder and for the command line.
+        var nonTeleworkers = eligible.Except(teleworkers).Take(2).ToList();
+        while (nonTeleworkers.Count < 2) { nonTeleworkers.Add(teleworkers[^1]); teleworkers.RemoveAt(teleworkers.Count - 1); }
         var dayCount = Scaled(200_000);
         if (dayCount > (long)teleworkers.Count * weekdays.Count) throw new InvalidOperationException("too many days for the staff");
         var days = new List<(int Date, int Staff)>(dayCount);
@@ -142,7 +144,9 @@ internal sealed class Generator(double scale, int seed)
         WriteCsv(dir, "telework-days.csv", dayHeader, dayRows, smallDays);
         Count("telework-days.csv", dayRows.Count);
         Count("small/telework-days.csv", smallDays.Count);
-        File.WriteAllText(Path.Combine(dir, "new-day.csv"), dayHeader + "\n" + Csv(staff[nonTeleworker].Number, "2025-06-06", "在宅", "", "1", "0") + "\n",
+        File.WriteAllText(Path.Combine(dir, "new-day.csv"), dayHeader + "\n" + Csv(staff[nonTeleworkers[0]].Number, "2025-06-06", "在宅", "", "1", "0") + "\n",
+            new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(dir, "new-day-cli.csv"), dayHeader + "\n" + Csv(staff[nonTeleworkers[1]].Number, "2025-06-06", "在宅", "", "1", "0") + "\n",
             new UTF8Encoding(false));
 
         // RPA cases, all in production from FY2021's first half, so runs may fall anywhere after.
