@@ -40,7 +40,8 @@ public static class IntranetHost
         var login = LoginProtectionSettings.Read(builder.Configuration);
         services.AddSingleton(login);
         services.AddSingleton<LoginThrottle>();
-        services.AddDbContext<IdentityDb>((sp, b) => IntranetDatabase.Configure(b, sp.GetRequiredService<DatabaseSettings>(), IdentityDb.SchemaName));
+        services.AddDbContext<IdentityDb>((sp, b) => IntranetDatabase.Configure(b, sp.GetRequiredService<DatabaseSettings>(), IdentityDb.SchemaName),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddSingleton(new ModuleDbContextRegistration(typeof(IdentityDb), IdentityDb.SchemaName));
         services.AddIdentity<ApplicationUser, IdentityRole>(o =>
             {
@@ -79,7 +80,8 @@ public static class IntranetHost
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
         // The key ring lives in the database, so every host on it reads the same keys: a cookie or antiforgery token
         // issued by one host is accepted by the others (issue #11). Keys once in {data}/keys are not carried over.
-        services.AddDbContext<HostDb>((sp, b) => IntranetDatabase.Configure(b, sp.GetRequiredService<DatabaseSettings>(), HostDb.SchemaName));
+        services.AddDbContext<HostDb>((sp, b) => IntranetDatabase.Configure(b, sp.GetRequiredService<DatabaseSettings>(), HostDb.SchemaName),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddSingleton(new ModuleDbContextRegistration(typeof(HostDb), HostDb.SchemaName));
         services.AddDataProtection().SetApplicationName("Intranet").PersistKeysToDbContext<HostDb>();
         services.AddScoped<UserAdministration>();

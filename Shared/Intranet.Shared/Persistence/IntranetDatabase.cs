@@ -56,7 +56,9 @@ public static class IntranetDatabase
     public static IServiceCollection AddModuleDbContext<TContext>(this IServiceCollection services, string schema)
         where TContext : DbContext
     {
-        services.AddDbContext<TContext>((sp, b) => Configure(b, sp.GetRequiredService<DatabaseSettings>(), schema));
+        // Options built once per host (they depend only on the settings), not once per request and context (issue #12).
+        services.AddDbContext<TContext>((sp, b) => Configure(b, sp.GetRequiredService<DatabaseSettings>(), schema),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddSingleton(new ModuleDbContextRegistration(typeof(TContext), schema));
         return services;
     }
