@@ -23,9 +23,8 @@ public sealed class CircuitRevalidationTests
         async Task<bool> CurrentAsync(System.Security.Claims.ClaimsPrincipal principal)
         {
             await using var scope = app.Services.CreateAsyncScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var stamp = scope.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
-            return await RevalidatingIdentityStateProvider.IsCurrentAsync(users, principal, stamp);
+            var options = scope.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value;
+            return await RevalidatingIdentityStateProvider.IsCurrentAsync(scope.ServiceProvider.GetRequiredService<Intranet.Shared.Persistence.KeyedRowReader>(), principal, options);
         }
 
         async Task<System.Security.Claims.ClaimsPrincipal> SignInPrincipalAsync()

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
+using Intranet.Shared.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace Intranet.Host.Identity;
@@ -27,16 +28,19 @@ public sealed class RevalidatingIdentityStateProvider(
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await IsCurrentAsync(users, state.User, identity.Value.ClaimsIdentity.SecurityStampClaimType);
+        return await IsCurrentAsync(scope.ServiceProvider.GetRequiredService<KeyedRowReader>(), state.User, identity.Value, cancellationToken);
     }
 
-    /// <summary>True while <paramref name="principal"/>'s user exists, is enabled and has the stamp it signed in with.</summary>
-    public static async Task<bool> IsCurrentAsync(UserManager<ApplicationUser> users, ClaimsPrincipal principal, string stampClaimType)
+    /// <summary>
+    /// True while <paramref name="principal"/>'s user exists, is enabled and has the security stamp it signed in with:
+    /// one query by primary key reading two columns, without a DbContext or <see cref="UserManager{TUser}"/>
+    /// (<see cref="KeyedRowReader"/>): this runs on every request, and building those cost more than the query (issue #12).
+    /// </summary>
+    public static async Task<bool> IsCurrentAsync(KeyedRowReader rows, ClaimsPrincipal principal, IdentityOptions options, CancellationToken ct = default)
     {
-        var user = await users.GetUserAsync(principal);
-        if (user is null || user.IsDisabled) return false;
-        if (!users.SupportsUserSecurityStamp) return true;
-        return principal.FindFirstValue(stampClaimType) == await users.GetSecurityStampAsync(user);
+        if (principal.FindFirstValue(options.ClaimsIdentity.UserIdClaimType) is not { } id) return false;
+        var (stamp, disabled) = await rows.ReadAsync<IdentityDb, ApplicationUser, (string? Stamp, bool Disabled)>(id,
+            [nameof(ApplicationUser.SecurityStamp), nameof(ApplicationUser.DisabledAt)], r => (r.IsDBNull(0) ? null : r.GetString(0), !r.IsDBNull(1)), ct);
+        return stamp is not null && !disabled && principal.FindFirstValue(options.ClaimsIdentity.SecurityStampClaimType) == stamp;
     }
 }

@@ -30,15 +30,20 @@ public static class SessionValidation
         // their requests are not worth a database round trip, and /health/live must not depend on the database.
         if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null) return;
         var services = context.HttpContext.RequestServices;
-        var users = services.GetRequiredService<UserManager<ApplicationUser>>();
-        var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
-        if (context.Principal is null || !await RevalidatingIdentityStateProvider.IsCurrentAsync(users, context.Principal, stampClaim))
+        var options = services.GetRequiredService<IOptions<IdentityOptions>>().Value;
+        if (context.Principal is null
+            || !await RevalidatingIdentityStateProvider.IsCurrentAsync(services.GetRequiredService<Intranet.Shared.Persistence.KeyedRowReader>(), context.Principal, options, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
             return;
         }
-        await SecurityStampValidator.ValidatePrincipalAsync(context);
+        // Identity's validator refreshes the claims once the cookie is older than its interval. Resolving it builds the
+        // sign-in manager, the user manager and their stores, so it is asked only then (its own test, issue #12).
+        var issued = context.Properties.IssuedUtc;
+        var interval = services.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value.ValidationInterval;
+        if (issued is null || services.GetRequiredService<TimeProvider>().GetUtcNow() - issued.Value > interval)
+            await SecurityStampValidator.ValidatePrincipalAsync(context);
     }
 
     /// <summary>
@@ -73,13 +78,10 @@ public sealed class SessionStampBehavior<TRequest, TResponse>(CurrentPrincipal c
         if (principal is not null && principal.Identity?.IsAuthenticated != true) throw new ForbiddenException(EndedMessage);
         if (principal is not null)
         {
-            var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
-            if (principal.HasClaim(c => c.Type == stampClaim))
-            {
-                var users = services.GetRequiredService<UserManager<ApplicationUser>>();
-                if (!await RevalidatingIdentityStateProvider.IsCurrentAsync(users, principal, stampClaim))
-                    throw new ForbiddenException(EndedMessage);
-            }
+            var options = services.GetRequiredService<IOptions<IdentityOptions>>().Value;
+            if (principal.HasClaim(c => c.Type == options.ClaimsIdentity.SecurityStampClaimType)
+                && !await RevalidatingIdentityStateProvider.IsCurrentAsync(services.GetRequiredService<Intranet.Shared.Persistence.KeyedRowReader>(), principal, options, cancellationToken))
+                throw new ForbiddenException(EndedMessage);
         }
         return await next();
     }

@@ -118,6 +118,7 @@ public static class IntranetHost
         services.AddCascadingAuthenticationState();
         services.AddRadzenComponents();
         services.AddSharedPageCache();
+        services.AddSingleton<KeyedRowReader>();
         services.AddReadinessChecks();
         WebSecurity.AddWebSecurity(services, builder.Configuration, login);
         services.AddQuartz(q =>

@@ -37,10 +37,11 @@ public sealed class PlanKpiReadCache : ChangeStampedReadCache
 
 /// <summary>
 /// The version of pages that show only plan-KPI figures (the dashboard, <see cref="Intranet.Shared.Web.SharedPageCacheAttribute"/>):
-/// the schema's change stamp, which every write through <see cref="PlanKpiDbContext"/> renews (one primary-key query).
+/// the schema's change stamp, which every write through <see cref="PlanKpiDbContext"/> renews (one primary-key query, read
+/// without a context: <see cref="KeyedRowReader"/>).
 /// </summary>
-public sealed class PlanKpiPageVersion(PlanKpiDbContext db) : Intranet.Shared.Web.IPageVersionSource
+public sealed class PlanKpiPageVersion(KeyedRowReader rows) : Intranet.Shared.Web.IPageVersionSource
 {
     /// <inheritdoc />
-    public async Task<string> VersionAsync(CancellationToken ct) => (await db.ChangeStampAsync(ct)).ToString("N");
+    public async Task<string> VersionAsync(CancellationToken ct) => (await rows.ChangeStampAsync<PlanKpiDbContext>(ct)).ToString("N");
 }
