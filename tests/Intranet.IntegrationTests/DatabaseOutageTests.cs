@@ -15,29 +15,23 @@ namespace Intranet.IntegrationTests;
 /// </summary>
 public sealed class DatabaseOutageTests
 {
-    /// <summary>The database settings every new DbContext reads: switched to a closed port to simulate the outage.</summary>
-    private sealed class SwitchableDatabase(DatabaseSettings real)
-    {
-        public DatabaseSettings Real { get; } = real;
-        public DatabaseSettings Current { get; set; } = real;
-    }
-
     [Fact]
     public async Task Pages_answer_503_in_Japanese_while_PostgreSql_is_unreachable_and_recover_without_a_restart()
     {
-        SwitchableDatabase? database = null;
+        var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("INTRANET_TEST_POSTGRES"));
+        await using var relay = new TcpRelay(server.Port);
         using var app = new IntranetApp(Db.PostgreSql, services =>
         {
+            // The host reaches PostgreSQL through the relay, which the test cuts like a network or server outage.
             var real = (DatabaseSettings)services.Single(d => d.ServiceType == typeof(DatabaseSettings)).ImplementationInstance!;
-            database = new SwitchableDatabase(real);
+            var throughRelay = new NpgsqlConnectionStringBuilder(real.ConnectionString) { Host = "127.0.0.1", Port = relay.Port, Timeout = 2 };
             services.RemoveAll<DatabaseSettings>();
-            services.AddTransient(_ => database.Current);
+            services.AddSingleton(real with { ConnectionString = throughRelay.ConnectionString });
         });
         var client = await app.SignedInAsync(Roles.PlanOffice);
         Assert.Equal(HttpStatusCode.OK, (await Get(client, "/plans", "text/html")).StatusCode);
 
-        var closed = new NpgsqlConnectionStringBuilder(database!.Real.ConnectionString) { Port = ClosedPort(), Timeout = 2 }.ConnectionString;
-        database.Current = database.Real with { ConnectionString = closed };
+        await relay.Cut();
         NpgsqlConnection.ClearAllPools();
 
         var page = await Get(client, "/plans", "text/html,application/xhtml+xml");
@@ -62,7 +56,7 @@ public sealed class DatabaseOutageTests
         Assert.Equal(HttpStatusCode.OK, (await Get(client, "/health/live", "*/*")).StatusCode);
 
         // PostgreSQL is back: the same host serves again.
-        database.Current = database.Real;
+        relay.Restore();
         Assert.Equal(HttpStatusCode.OK, (await Get(client, "/plans", "text/html")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Get(client, "/health/ready", "application/json")).StatusCode);
     }
@@ -81,12 +75,5 @@ public sealed class DatabaseOutageTests
         var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.TryAddWithoutValidation("Accept", accept);
         return client.SendAsync(request);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;   // closed again when disposed
     }
 }
