@@ -183,8 +183,13 @@ public sealed class FeedMeasurementTests
             new MetricValue(MetricKeys.TeleworkParticipationRate, 2025, 0m, "%", app.Clock.GetUtcNow()));
         Assert.Equal(new decimal?[] { null, null, 0, null, 0 }, await planOffice.TeleworkActualsAsync());
 
-        // … disappear at the next report: HR records one FY2025 day; FY2025 is measured (1 of 24), FY2023 is not.
+        // … HR records one FY2025 day: FY2025 is measured (1 of 24). A day reports its own fiscal year only (issue #12), so
+        // FY2023's stale zero stays until the next whole-picture report (the nightly recompute, a roster or rule change) …
         await app.SendAsAsync(new RecordTeleworkDay("P001", new DateOnly(2025, 5, 12), TeleworkType.Home, 1m, false), Roles.HumanResources, "人事課", Hr);
+        Assert.Equal(new decimal?[] { null, null, 0, null, 4.2m }, await planOffice.TeleworkActualsAsync());
+        // … which withdraws it: FY2023 has no telework day, so it is not measured.
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<TeleworkFeed>().PublishAsync(CancellationToken.None);
         Assert.Equal(new decimal?[] { null, null, null, null, 4.2m }, await planOffice.TeleworkActualsAsync());
         overview = await app.SendAsAsync(new GetTeleworkOverview("2025"), Roles.Viewer);
         Assert.True(overview.Figures.Measured);

@@ -3,6 +3,7 @@ using Intranet.IntegrationTests.Infrastructure;
 using Intranet.Modules.PlanKpi.Contracts;
 using Intranet.Modules.Telework;
 using Intranet.Modules.Telework.Domain;
+using Intranet.Modules.Telework.Import;
 using Intranet.Modules.Telework.UseCases;
 using Intranet.Shared.Import;
 using Intranet.Shared.Messaging;
@@ -565,6 +566,50 @@ public sealed class TeleworkTests
         Assert.Equal(["ReferenceMonthDay", "MinimumGroupSize"], invalid.Errors.Select(x => x.Field));
         Assert.Equal(21.7m, await planOffice.TeleworkActualAsync(2025));
     }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task A_day_reports_its_own_fiscal_year_only_and_a_year_left_without_days_is_withdrawn(Db db)
+    {
+        using var app = new IntranetApp(db);
+        await app.ImportStaffAsync(Utf8(SmallRoster()));
+        // FY2024 and FY2025 each 1 of 24 (企画課, 総務課, 人事課 and L001; こども園 not counted): 4.2 %.
+        await app.ImportDaysAsync(Utf8(DaysHeader, DayLine("P001", "2024-05-13"), DayLine("P002", "2025-05-12")));
+        Assert.Equal(new Dictionary<int, decimal> { [2024] = 4.2m, [2025] = 4.2m }, await FedAsync(app));
+
+        // FY2024's stored figure set aside by hand: a report of FY2025 alone leaves it, a report of every year restores it.
+        await app.PlanKpiAsync(d => d.MetricValues.Where(v => v.FiscalYear == 2024).ExecuteUpdateAsync(u => u.SetProperty(v => v.Value, 99m)));
+        Assert.Equal(new ImportResult(1, 1, 0, 0, "UTF-8", false), await app.ImportDaysAsync(Utf8(DaysHeader, DayLine("P003", "2025-05-13"))));
+        Assert.Equal(new Dictionary<int, decimal> { [2024] = 99m, [2025] = 8.3m }, await FedAsync(app));      // 2 of 24
+        await app.TeleworkSendAsync(new RecordTeleworkDay("P004", new DateOnly(2025, 6, 2), TeleworkType.Home, 1, false));
+        Assert.Equal(new Dictionary<int, decimal> { [2024] = 99m, [2025] = 12.5m }, await FedAsync(app));     // 3 of 24
+
+        // An import that finds an earlier report outstanding (the feed still marked: its process died before reporting)
+        // reports every year.
+        await ImportStoreAsync(app, async d =>
+        {
+            d.PendingFeeds.Add(new Intranet.Shared.Import.Data.PendingFeed { Feed = TeleworkImports.Feed, Since = DateTimeOffset.UtcNow });
+            return await d.SaveChangesAsync();
+        });
+        await app.ImportDaysAsync(Utf8(DaysHeader, DayLine("P005", "2025-06-03")));
+        Assert.Equal(new Dictionary<int, decimal> { [2024] = 4.2m, [2025] = 16.7m }, await FedAsync(app));    // 4 of 24
+        Assert.Equal(0, await ImportStoreAsync(app, d => d.PendingFeeds.CountAsync()));
+
+        // Deleting FY2024's only day leaves the year unmeasured: every year is reported and FY2024's figure withdrawn.
+        await app.TeleworkSendAsync(new DeleteTeleworkDay("P001", new DateOnly(2024, 5, 13)));
+        Assert.Equal(new Dictionary<int, decimal> { [2025] = 16.7m }, await FedAsync(app));
+    }
+
+    private static async Task<T> ImportStoreAsync<T>(IntranetApp app, Func<Intranet.Shared.Import.Data.ImportDbContext, Task<T>> use)
+    {
+        using var scope = app.Services.CreateScope();
+        return await use(scope.ServiceProvider.GetRequiredService<Intranet.Shared.Import.Data.ImportDbContext>());
+    }
+
+    private static Task<Dictionary<int, decimal>> FedAsync(IntranetApp app) =>
+        app.PlanKpiAsync(d => d.MetricValues.AsNoTracking().Where(v => v.Key == MetricKeys.TeleworkParticipationRate)
+            .ToDictionaryAsync(v => v.FiscalYear, v => v.Value));
 
     [Fact]
     public async Task The_nightly_job_restores_the_fed_actuals()

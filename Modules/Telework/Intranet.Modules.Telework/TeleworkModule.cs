@@ -53,7 +53,8 @@ public sealed class TeleworkModule : IModule
         services.AddSingleton<TeleworkReadCache>();
         services.AddImportKind<StaffImportKind>();
         services.AddImportKind<TeleworkDayImportKind>();
-        services.AddModuleFeed(TeleworkImports.Feed, (sp, ct) => sp.GetRequiredService<TeleworkFeed>().PublishAsync(ct));
+        services.AddModuleFeed(TeleworkImports.Feed, (sp, ct) => sp.GetRequiredService<TeleworkFeed>().PublishAsync(ct),
+            (sp, years, ct) => sp.GetRequiredService<TeleworkFeed>().PublishAsync(years, ct));
         services.AddScoped<IDemoDataSeeder, TeleworkDemoSeeder>();
         services.AddAuthorizationBuilder()
             .AddPolicy(TeleworkPolicies.Read, p => p.RequireRole(Roles.Staff))

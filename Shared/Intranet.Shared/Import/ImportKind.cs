@@ -70,6 +70,13 @@ public interface IImportSession
     /// <param name="progress">Records written, records to write.</param>
     /// <param name="cancellationToken">Cancels the write (the transaction rolls back).</param>
     Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After a committed import: the fiscal years (the calendar year each starts in, April) whose figures the written rows
+    /// can change, so that the feed reports only those (<see cref="ModuleFeed.PublishYears"/>); empty when nothing was
+    /// written; null (the default) when any year may have changed, and the feed reports every year.
+    /// </summary>
+    IReadOnlyCollection<int>? ChangedFiscalYears => null;
 }
 
 /// <summary>
@@ -119,8 +126,12 @@ public interface IBatchedImportSession : IImportSession
 /// commit and report is completed at the next start.
 /// </summary>
 /// <param name="Name">The feed's name (<c>telework</c>).</param>
-/// <param name="Publish">Recomputes and reports.</param>
-public sealed record ModuleFeed(string Name, Func<IServiceProvider, CancellationToken, Task> Publish);
+/// <param name="Publish">Recomputes and reports every year.</param>
+/// <param name="PublishYears">Recomputes and reports the given fiscal years only (start years), for writes known to
+/// change no other year (<see cref="IImportSession.ChangedFiscalYears"/>): a new day in a drop folder costs one year's
+/// figures, not every year's (issue #12). Null: the feed always reports every year.</param>
+public sealed record ModuleFeed(string Name, Func<IServiceProvider, CancellationToken, Task> Publish,
+    Func<IServiceProvider, IReadOnlyCollection<int>, CancellationToken, Task>? PublishYears = null);
 
 /// <summary>Registration of import kinds and feeds.</summary>
 public static class ImportRegistration
@@ -129,9 +140,10 @@ public static class ImportRegistration
     public static IServiceCollection AddImportKind<TKind>(this IServiceCollection services) where TKind : class, IImportKind =>
         services.AddScoped<IImportKind, TKind>();
 
-    /// <summary>Registers a module's feed under <paramref name="name"/>.</summary>
-    public static IServiceCollection AddModuleFeed(this IServiceCollection services, string name, Func<IServiceProvider, CancellationToken, Task> publish) =>
-        services.AddSingleton(new ModuleFeed(name, publish));
+    /// <summary>Registers a module's feed under <paramref name="name"/> (<see cref="ModuleFeed"/>).</summary>
+    public static IServiceCollection AddModuleFeed(this IServiceCollection services, string name, Func<IServiceProvider, CancellationToken, Task> publish,
+        Func<IServiceProvider, IReadOnlyCollection<int>, CancellationToken, Task>? publishYears = null) =>
+        services.AddSingleton(new ModuleFeed(name, publish, publishYears));
 }
 
 /// <summary>Registration of the import pipeline itself (the host calls it once).</summary>

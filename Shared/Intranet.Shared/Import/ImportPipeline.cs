@@ -134,9 +134,9 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
             }
             else
             {
-                if (kind.Info.Feed is { } feed) await outbox.MarkAsync(feed, ct);
+                var othersPending = kind.Info.Feed is { } feed && await outbox.MarkAsync(feed, ct);
                 counts = await WriteAsync(session, progress, ct);
-                if (kind.Info.Feed is { } done) await PublishAfterCommitAsync(done, fileName, kind, ct);
+                if (kind.Info.Feed is { } done) await PublishAfterCommitAsync(done, othersPending ? null : session.ChangedFiscalYears, fileName, kind, ct);
             }
             // Rows that changed nothing: already stored as they are, or repeated in the file.
             return new ImportResult(rows, counts.Added, counts.Updated, Math.Max(0, rows - counts.Added - counts.Updated), file.EncodingName, dryRun);
@@ -177,7 +177,7 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
         await writer.WaitAsync(ct);
         try
         {
-            if (kind.Info.Feed is { } feed) await outbox.MarkAsync(feed, ct);
+            var othersPending = kind.Info.Feed is { } feed && await outbox.MarkAsync(feed, ct);
             ImportCounts counts;
             for (var attempt = 1; ; attempt++)
             {
@@ -193,7 +193,7 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
                     db.ChangeTracker.Clear();
                 }
             }
-            if (kind.Info.Feed is { } done) await PublishAfterCommitAsync(done, file.FileName, kind, ct);
+            if (kind.Info.Feed is { } done) await PublishAfterCommitAsync(done, othersPending ? null : session.ChangedFiscalYears, file.FileName, kind, ct);
             return new ImportResult(rows, counts.Added, counts.Updated, Math.Max(0, rows - counts.Added - counts.Updated), file.EncodingName, false);
         }
         finally
@@ -230,11 +230,11 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
         return counts;
     }
 
-    private async Task PublishAfterCommitAsync(string feed, string fileName, IImportKind kind, CancellationToken ct)
+    private async Task PublishAfterCommitAsync(string feed, IReadOnlyCollection<int>? years, string fileName, IImportKind kind, CancellationToken ct)
     {
         try
         {
-            await outbox.PublishAsync(feed, ct);
+            await outbox.PublishAsync(feed, years, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -303,19 +303,23 @@ public sealed class ImportPipeline(IEnumerable<IImportKind> kinds, ImportDbConte
 /// </summary>
 public sealed class FeedOutbox(ImportDbContext store, IEnumerable<ModuleFeed> feeds, IServiceProvider services, TimeProvider clock)
 {
-    /// <summary>Marks <paramref name="feed"/> pending.</summary>
-    public async Task MarkAsync(string feed, CancellationToken ct)
+    /// <summary>
+    /// Marks <paramref name="feed"/> pending. Returns true when it already was: an earlier import's report may be
+    /// outstanding (its process died, or another host's import runs), so the next publish must report every year.
+    /// </summary>
+    public async Task<bool> MarkAsync(string feed, CancellationToken ct)
     {
-        if (await store.PendingFeeds.AnyAsync(f => f.Feed == feed, ct)) return;
+        if (await store.PendingFeeds.AnyAsync(f => f.Feed == feed, ct)) return true;
         var mark = new PendingFeed { Feed = feed, Since = clock.GetUtcNow() };
         store.PendingFeeds.Add(mark);
         try
         {
             await store.SaveChangesAsync(ct);
+            return false;
         }
         catch (DbUpdateException)
         {
-            // another import marked it meanwhile
+            return true;   // another import marked it meanwhile
         }
         finally
         {
@@ -323,12 +327,27 @@ public sealed class FeedOutbox(ImportDbContext store, IEnumerable<ModuleFeed> fe
         }
     }
 
-    /// <summary>Publishes <paramref name="feed"/> and unmarks it.</summary>
+    /// <summary>Publishes <paramref name="feed"/> (every year) and unmarks it.</summary>
     /// <exception cref="InvalidOperationException">No feed of that name is registered.</exception>
-    public async Task PublishAsync(string feed, CancellationToken ct)
+    public Task PublishAsync(string feed, CancellationToken ct) => PublishAsync(feed, null, ct);
+
+    /// <summary>
+    /// Publishes <paramref name="feed"/> and unmarks it: only <paramref name="years"/> (fiscal start years; none when empty)
+    /// when the write is known to change no other year and the feed can report years (<see cref="ModuleFeed.PublishYears"/>),
+    /// else every year.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No feed of that name is registered.</exception>
+    public async Task PublishAsync(string feed, IReadOnlyCollection<int>? years, CancellationToken ct)
     {
         var module = feeds.FirstOrDefault(f => f.Name == feed) ?? throw new InvalidOperationException($"No feed named {feed}.");
-        await module.Publish(services, ct);
+        if (years is not null && module.PublishYears is { } publishYears)
+        {
+            if (years.Count > 0) await publishYears(services, years, ct);
+        }
+        else
+        {
+            await module.Publish(services, ct);
+        }
         await store.PendingFeeds.Where(f => f.Feed == feed).ExecuteDeleteAsync(ct);
     }
 

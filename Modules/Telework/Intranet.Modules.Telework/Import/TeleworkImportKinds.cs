@@ -195,6 +195,8 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
         private readonly HashSet<Guid> _people = [];
         private UseCases.TeleworkAggregates.MonthTallyChanges? _tallies;
         private bool _talliesBegun;
+        // The fiscal years of the days written: the only years whose figures this import changes.
+        private readonly HashSet<int> _changedYears = [];
 
         public Microsoft.EntityFrameworkCore.DbContext Database => db;
 
@@ -247,10 +249,14 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
 
         public void Discard() => _days.Clear();
 
+        /// <inheritdoc />
+        public IReadOnlyCollection<int> ChangedFiscalYears => _changedYears;
+
         public void BeginSecondPass()
         {
             _secondPass = true;
             _days.Clear();
+            _changedYears.Clear();
             (_tallies, _talliesBegun) = (null, false);
         }
 
@@ -285,6 +291,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                     // A re-recorded day keeps its earlier values in the audit trail (before → after).
                     var before = Audit.TeleworkDayAudit.Snapshot(old);
                     db.Days.Attach(old);
+                    _changedYears.Add(FiscalYear.Of(old.Date).StartYear);
                     _tallies?.Removed(old.StaffId, old.Date, old.DayFraction, old.ManagerTrial);
                     _tallies?.Added(t.StaffId, t.Date, t.DayFraction, t.ManagerTrial);
                     (old.Type, old.DayFraction, old.ManagerTrial, old.RecordedBy, old.RecordedAt) = (t.Type, t.DayFraction, t.ManagerTrial, t.RecordedBy, t.RecordedAt);
@@ -302,8 +309,11 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             await db.SaveChangesAsync(ct);   // the updates and their audit entries
             db.ChangeTracker.Clear();
             await db.BulkInsertAsync(fresh, ct);
-            if (_tallies is not null)
-                foreach (var d in fresh) _tallies.Added(d.StaffId, d.Date, d.DayFraction, d.ManagerTrial);
+            foreach (var d in fresh)
+            {
+                _changedYears.Add(FiscalYear.Of(d.Date).StartYear);
+                _tallies?.Added(d.StaffId, d.Date, d.DayFraction, d.ManagerTrial);
+            }
             return new ImportCounts(fresh.Count, updated);
         }
 

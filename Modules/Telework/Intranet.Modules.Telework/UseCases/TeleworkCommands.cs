@@ -3,6 +3,7 @@ using Intranet.Modules.Telework.Data;
 using Intranet.Modules.Telework.Domain;
 using Intranet.Shared.Messaging;
 using Intranet.Shared.Security;
+using Intranet.Shared.Time;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,7 +43,7 @@ internal sealed class RecordTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
         if (Audit.TeleworkDayAudit.Entry(staff.EmployeeNumber, r.Date, before, day, user.Name, now) is { } entry) db.AuditEntries.Add(entry);
         // The day and its month's tally in one transaction (issue #12).
         await aggregates.SaveAndMaintainAsync(a => a.DaysChangedAsync([(staff.Id, r.Date)], ct), ct);
-        await feed.PublishAsync(ct);
+        await feed.PublishAsync([FiscalYear.Of(r.Date).StartYear], ct);   // a day changes its own year's figures only
         return Unit.Value;
     }
 }
@@ -127,7 +128,7 @@ internal sealed class DeleteTeleworkDayHandler(TeleworkDbContext db, ICurrentUse
         db.Days.Remove(day);
         db.AuditEntries.Add(Audit.TeleworkDayAudit.Entry(staff.EmployeeNumber, day.Date, day, null, user.Name, clock.GetUtcNow())!);
         await aggregates.SaveAndMaintainAsync(a => a.DaysChangedAsync([(staff.Id, r.Date)], ct), ct);
-        await feed.PublishAsync(ct);
+        await feed.PublishAsync([FiscalYear.Of(r.Date).StartYear], ct);   // a day changes its own year's figures only
         return Unit.Value;
     }
 }

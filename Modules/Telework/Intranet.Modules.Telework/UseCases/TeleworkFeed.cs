@@ -78,16 +78,31 @@ public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeP
     /// lost its rate is withdrawn); does nothing when no plan indicator is bound. Cheap whatever the number of days: each
     /// year is a few aggregates over the maintained tallies (<see cref="ComputeAsync"/>).
     /// </summary>
-    public async Task<ReportMetricsResult?> PublishAsync(CancellationToken ct)
+    public Task<ReportMetricsResult?> PublishAsync(CancellationToken ct) => PublishAsync(null, ct);
+
+    /// <summary>
+    /// Recomputes and reports only <paramref name="changedYears"/> (fiscal start years) of the bound plans' begun years: for
+    /// writes of telework days, which change the tallies of their own fiscal year and no other (issue #12: one new day reaches
+    /// the plan after one year's aggregates, not every year's). Nothing is withdrawn this way; when a changed year has no
+    /// rate (its last day deleted), every year is reported as <see cref="PublishAsync(CancellationToken)"/> does.
+    /// </summary>
+    /// <param name="changedYears">The fiscal years whose days changed; null for every year.</param>
+    /// <param name="ct">Cancels the computation and the report.</param>
+    /// <returns>What the plan stored; null when no indicator is bound or no bound year changed.</returns>
+    public async Task<ReportMetricsResult?> PublishAsync(IReadOnlyCollection<int>? changedYears, CancellationToken ct)
     {
         var consumers = await mediator.Send(new ListMetricConsumers(Definition.Key), ct);
         if (consumers.Count == 0) return null;
         var today = clock.TodayInJapan();
         var years = Enumerable.Range(consumers.Min(c => c.FirstFiscalYear), consumers.Max(c => c.LastFiscalYear) - consumers.Min(c => c.FirstFiscalYear) + 1)
-            .Select(y => new FiscalYear(y)).Where(y => y.Start <= today);
+            .Select(y => new FiscalYear(y)).Where(y => y.Start <= today).ToList();
+        if (changedYears is not null) years = years.Where(y => changedYears.Contains(y.StartYear)).ToList();
+        if (years.Count == 0) return null;
         var now = clock.GetUtcNow();
-        var values = (await ComputeAsync(years, ct)).Where(y => y.Rate is not null)
+        var computed = await ComputeAsync(years, ct);
+        if (changedYears is not null && computed.Any(y => y.Rate is null)) return await PublishAsync(null, ct);
+        var values = computed.Where(y => y.Rate is not null)
             .Select(y => new MetricValue(Definition.Key, y.Year.StartYear, y.Rate!.Value, "%", now)).ToList();
-        return await mediator.Send(new ReportMetrics(TeleworkModuleInfo.DisplayName, values, [Definition.Key]), ct);
+        return await mediator.Send(new ReportMetrics(TeleworkModuleInfo.DisplayName, values, changedYears is null ? [Definition.Key] : null), ct);
     }
 }
