@@ -49,4 +49,54 @@ public sealed class KeyedRowReaderTests
             [nameof(ApplicationUser.SecurityStamp), nameof(ApplicationUser.DisabledAt)], r => (r.GetString(0), !r.IsDBNull(1)), CancellationToken.None));
         Assert.Throws<InvalidOperationException>(() => rows.ReadAsync<IdentityDb, ApplicationUser, int>("x", ["NoSuchColumn"], r => 0, CancellationToken.None).GetAwaiter().GetResult());
     }
+
+    /// <summary>
+    /// On PostgreSQL the host's connections prepare a statement run often and keep it when the connection goes back to the
+    /// pool and out again (<see cref="IntranetDatabase.PostgreSqlConnectionString"/>): without those settings the
+    /// statement is parsed on every run and <c>DISCARD ALL</c> drops what was prepared.
+    /// </summary>
+    [Fact]
+    public async Task PostgreSql_connections_prepare_the_stamp_read_and_keep_it_across_pooled_uses()
+    {
+        using var app = new IntranetApp(Db.PostgreSql);
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PlanKpiDbContext>();
+        var connection = db.Database.GetDbConnection();
+
+        async Task<object?> ScalarAsync(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync();
+        }
+        const string Prepared = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%ChangeStamps%'";
+
+        await db.Database.OpenConnectionAsync();
+        var pid = await ScalarAsync("SELECT pg_backend_pid()");
+        for (var i = 0; i < 6; i++)   // the stamp read as KeyedRowReader sends it; Npgsql prepares after 5 uses
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT \"Stamp\" FROM plankpi.\"ChangeStamps\" WHERE \"Id\" = @key";
+            var key = command.CreateParameter();
+            (key.ParameterName, key.Value) = ("@key", ChangeStamp.RowId);
+            command.Parameters.Add(key);
+            Assert.IsType<Guid>(await command.ExecuteScalarAsync());
+        }
+        Assert.True((long)(await ScalarAsync(Prepared))! >= 1, "the stamp read was not prepared");
+        await db.Database.CloseConnectionAsync();
+
+        // The same server connection out of the pool again (the pool hands its idle connections round, at most 100).
+        var found = false;
+        for (var i = 0; i < 100 && !found; i++)
+        {
+            await db.Database.OpenConnectionAsync();
+            if (Equals(await ScalarAsync("SELECT pg_backend_pid()"), pid))
+            {
+                found = true;
+                Assert.True((long)(await ScalarAsync(Prepared))! >= 1, "the prepared stamp read was discarded when the connection went back to the pool");
+            }
+            await db.Database.CloseConnectionAsync();
+        }
+        Assert.True(found, $"server connection {pid} did not come out of the pool again");
+    }
 }
