@@ -15,9 +15,10 @@ using System.Text;
 //   meeting-sessions.csv   N × 2,000 sessions
 // DIR/small/ holds the same master data (staff, cases, bodies) and 10,000 telework days, with runs and sessions cut
 // by the same fraction (the "at 10k rows"): the page-time baseline.
-// DIR/new-day.csv and DIR/new-day-cli.csv are each one telework day that is in neither set (a non-teleworker's first
-// day of FY2025, two different people), so adding either changes the plan's participation figure; DIR/summary.txt
-// lists the row counts.
+// DIR/first-day.csv, DIR/new-day.csv and DIR/new-day-cli.csv are each one telework day that is in neither set (a
+// non-teleworker's first day of FY2025, three different people), so adding any changes the plan's participation figure
+// (the first is the host's first day after start-up, the second the measured one, the third the command line's);
+// DIR/summary.txt lists the row counts.
 var options = Options.Parse(args);
 var gen = new Generator(options.Scale, options.Seed);
 gen.Write(options.Out);
@@ -113,8 +114,8 @@ internal sealed class Generator(double scale, int seed)
         var eligible = staff.Select((s, i) => (s, i)).Where(x => x.s.Eligible).Select(x => x.i).ToList();
         var teleworkers = eligible.Where(_ => random.NextDouble() < 0.85).ToList();
         // Two people without any day: one new day each, for the drop folder and for the command line.
-        var nonTeleworkers = eligible.Except(teleworkers).Take(2).ToList();
-        while (nonTeleworkers.Count < 2) { nonTeleworkers.Add(teleworkers[^1]); teleworkers.RemoveAt(teleworkers.Count - 1); }
+        var nonTeleworkers = eligible.Except(teleworkers).Take(3).ToList();
+        while (nonTeleworkers.Count < 3) { nonTeleworkers.Add(teleworkers[^1]); teleworkers.RemoveAt(teleworkers.Count - 1); }
         var dayCount = Scaled(200_000);
         if (dayCount > (long)teleworkers.Count * weekdays.Count) throw new InvalidOperationException("too many days for the staff");
         var days = new List<(int Date, int Staff)>(dayCount);
@@ -144,6 +145,8 @@ internal sealed class Generator(double scale, int seed)
         WriteCsv(dir, "telework-days.csv", dayHeader, dayRows, smallDays);
         Count("telework-days.csv", dayRows.Count);
         Count("small/telework-days.csv", smallDays.Count);
+        File.WriteAllText(Path.Combine(dir, "first-day.csv"), dayHeader + "\n" + Csv(staff[nonTeleworkers[2]].Number, "2025-06-06", "在宅", "", "1", "0") + "\n",
+            new UTF8Encoding(false));
         File.WriteAllText(Path.Combine(dir, "new-day.csv"), dayHeader + "\n" + Csv(staff[nonTeleworkers[0]].Number, "2025-06-06", "在宅", "", "1", "0") + "\n",
             new UTF8Encoding(false));
         File.WriteAllText(Path.Combine(dir, "new-day-cli.csv"), dayHeader + "\n" + Csv(staff[nonTeleworkers[1]].Number, "2025-06-06", "在宅", "", "1", "0") + "\n",
