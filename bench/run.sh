@@ -249,17 +249,20 @@ pages=("/telework" "/rpa" "/paperless" "/dashboard?fy=$fy" "/telework/export/sum
 get_page() { curl -s -o /dev/null -m 120 -H "Cookie: $2" -w '%{http_code} %{time_total} %{size_download}\n' "$1" || echo "000 0 0"; }
 median_ms() { sort -g | awk '{ a[NR] = $1 } END { printf "%.1f", NR ? a[int((NR + 1) / 2)] * 1000 : 0 }'; }
 # measure_pages: every page on the small and the large host, requests alternating between the two (so that load from
-# elsewhere on the machine hits both alike): 2 untimed requests each, then page_runs timed pairs; the medians go to
+# elsewhere on the machine hits both alike), which host goes first alternating too (so that an effect of the order
+# falls on both alike: /rpa, whose queries read the same 200 cases on both hosts, measured 1.07×–1.42×): 2 untimed
+# requests each, then page_runs timed pairs; the medians go to
 # $work/pages-small and $work/pages-large as "path ms bytes". A status other than 200 is counted (page_errors) and the
 # run goes on: the page's line then fails its goal and names the statuses.
 declare -A page_errors=()
 measure_pages() {
-  local p i set status t bytes
+  local p i set status t bytes order
   : >"$work/pages-small"; : >"$work/pages-large"
   for p in "${pages[@]}"; do
     : >"$work/times-small"; : >"$work/times-large"
     for i in $(seq 1 $((page_runs + 2))); do
-      for set in small large; do
+      order=(small large); ((i % 2 == 0)) && order=(large small)   # which goes first alternates too
+      for set in "${order[@]}"; do
         if [[ $set == small ]]; then read -r status t bytes < <(get_page "$small_url$p" "$small_cookie")
         else read -r status t bytes < <(get_page "$large_url$p" "$large_cookie"); fi
         if [[ $status != 200 ]]; then
