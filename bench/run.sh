@@ -111,7 +111,7 @@ fi
 [[ -f $host_dir/Intranet.Host.dll ]] || die "$host_dir holds no Intranet.Host.dll"
 
 data=$bench/.work/data-scale$scale
-if [[ ! -f $data/summary.txt || ! -f $data/first-day.csv ]]; then   # (first-day.csv: data of an earlier version lacks it)
+if [[ ! -f $data/summary.txt || ! -f $data/new-day-5.csv ]]; then   # (new-day-5.csv: data of an earlier version lacks it)
   log "building the data generator"
   dotnet build "$bench/Intranet.Bench.DataGen" -c Release -nologo -v quiet -o "$bench/.work/datagen" >&2
   log "generating the data set at scale $scale into $data"
@@ -540,14 +540,25 @@ drop=$work/large/drop
 timed_sql "$work/t" large "$year_sql"; read -r year_s _ <"$work/t"
 year_ms=$(awk -v s="$year_s" 'BEGIN { print s * 1000 }')
 first_ms=$(reach_ms "$data/first-day.csv" drop_day "$data/first-day.csv")
-drop_ms=$(reach_ms "$data/new-day.csv" drop_day "$data/new-day.csv")
+drop_all=()   # five new days, one after the other: the goal is on their median (one sample swung 100–160 ms on PostgreSQL)
+for k in 1 2 3 4 5; do
+  ms=$(reach_ms "$data/new-day-$k.csv" drop_day "$data/new-day-$k.csv")
+  [[ -n $ms ]] && drop_all+=("$ms")
+done
+drop_ms=""; drop_range=""
+if ((${#drop_all[@]} > 0)); then
+  mapfile -t drop_all < <(printf '%s\n' "${drop_all[@]}" | sort -g)
+  drop_ms=${drop_all[$(( (${#drop_all[@]} - 1) / 2 ))]}
+  seen=""; ((${#drop_all[@]} < 5)) && seen=", ${#drop_all[@]} of 5 seen"
+  drop_range=" ($(fmt_ms "${drop_all[0]}")–$(fmt_ms "${drop_all[-1]}")$seen)"
+fi
 cli_ms=$(reach_ms "$data/new-day-cli.csv" cli large import telework-days "$data/new-day-cli.csv")
+drop_label="one new telework day reaching the plan (FY2025 participation), dropped in the running host's folder (median of 5, not its first)"
 if [[ -n $drop_ms ]]; then
-  add "one new telework day reaching the plan (FY2025 participation), dropped in the running host's folder (not its first)" "$(fmt_ms "$drop_ms")" \
+  add "$drop_label" "$(fmt_ms "$drop_ms")$drop_range" \
     "$(fmt_s "$year_s") (the year's aggregate)" "$(ratio "$drop_ms" "$year_ms")" "≤ 100 ms" "$(yes_if "$drop_ms <= 100")"
 else
-  add "one new telework day reaching the plan (FY2025 participation), dropped in the running host's folder (not its first)" "not seen" \
-    "$(fmt_s "$year_s") (the year's aggregate)" "—" "≤ 100 ms" "no"
+  add "$drop_label" "not seen" "$(fmt_s "$year_s") (the year's aggregate)" "—" "≤ 100 ms" "no"
 fi
 if [[ -n $first_ms ]]; then
   add "the same, the first day the host takes after start-up" "$(fmt_ms "$first_ms")" "$(fmt_s "$year_s") (the year's aggregate)" \

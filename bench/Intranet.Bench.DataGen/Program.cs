@@ -15,9 +15,11 @@ using System.Text;
 //   meeting-sessions.csv   N × 2,000 sessions
 // DIR/small/ holds the same master data (staff, cases, bodies) and 10,000 telework days, with runs and sessions cut
 // by the same fraction (the "at 10k rows"): the page-time baseline.
-// DIR/first-day.csv, DIR/new-day.csv and DIR/new-day-cli.csv are each one telework day that is in neither set (a
-// non-teleworker's first day of FY2025, three different people), so adding any changes the plan's participation figure
-// (the first is the host's first day after start-up, the second the measured one, the third the command line's);
+// DIR/first-day.csv, DIR/new-day-1.csv … new-day-5.csv and DIR/new-day-cli.csv are each a new telework day that is in
+// neither set: the first day of FY2025 of people who never teleworked, different people in every file, so that adding
+// any file changes the plan's participation figure (the first is the host's first day after start-up, the five the
+// measured ones, the last the command line's). One person per file up to 1,000 eligible staff (a city's volume), one
+// more per further 1,000, since the rate is rounded to 0.1 % and one person of 9,000 would not move it.
 // DIR/summary.txt lists the row counts.
 var options = Options.Parse(args);
 var gen = new Generator(options.Scale, options.Seed);
@@ -113,9 +115,10 @@ internal sealed class Generator(double scale, int seed)
             if (d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) weekdays.Add(d);
         var eligible = staff.Select((s, i) => (s, i)).Where(x => x.s.Eligible).Select(x => x.i).ToList();
         var teleworkers = eligible.Where(_ => random.NextDouble() < 0.85).ToList();
-        // Two people without any day: one new day each, for the drop folder and for the command line.
-        var nonTeleworkers = eligible.Except(teleworkers).Take(3).ToList();
-        while (nonTeleworkers.Count < 3) { nonTeleworkers.Add(teleworkers[^1]); teleworkers.RemoveAt(teleworkers.Count - 1); }
+        // People without any day, for the new-day files (see the top): seven files of perFile people each.
+        var perFile = Math.Max(1, (eligible.Count + 999) / 1000);
+        var nonTeleworkers = eligible.Except(teleworkers).Take(7 * perFile).ToList();
+        while (nonTeleworkers.Count < 7 * perFile) { nonTeleworkers.Add(teleworkers[^1]); teleworkers.RemoveAt(teleworkers.Count - 1); }
         var dayCount = Scaled(200_000);
         if (dayCount > (long)teleworkers.Count * weekdays.Count) throw new InvalidOperationException("too many days for the staff");
         var days = new List<(int Date, int Staff)>(dayCount);
@@ -145,12 +148,12 @@ internal sealed class Generator(double scale, int seed)
         WriteCsv(dir, "telework-days.csv", dayHeader, dayRows, smallDays);
         Count("telework-days.csv", dayRows.Count);
         Count("small/telework-days.csv", smallDays.Count);
-        File.WriteAllText(Path.Combine(dir, "first-day.csv"), dayHeader + "\n" + Csv(staff[nonTeleworkers[2]].Number, "2025-06-06", "在宅", "", "1", "0") + "\n",
-            new UTF8Encoding(false));
-        File.WriteAllText(Path.Combine(dir, "new-day.csv"), dayHeader + "\n" + Csv(staff[nonTeleworkers[0]].Number, "2025-06-06", "在宅", "", "1", "0") + "\n",
-            new UTF8Encoding(false));
-        File.WriteAllText(Path.Combine(dir, "new-day-cli.csv"), dayHeader + "\n" + Csv(staff[nonTeleworkers[1]].Number, "2025-06-06", "在宅", "", "1", "0") + "\n",
-            new UTF8Encoding(false));
+        void NewDay(string name, int slot) => File.WriteAllText(Path.Combine(dir, name),
+            dayHeader + "\n" + string.Concat(nonTeleworkers.Skip(slot * perFile).Take(perFile)
+                .Select(i => Csv(staff[i].Number, "2025-06-06", "在宅", "", "1", "0") + "\n")), new UTF8Encoding(false));
+        NewDay("first-day.csv", 0);
+        for (var k = 1; k <= 5; k++) NewDay($"new-day-{k}.csv", k);
+        NewDay("new-day-cli.csv", 6);
 
         // RPA cases, all in production from FY2021's first half, so runs may fall anywhere after.
         var caseCount = Scaled(200);
