@@ -51,6 +51,49 @@ public sealed class KeyedRowReaderTests
     }
 
     /// <summary>
+    /// Many requests at once: on PostgreSQL the keyed reads share a multiplexing pool
+    /// (<see cref="IntranetDatabase.PostgreSqlKeyedReadConnectionString"/>), so concurrent commands are written together on
+    /// a few connections; each still gets its own row, and a stamp renewed by a context is read at once, during the load.
+    /// </summary>
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task Concurrent_reads_each_get_the_current_row(Db db)
+    {
+        using var app = new IntranetApp(db);
+        var users = new List<(string Id, string? Stamp)>();
+        for (var i = 0; i < 3; i++)
+        {
+            await app.CreateUserAsync($"load{i}@example.jp", "load-pass-2026", "Viewer");
+            using var scope = app.Services.CreateScope();
+            var user = await scope.ServiceProvider.GetRequiredService<IdentityDb>().Users.AsNoTracking().SingleAsync(u => u.Email == $"load{i}@example.jp");
+            users.Add((user.Id, user.SecurityStamp));
+        }
+        var rows = app.Services.GetRequiredService<KeyedRowReader>();
+        string[] columns = [nameof(ApplicationUser.SecurityStamp)];
+
+        async Task LoadAsync()
+        {
+            var reads = Enumerable.Range(0, 150).Select(async i =>
+            {
+                var (id, stamp) = users[i % users.Count];
+                Assert.Equal(stamp, await rows.ReadAsync<IdentityDb, ApplicationUser, string?>(id, columns, r => r.GetString(0), CancellationToken.None));
+            });
+            await Task.WhenAll(reads);
+        }
+
+        await LoadAsync();
+        var during = LoadAsync();
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<PlanKpiDbContext>().RenewChangeStampAsync(CancellationToken.None);
+        Guid expected;
+        using (var scope = app.Services.CreateScope())
+            expected = await scope.ServiceProvider.GetRequiredService<PlanKpiDbContext>().ChangeStampAsync(CancellationToken.None);
+        Assert.Equal(expected, await rows.ChangeStampAsync<PlanKpiDbContext>(CancellationToken.None));
+        await during;
+    }
+
+    /// <summary>
     /// On PostgreSQL the host's connections prepare a statement run often and keep it when the connection goes back to the
     /// pool and out again (<see cref="IntranetDatabase.PostgreSqlConnectionString"/>): without those settings the
     /// statement is parsed on every run and <c>DISCARD ALL</c> drops what was prepared.

@@ -31,6 +31,23 @@ public sealed class PostgreSqlConnectionStringTests
     }
 
     [Fact]
+    public void Keyed_reads_multiplex_on_top_of_the_contexts_settings()
+    {
+        var b = new NpgsqlConnectionStringBuilder(IntranetDatabase.PostgreSqlKeyedReadConnectionString("Host=h;Database=d;Maximum Pool Size=40"));
+        Assert.True(b.Multiplexing);
+        Assert.True(b.NoResetOnClose);
+        Assert.Equal(20, b.MaxAutoPrepare);
+        Assert.Equal(("h", "d", 40), (b.Host, b.Database, b.MaxPoolSize));
+        Assert.False(new NpgsqlConnectionStringBuilder(IntranetDatabase.PostgreSqlConnectionString("Host=h")).Multiplexing);
+    }
+
+    [Theory]
+    [InlineData("Host=h;Multiplexing=false")]
+    [InlineData("Host=h;multiplexing=False")]
+    public void Keyed_reads_keep_multiplexing_as_the_operator_wrote_it(string given) =>
+        Assert.False(new NpgsqlConnectionStringBuilder(IntranetDatabase.PostgreSqlKeyedReadConnectionString(given)).Multiplexing);
+
+    [Fact]
     public void A_malformed_string_is_refused_with_the_setting_named()
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => IntranetDatabase.PostgreSqlConnectionString("Host=h;No Such Setting=1"));

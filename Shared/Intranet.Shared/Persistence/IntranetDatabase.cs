@@ -69,6 +69,27 @@ public static class IntranetDatabase
     }
 
     /// <summary>
+    /// The PostgreSQL connection string of <see cref="KeyedRowReader"/>'s one-row reads (the session check and a page's change
+    /// stamp, on every request): the contexts' string (<see cref="PostgreSqlConnectionString"/>) with <c>Multiplexing=true</c>
+    /// unless the operator set <c>Multiplexing</c> themselves. Being another string, it is another pool: commands from
+    /// concurrent requests are written together on a few server connections instead of each taking one of up to 100, which
+    /// also leaves the contexts' pool small and its server processes warm for the work behind it (issue #12). Those reads
+    /// are single statements outside any transaction, which is what multiplexing supports; the contexts (migrations,
+    /// transactions, bulk copy) keep ordinary connections. Measured on 2 cores, two alternating pairs of
+    /// <c>bench/run.sh --scale 1 --provider postgres</c>: the shared dashboard under <c>wrk</c> at 300 connections
+    /// 1,886 / 1,390 req/s (p95 357 / 550 ms) without, 3,466 / 2,085 req/s (p95 134 / 225 ms) with; a new telework day
+    /// reaching the plan after that load 111 / 131 ms without, 39 / 60 ms with (docs/perf/dashboard.md).
+    /// </summary>
+    /// <exception cref="ArgumentException">The connection string is malformed or names an unknown setting.</exception>
+    public static string PostgreSqlKeyedReadConnectionString(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(PostgreSqlConnectionString(connectionString));
+        if (!given.ContainsKey("Multiplexing")) builder.Multiplexing = true;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
     /// Registers a module's DbContext for the configured provider and lists it for the migrator and
     /// the readiness check.
     /// </summary>

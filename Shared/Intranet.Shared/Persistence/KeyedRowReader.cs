@@ -13,7 +13,8 @@ namespace Intranet.Shared.Persistence;
 /// makes (the session check, a page's change stamp: issue #12). Creating a DbContext for them (its options, services and
 /// model lookup, the query cache lookup) cost several times the query itself. The SQL is built once per context type,
 /// entity and columns from the context's own EF model and the provider's identifier quoting, so it names the same table on
-/// SQLite (prefixed), PostgreSQL and SQL Server (schemas) as EF does. One per host (singleton).
+/// SQLite (prefixed), PostgreSQL and SQL Server (schemas) as EF does. On PostgreSQL the reads multiplex on a pool of their
+/// own (<see cref="IntranetDatabase.PostgreSqlKeyedReadConnectionString"/>). One per host (singleton).
 /// </summary>
 public sealed class KeyedRowReader(IServiceScopeFactory scopes)
 {
@@ -58,7 +59,10 @@ public sealed class KeyedRowReader(IServiceScopeFactory scopes)
         var selected = columns.Select(c => Column(entity.FindProperty(c) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} has no property {c}.")));
         var connection = db.Database.GetDbConnection();
         return new Plan(DbProviderFactories.GetFactory(connection) ?? throw new InvalidOperationException("The provider has no DbProviderFactory."),
-            db.Database.GetConnectionString()!,
+            // On PostgreSQL a multiplexing pool of its own (IntranetDatabase.PostgreSqlKeyedReadConnectionString).
+            connection is Npgsql.NpgsqlConnection
+                ? IntranetDatabase.PostgreSqlKeyedReadConnectionString(db.Database.GetConnectionString()!)
+                : db.Database.GetConnectionString()!,
             $"SELECT {string.Join(", ", selected)} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} WHERE {Column(keyProperty)} = @key");
     }
 }
