@@ -115,10 +115,11 @@ internal sealed class Generator(double scale, int seed)
             if (d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) weekdays.Add(d);
         var eligible = staff.Select((s, i) => (s, i)).Where(x => x.s.Eligible).Select(x => x.i).ToList();
         var teleworkers = eligible.Where(_ => random.NextDouble() < 0.85).ToList();
-        // People without any day, for the new-day files (see the top): seven files of perFile people each.
+        // People without any day, for the new-day files (see the top): first-day, new-day-1…5, new-day-cli.
+        string[] newDayFiles = ["first-day.csv", .. Enumerable.Range(1, 5).Select(k => $"new-day-{k}.csv"), "new-day-cli.csv"];
         var perFile = Math.Max(1, (eligible.Count + 999) / 1000);
-        var nonTeleworkers = eligible.Except(teleworkers).Take(7 * perFile).ToList();
-        while (nonTeleworkers.Count < 7 * perFile) { nonTeleworkers.Add(teleworkers[^1]); teleworkers.RemoveAt(teleworkers.Count - 1); }
+        var nonTeleworkers = eligible.Except(teleworkers).Take(newDayFiles.Length * perFile).ToList();
+        while (nonTeleworkers.Count < newDayFiles.Length * perFile) { nonTeleworkers.Add(teleworkers[^1]); teleworkers.RemoveAt(teleworkers.Count - 1); }
         var dayCount = Scaled(200_000);
         if (dayCount > (long)teleworkers.Count * weekdays.Count) throw new InvalidOperationException("too many days for the staff");
         var days = new List<(int Date, int Staff)>(dayCount);
@@ -148,12 +149,9 @@ internal sealed class Generator(double scale, int seed)
         WriteCsv(dir, "telework-days.csv", dayHeader, dayRows, smallDays);
         Count("telework-days.csv", dayRows.Count);
         Count("small/telework-days.csv", smallDays.Count);
-        void NewDay(string name, int slot) => File.WriteAllText(Path.Combine(dir, name),
-            dayHeader + "\n" + string.Concat(nonTeleworkers.Skip(slot * perFile).Take(perFile)
+        for (var slot = 0; slot < newDayFiles.Length; slot++)
+            File.WriteAllText(Path.Combine(dir, newDayFiles[slot]), dayHeader + "\n" + string.Concat(nonTeleworkers.Skip(slot * perFile).Take(perFile)
                 .Select(i => Csv(staff[i].Number, "2025-06-06", "在宅", "", "1", "0") + "\n")), new UTF8Encoding(false));
-        NewDay("first-day.csv", 0);
-        for (var k = 1; k <= 5; k++) NewDay($"new-day-{k}.csv", k);
-        NewDay("new-day-cli.csv", 6);
 
         // RPA cases, all in production from FY2021's first half, so runs may fall anywhere after.
         var caseCount = Scaled(200);
