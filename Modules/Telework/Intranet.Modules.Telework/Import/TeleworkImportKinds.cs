@@ -186,9 +186,12 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
     {
         private readonly Dictionary<(Guid, DateOnly), TeleworkDay> _days = [];
         private Dictionary<Guid, string>? _numbers;
-        // The first pass notes the last line of each person and day (packed into a long: tens of MB at millions of rows);
-        // the second keeps only that line's row, so a day repeated in the file is written once, with its last values.
-        private readonly Dictionary<long, int> _lastLine = [];
+        // The first pass notes the last line of each person and day (the person's index in the roster and the day number:
+        // tens of MB at millions of rows); the second keeps only that line's row, so a day repeated in the file is written
+        // once, with its last values. The key is a pair, not one long packed from the two: a long hashes as its two halves
+        // XORed, so index ^ day number left about 2,000 distinct hashes for 200,000 days and every insert walked a chain
+        // of a hundred (issue #12: the first pass took 1.6 s for 200,000 rows, 1.1 s with the pair).
+        private readonly Dictionary<(int Person, int Day), int> _lastLine = [];
         private Dictionary<Guid, int>? _index;
         private bool _secondPass;
         // Everyone with a day in the file (first pass), whose month tallies the second pass sums in memory and applies once.
@@ -228,14 +231,14 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             var trial = row.Flag("manager_trial");
             if (person is null || date is null || type is null || trial is null || fraction is null) return;
             _index ??= staff.Values.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
-            var packed = ((long)_index[person.Id] << 32) | (uint)date.Value.DayNumber;
+            var key = (_index[person.Id], date.Value.DayNumber);
             if (!_secondPass)
             {
-                _lastLine[packed] = row.Line;
+                _lastLine[key] = row.Line;
                 _people.Add(person.Id);
                 return;
             }
-            if (_lastLine.GetValueOrDefault(packed) != row.Line) return;
+            if (_lastLine.GetValueOrDefault(key) != row.Line) return;
             _days[(person.Id, date.Value)] = new TeleworkDay
             {
                 StaffId = person.Id, Date = date.Value, Type = type.Value, DayFraction = fraction.Value, ManagerTrial = trial.Value,
