@@ -6,8 +6,8 @@ namespace Intranet.Shared.Auditing;
 /// </summary>
 public sealed class AuditEntry
 {
-    /// <summary>Client-generated key.</summary>
-    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>Client-generated key, time-ordered (UUID version 7): entries written in bulk by an import go to the end of the key's index.</summary>
+    public Guid Id { get; set; } = Guid.CreateVersion7();
     /// <summary>When the change was saved (UTC).</summary>
     public DateTimeOffset At { get; set; }
     /// <summary>Who saved it (<see cref="Security.ICurrentUser.Name"/>).</summary>

@@ -71,7 +71,11 @@ public sealed class PaperBaseline : IAudited
 /// <summary>会議の開催: one held meeting of a body.</summary>
 public sealed class MeetingSession : IAudited, IVersioned
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>
+    /// Client-generated, time-ordered (UUID version 7): rows written in bulk go to the end of the primary-key index instead
+    /// of random places in it (issue #12: 200,000 telework days inserted by SQLite in 2.1 s instead of 3.3 s).
+    /// </summary>
+    public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid BodyId { get; set; }
     public DateOnly HeldOn { get; set; }
     /// <summary>1 for the first session of the body that day, 2 for a second one.</summary>

@@ -16,7 +16,11 @@ public enum RunOutcome
 /// </summary>
 public sealed class Run
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>
+    /// Client-generated, time-ordered (UUID version 7): rows written in bulk go to the end of the primary-key index instead
+    /// of random places in it (issue #12: 200,000 telework days inserted by SQLite in 2.1 s instead of 3.3 s).
+    /// </summary>
+    public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid CaseId { get; set; }
     /// <summary>Identity within the case: the tool's run id (<c>id:…</c>), else the start time (<c>start:…</c>), or <c>month:yyyy-MM</c> for a monthly entry.</summary>
     public string RunKey { get; set; } = "";

@@ -107,7 +107,11 @@ public enum TeleworkType
 /// </summary>
 public sealed class TeleworkDay
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>
+    /// Client-generated, time-ordered (UUID version 7): rows written in bulk go to the end of the primary-key index instead
+    /// of random places in it (issue #12: 200,000 telework days inserted by SQLite in 2.1 s instead of 3.3 s).
+    /// </summary>
+    public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid StaffId { get; set; }
     public DateOnly Date { get; set; }
     public TeleworkType Type { get; set; }
