@@ -45,7 +45,9 @@ public sealed class ImportDropFolderTests
             var report = Path.Combine(folder, "done", "kintai-2025.csv.report.txt");
             for (var i = 0; i < 300 && !File.Exists(report); i++) await Task.Delay(100);
             Assert.True(File.Exists(report), "the host did not import the dropped file within 30 s");
-            Assert.Contains("取り込み完了: 112行 (追加 112、更新 0、変更なし 0)、文字コード Shift_JIS", await File.ReadAllTextAsync(report));
+            var text = await File.ReadAllTextAsync(report);
+            Assert.Contains("取り込み完了: 112行 (追加 112、更新 0、変更なし 0)、文字コード Shift_JIS", text);
+            Assert.Matches(@"\n所要時間: \d+\.\d\d 秒\n", text);   // the import's own time, as the command line prints it
             Assert.Equal(["kintai-2025.csv", "kintai-2025.csv.report.txt"], Directory.GetFiles(Path.Combine(folder, "done")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
             Assert.Empty(Directory.GetFiles(Path.Combine(folder, ImportDropFolder.ProcessingFolder)));
 

@@ -178,8 +178,7 @@ public static partial class AdminCommands
         Console.Error.WriteLine();
         // The import's own time (reading, checking, writing, reporting to the plan), without the process start-up:
         // bench/run.sh compares it with the bulk insert of the same rows.
-        Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"所要時間: {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F2} 秒"));
+        Console.Error.WriteLine(ImportResult.ElapsedLine(System.Diagnostics.Stopwatch.GetElapsedTime(started)));
         Console.WriteLine(result);
         return 0;
     }

@@ -64,7 +64,9 @@ public static class ImportDropFolder
     /// (another host, or an overlapping run) already moved is skipped — no crash and no report for a file this run did not
     /// import. A claim older than <see cref="StaleClaim"/> (its run was killed; the import's transaction rolled back) is
     /// put back for the next run. The mapping is the one named before <c>__</c> in the file name
-    /// (<c>winactor__2022-05.csv</c>), else <paramref name="defaultMapping"/>, else <c>standard</c>.
+    /// (<c>winactor__2022-05.csv</c>), else <paramref name="defaultMapping"/>, else <c>standard</c>. Each file ends in
+    /// <c>done/</c> or <c>failed/</c> beside <c>NAME.report.txt</c>: the result and the import's own time
+    /// (<see cref="ImportResult.ElapsedLine"/>), or the errors.
     /// </summary>
     /// <param name="services">The host's services (a scope is created per file).</param>
     /// <param name="folder">The drop folder.</param>
@@ -106,8 +108,9 @@ public static class ImportDropFolder
                 var pipeline = scope.ServiceProvider.GetRequiredService<ImportPipeline>();
                 var kind = pipeline.Find(kindName) ?? throw new InvalidOperationException($"No import kind named {kindName}.");
                 var mapping = await pipeline.MappingAsync(kind.Info, mappingName, name, ct);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var result = await pipeline.RunAsync(kind, await File.ReadAllBytesAsync(file, ct), name, mapping, dryRun: false, null, ct);
-                report = result.ToString();
+                report = result + "\n" + ImportResult.ElapsedLine(System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 target = Directory.CreateDirectory(Path.Combine(folder, "done")).FullName;
                 done++;
             }
