@@ -139,14 +139,15 @@ env_args() {
   local db_env=(Database__Provider=Sqlite)
   [[ $provider == postgres ]] && db_env=(Database__Provider=PostgreSql "ConnectionStrings__Intranet=$(pg_conn "bench_$set")")
   mkdir -p "$work/$set/data" "$work/$set/drop"
+  # The host data set imports every kind through a drop folder of its own (drop-KIND); the others take new days in drop.
+  local drops=("Imports__DropFolders__telework-days=$work/$set/drop") k
+  if [[ $set == host ]]; then
+    drops=()
+    for k in "${kinds[@]}"; do drops+=("Imports__DropFolders__${k%%:*}=$work/$set/drop-${k%%:*}"); done
+  fi
   henv=(env -u ASPNETCORE_URLS -u Intranet__DataDirectory -u ConnectionStrings__Intranet "${db_env[@]}"
     Intranet__DataDirectory="$work/$set/data" ASPNETCORE_ENVIRONMENT=Production AllowedHosts="127.0.0.1;localhost"
-    "Imports__DropFolders__telework-days=$work/$set/drop" Imports__DropFolderPollSeconds=1)
-  # The host data set imports every kind through drop folders of its own (drop-KIND).
-  if [[ $set == host ]]; then
-    local k
-    for k in "${kinds[@]}"; do henv+=("Imports__DropFolders__${k%%:*}=$work/$set/drop-${k%%:*}"); done
-  fi
+    "${drops[@]}" Imports__DropFolderPollSeconds=1)
 }
 # cli SET ARGS…: an admin verb of the host on data set SET (run from the host's folder, its content root).
 cli() { local set=$1; shift; env_args "$set"; (cd "$host_dir" && "${henv[@]}" dotnet Intranet.Host.dll "$@"); }
@@ -428,21 +429,25 @@ add "re-import telework-days: peak RSS" "$(fmt_mb "$reimport_kb")" "—" "—" "
 # kind's file goes into the drop folder of a host on a new database of its own, in the order above; the time is the
 # 所要時間 of the drop folder's report (the same span as the command line's). The first import of each kind in that
 # host still compiles its own code and queries (JIT, EF), as the first new day does (the new-day lines below).
+# drop_file FOLDER FILE POLLS: writes FILE into the drop folder as another system would (another name, then a rename)
+# and waits (POLLS × 0.1 s at most) for the host's report on it; true when the file was imported (done/NAME.report.txt).
+drop_file() {
+  local folder=$1 name; name=$(basename "$2")
+  mkdir -p "$folder"
+  cp "$2" "$folder/$name.part" && mv "$folder/$name.part" "$folder/$name"
+  for _ in $(seq 1 "$3"); do [[ -s $folder/done/$name.report.txt || -s $folder/failed/$name.report.txt ]] && break; sleep 0.1; done
+  [[ -s $folder/done/$name.report.txt ]]
+}
 log "imports through a running host's drop folders"
 prepare host
 start_host host
 for k in "${kinds[@]}"; do
-  kind=${k%%:*}; name=${k#*:}; drop=$work/host/drop-$kind
-  mkdir -p "$drop"
-  cp "$data/large/$name" "$drop/$name.part" && mv "$drop/$name.part" "$drop/$name"   # complete when it appears
-  own=""
-  for _ in $(seq 1 1200); do   # at most 10 minutes a file
-    [[ -f $drop/failed/$name.report.txt ]] && { head -n 5 "$drop/failed/$name.report.txt" >&2; die "the host refused $name"; }
-    own=$(grep -o '所要時間: [0-9.]*' "$drop/done/$name.report.txt" 2>/dev/null | awk '{print $2}' || true)
-    [[ -n $own ]] && break
-    sleep 0.5
-  done
-  [[ -n $own ]] || die "the host did not import $name within 10 minutes"
+  kind=${k%%:*}; name=${k#*:}; folder=$work/host/drop-$kind
+  if ! drop_file "$folder" "$data/large/$name" 6000; then   # at most 10 minutes a file
+    head -n 5 "$folder/failed/$name.report.txt" >&2 2>/dev/null || true
+    die "the host did not import $name (refused, or no report within 10 minutes)"
+  fi
+  own=$(grep -o '所要時間: [0-9.]*' "$folder/done/$name.report.txt" | awk '{print $2}')
   add "import $kind through the running host's drop folder (its first $kind)" "$(fmt_s "$own")" "$(fmt_s "${raw_s[$kind]}")" \
     "$(ratio "$own" "${raw_s[$kind]}")" "—" "—"
 done
@@ -582,14 +587,8 @@ reach_ms() {
   wait "$pid" || die "the import of one telework day failed (see logs)"
   if [[ -n $day_at && -n $metric_at ]]; then awk -v a="$day_at" -v b="$metric_at" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; else echo ""; fi
 }
-# drop_day FILE: writes FILE into the drop folder as the attendance system would (another name, then a rename) and
-# waits (at most 120 s) for the host's report on it.
-drop_day() {
-  local name; name=$(basename "$1")
-  cp "$1" "$drop/$name.part" && mv "$drop/$name.part" "$drop/$name"
-  for _ in $(seq 1 1200); do [[ -f $drop/done/$name.report.txt || -f $drop/failed/$name.report.txt ]] && break; sleep 0.1; done
-  [[ -f $drop/done/$name.report.txt ]]
-}
+# drop_day FILE: drop_file into the large host's drop folder, waiting at most 120 s.
+drop_day() { drop_file "$drop" "$1" 1200; }
 drop=$work/large/drop
 timed_sql "$work/t" large "$year_sql"; read -r year_s _ <"$work/t"
 year_ms=$(awk -v s="$year_s" 'BEGIN { print s * 1000 }')
