@@ -85,6 +85,35 @@ public sealed class BatchedImportTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]
+    public async Task Days_in_any_order_with_their_tallies_applied_in_parts_give_the_row_by_row_figures(Db db)
+    {
+        using var app = await WithRosterAsync(db);
+        // Newest first (each person's days arrive earlier and earlier), 7,200 rows in two batches.
+        var lines = DayLines(300);
+        lines.Reverse();
+        var (twice, thrice) = (FirstDay.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        // A day given twice and one given three times, in different batches: the last row of each wins.
+        lines.Insert(3, DayLine("B005", twice, "モバイル", fraction: "0.25"));
+        lines.Insert(6_000, DayLine("B006", thrice, "サテライト", fraction: "0.75"));
+        lines.Add(DayLine("B006", thrice, "モバイル", fraction: "0.5"));
+        var held = TeleworkDayImportKind.TallyPersonMonthsHeld;
+        TeleworkDayImportKind.TallyPersonMonthsHeld = 1;   // apply the summed tallies after every batch
+        ImportResult result;
+        try { result = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv"); }
+        finally { TeleworkDayImportKind.TallyPersonMonthsHeld = held; }
+
+        // The earlier rows of a repeated day change nothing; the day is written once.
+        Assert.Equal((7_203, 7_200, 0, 3), (result.Rows, result.Added, result.Updated, result.Unchanged));
+        Assert.Equal(7_200, await app.TeleworkAsync(d => d.Days.CountAsync()));
+        var (a, b) = (await app.DayAsync("B005", FirstDay.AddDays(7)), await app.DayAsync("B006", FirstDay));
+        Assert.Equal(((TeleworkType.Home, 1m), (TeleworkType.Mobile, 0.5m)), ((a!.Type, a.DayFraction), (b!.Type, b.DayFraction)));
+        await TeleworkAggregateTests.AssertSameAsync(app, "after an import in reverse order, tallies applied per batch");
+        await TeleworkAggregateTests.AssertRowsEqualRebuildAsync(app);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
     public async Task An_error_in_the_last_batch_leaves_nothing_of_the_earlier_batches(Db db)
     {
         using var app = await WithRosterAsync(db);

@@ -158,6 +158,13 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
     /// <summary>Rows written per batch inside the import's transaction.</summary>
     public const int BatchSize = 5000;
 
+    /// <summary>
+    /// Person-months of summed tallies held before they are applied within the import (about 100 bytes each). Settable for
+    /// the tests, which apply after every batch to prove that applying in parts gives the same tallies; the figures do not
+    /// depend on it, only the memory held.
+    /// </summary>
+    internal static int TallyPersonMonthsHeld { get; set; } = 50_000;
+
     /// <summary>The telework-day fields (module format headers); employee_number, date and type are required, plus hours or day_fraction.</summary>
     public static readonly IReadOnlyList<ImportField> Fields =
     [
@@ -186,12 +193,11 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
     {
         private readonly Dictionary<(Guid, DateOnly), TeleworkDay> _days = [];
         private Dictionary<Guid, string>? _numbers;
-        // The first pass notes the last line of each person and day (the person's index in the roster and the day number:
-        // tens of MB at millions of rows); the second keeps only that line's row, so a day repeated in the file is written
-        // once, with its last values. The key is a pair, not one long packed from the two: a long hashes as its two halves
-        // XORed, so index ^ day number left about 2,000 distinct hashes for 200,000 days and every insert walked a chain
-        // of a hundred (issue #12: the first pass took 1.6 s for 200,000 rows, 1.1 s with the pair).
-        private readonly Dictionary<(int Person, int Day), int> _lastLine = [];
+        // The first pass notes each person's days (a bit per day, DaySet) and, for a day the file gives more than once, the
+        // line of its last row; the second keeps only that row of such a day, so it is written once, with its last values.
+        // Per row, the earlier design kept a hash entry (person, day) → line: about 100 MB at 2,000,000 rows (issue #12).
+        private DaySet?[]? _seenDays;
+        private readonly Dictionary<(int Person, int Day), int> _repeatedLastLine = [];
         private Dictionary<Guid, int>? _index;
         private bool _secondPass;
         // Everyone with a day in the file (first pass), whose month tallies the second pass sums in memory and applies once.
@@ -231,14 +237,14 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             var trial = row.Flag("manager_trial");
             if (person is null || date is null || type is null || trial is null || fraction is null) return;
             _index ??= staff.Values.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
-            var key = (_index[person.Id], date.Value.DayNumber);
+            var key = (Person: _index[person.Id], Day: date.Value.DayNumber);
             if (!_secondPass)
             {
-                _lastLine[key] = row.Line;
+                if (!((_seenDays ??= new DaySet?[staff.Count])[key.Person] ??= new DaySet()).Add(key.Day)) _repeatedLastLine[key] = row.Line;
                 _people.Add(person.Id);
                 return;
             }
-            if (_lastLine.GetValueOrDefault(key) != row.Line) return;
+            if (_repeatedLastLine.TryGetValue(key, out var last) && last != row.Line) return;
             _days[(person.Id, date.Value)] = new TeleworkDay
             {
                 StaffId = person.Id, Date = date.Value, Type = type.Value, DayFraction = fraction.Value, ManagerTrial = trial.Value,
@@ -317,6 +323,9 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                 _changedYears.Add(FiscalYear.Of(d.Date).StartYear);
                 _tallies?.Added(d.StaffId, d.Date, d.DayFraction, d.ManagerTrial);
             }
+            // Applying the sums is additive, so applying them in parts equals applying them once: a file of millions of days
+            // holds at most this many person-months in memory (issue #12: 465,000 at 2,000,000 days, about 50 MB).
+            if (_tallies is not null && _tallies.Pending > TallyPersonMonthsHeld) await aggregates.ApplyAsync(_tallies, ct);
             return new ImportCounts(fresh.Count, updated);
         }
 

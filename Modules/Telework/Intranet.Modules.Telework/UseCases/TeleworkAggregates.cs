@@ -97,7 +97,7 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Starts summing a batch writer's tally changes in memory (the telework-day import: <see cref="MonthTallyChanges.Added"/>,
-    /// <see cref="MonthTallyChanges.Removed"/> per day written), to be applied once with <see cref="ApplyAsync"/> instead of
+    /// <see cref="MonthTallyChanges.Removed"/> per day written), to be applied with <see cref="ApplyAsync"/> (once, or in parts: it adds) instead of
     /// re-reading every touched month after each batch. Call inside the writer's transaction before its first write: it
     /// locks the given people (<see cref="LockStaffAsync"/>) and then reads their records, assignments and the eligibility
     /// rules, so none of them can change before the writer commits. Null before the first build (nothing is maintained yet).
@@ -297,6 +297,9 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
 
         /// <summary>The summed changes, keyed by (person, first day of the month); counts may be negative.</summary>
         internal Dictionary<(Guid StaffId, DateOnly Month), StaffMonth> Deltas { get; } = [];
+
+        /// <summary>Person-months summed and not yet applied.</summary>
+        public int Pending => Deltas.Count;
 
         /// <summary>A day written (new, or the new values of a changed one).</summary>
         public void Added(Guid staffId, DateOnly date, decimal dayFraction, bool managerTrial) => Count(staffId, date, dayFraction, managerTrial, 1);
