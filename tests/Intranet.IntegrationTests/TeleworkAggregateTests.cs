@@ -206,6 +206,14 @@ public sealed class TeleworkAggregateTests
         var expected = await FiguresAsync(app, rowByRow: true);
         var actual = await FiguresAsync(app, rowByRow: false);
         Assert.True(expected == actual, $"{label}\nexpected:\n{expected}\nactual:\n{actual}");
+        // The rates the plan feed reports from the year's totals alone are the row-by-row years' rates.
+        var (rowByRow, reported) = await app.TeleworkAsAsync(null, async sp =>
+        {
+            var feed = sp.GetRequiredService<TeleworkFeed>();
+            return ((await feed.ComputeRowByRowAsync(Years, CancellationToken.None)).Select(y => (y.Year, y.Rate)).ToList(),
+                (await feed.RatesAsync(Years, CancellationToken.None)).ToList());
+        });
+        Assert.True(rowByRow.SequenceEqual(reported), $"{label}: rates reported {string.Join(", ", reported)}, row by row {string.Join(", ", rowByRow)}");
     }
 
     private static Task<string> FiguresAsync(IntranetApp app, bool rowByRow) => app.TeleworkAsAsync(null, async sp =>

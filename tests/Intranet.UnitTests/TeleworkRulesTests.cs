@@ -669,4 +669,15 @@ public class TeleworkRulesTests
         Assert.False(s.IsActiveOn(new DateOnly(2025, 7, 1)));
         Assert.True(Person("E2").IsActiveOn(new DateOnly(2099, 1, 1)));
     }
+
+    [Theory]
+    [InlineData(true, 1, 3, "33.3")]
+    [InlineData(true, 2, 3, "66.7")]
+    [InlineData(true, 1, 16, "6.3")]    // 6.25: half away from zero, not to even
+    [InlineData(true, 0, 40, "0.0")]    // measured, nobody teleworked: 0 %
+    [InlineData(true, 0, 0, null)]      // nobody counted
+    [InlineData(false, 0, 40, null)]    // 未測定, never 0 %
+    public void The_participation_rate_is_rounded_to_a_tenth_and_null_when_not_measured(bool measured, int participants, int headcount, string? expected) =>
+        Assert.Equal(expected is null ? null : decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture),
+            TeleworkRules.ParticipationRate(measured, participants, headcount));
 }

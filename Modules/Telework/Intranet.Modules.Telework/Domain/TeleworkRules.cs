@@ -172,13 +172,21 @@ public static class TeleworkRules
     }
 
     /// <summary>
+    /// テレワーク実施率: <paramref name="participants"/> ÷ <paramref name="headcount"/> × 100 (%, rounded to 0.1, half away from
+    /// zero); null when the year is not <paramref name="measured"/> (「未測定」, never 0 %) or nobody is counted. The year's rate
+    /// of <see cref="Shape"/> and the rate the plan feed reports (<see cref="UseCases.TeleworkFeed"/>).
+    /// </summary>
+    public static decimal? ParticipationRate(bool measured, int participants, int headcount) =>
+        headcount == 0 || !measured ? null : Math.Round(100m * participants / headcount, 1, MidpointRounding.AwayFromZero);
+
+    /// <summary>
     /// The figures of a fiscal year from its counts (<see cref="YearTally"/>): rates (participants ÷ headcount × 100, 0.1 %,
     /// half away from zero), days per participant (0.1 day), 「未測定」 when not <paramref name="measured"/>, and the privacy rule
     /// (<see cref="Suppress"/>, <see cref="SuppressDepartments"/>). Departments sorted by name (ordinal).
     /// </summary>
     public static TeleworkYear Shape(FiscalYear year, DateOnly reference, bool measured, YearTally t, int minimumGroup)
     {
-        decimal? Rate(int part, int whole) => whole == 0 || !measured ? null : Math.Round(100m * part / whole, 1, MidpointRounding.AwayFromZero);
+        decimal? Rate(int part, int whole) => ParticipationRate(measured, part, whole);
         var byMonth = t.Months.ToDictionary(m => m.Month);
         var months = Enumerable.Range(0, 12).Select(i => year.Start.AddMonths(i)).Select(m =>
         {

@@ -54,6 +54,25 @@ public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeP
         return result;
     }
 
+    /// <summary>
+    /// The participation rate of each given fiscal year (<see cref="TeleworkRules.ParticipationRate"/>, %, null when not
+    /// measured), from the year's totals alone (<see cref="TeleworkAggregates.ParticipationAsync"/>): what the plan is told,
+    /// without the departments and months of <see cref="ComputeAsync"/>, so a new day reaches the plan after three small
+    /// queries whatever the staff size (issue #12). Builds the tallies first if they never were.
+    /// </summary>
+    public async Task<IReadOnlyList<(FiscalYear Year, decimal? Rate)>> RatesAsync(IEnumerable<FiscalYear> years, CancellationToken ct)
+    {
+        var (_, referenceMonthDay) = await SettingsAsync(ct);
+        await aggregates.EnsureBuiltAsync(ct);
+        var result = new List<(FiscalYear, decimal?)>();
+        foreach (var year in years)
+        {
+            var (measured, headcount, participants) = await aggregates.ParticipationAsync(year, TeleworkRules.ReferenceDate(year, referenceMonthDay), ct);
+            result.Add((year, TeleworkRules.ParticipationRate(measured, participants, headcount)));
+        }
+        return result;
+    }
+
     /// <summary>Rebuilds the maintained tallies from every person and day (<see cref="TeleworkAggregates.RebuildAsync"/>): the nightly safety net.</summary>
     public Task RebuildTalliesAsync(CancellationToken ct) => aggregates.RebuildAsync(ct);
 
@@ -76,7 +95,7 @@ public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeP
     /// <summary>
     /// Recomputes and reports every begun year of the bound plans (the whole picture: a value reported earlier for a year that
     /// lost its rate is withdrawn); does nothing when no plan indicator is bound. Cheap whatever the number of days: each
-    /// year is a few aggregates over the maintained tallies (<see cref="ComputeAsync"/>).
+    /// year is three small queries over the maintained tallies (<see cref="RatesAsync"/>).
     /// </summary>
     public Task<ReportMetricsResult?> PublishAsync(CancellationToken ct) => PublishAsync(null, ct);
 
@@ -99,9 +118,9 @@ public sealed class TeleworkFeed(TeleworkDbContext db, IMediator mediator, TimeP
         if (changedYears is not null) years = years.Where(y => changedYears.Contains(y.StartYear)).ToList();
         if (years.Count == 0) return null;
         var now = clock.GetUtcNow();
-        var computed = await ComputeAsync(years, ct);
-        if (changedYears is not null && computed.Any(y => y.Rate is null)) return await PublishAsync(null, ct);
-        var values = computed.Where(y => y.Rate is not null)
+        var rates = await RatesAsync(years, ct);
+        if (changedYears is not null && rates.Any(y => y.Rate is null)) return await PublishAsync(null, ct);
+        var values = rates.Where(y => y.Rate is not null)
             .Select(y => new MetricValue(Definition.Key, y.Year.StartYear, y.Rate!.Value, "%", now)).ToList();
         return await mediator.Send(new ReportMetrics(TeleworkModuleInfo.DisplayName, values, changedYears is null ? [Definition.Key] : null), ct);
     }
