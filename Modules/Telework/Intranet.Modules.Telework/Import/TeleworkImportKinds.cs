@@ -283,8 +283,11 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             var ids = _days.Keys.Select(k => k.Item1).Distinct().ToList();
             var (from, to) = (_days.Keys.Min(k => k.Item2), _days.Keys.Max(k => k.Item2));
             // Read without tracking (a re-import reads as many rows as it has lines); only the days that change are attached.
-            var stored = await db.Days.AsNoTracking().Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to)
-                .ToDictionaryAsync(d => (d.StaffId, d.Date), ct);
+            // First one seek on the date index: a batch of dates nobody has a day on yet (a new month's export, a first
+            // import) needs no lookup of its thousands of people (issue #12: about 2,000,000 index seeks at 2,000,000 days).
+            var stored = await db.Days.AnyAsync(d => d.Date >= from && d.Date <= to, ct)
+                ? await db.Days.AsNoTracking().Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to).ToDictionaryAsync(d => (d.StaffId, d.Date), ct)
+                : [];
             var fresh = new List<TeleworkDay>();
             var updated = 0;
             foreach (var (key, t) in _days)
