@@ -200,7 +200,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
         private readonly Dictionary<(int Person, int Day), int> _repeatedLastLine = [];
         private Dictionary<Guid, int>? _index;
         private bool _secondPass;
-        // Everyone with a day in the file (first pass), whose month tallies the second pass sums in memory and applies once.
+        // Everyone with a day in the file (first pass), whose month tallies the second pass sums in memory and applies (in parts on a large file).
         private readonly HashSet<Guid> _people = [];
         private UseCases.TeleworkAggregates.MonthTallyChanges? _tallies;
         private bool _talliesBegun;
@@ -274,7 +274,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
         /// <summary>
         /// The pending days against what is stored for the same people and dates: new ones bulk-inserted, changed ones
         /// updated with an audit entry (before → after), unchanged ones left. Each day written is summed into the month
-        /// tallies in memory (<see cref="FinishAsync"/> applies them once); the first flush locks everyone in the file first.
+        /// tallies in memory (applied when they hold more than <see cref="TallyPersonMonthsHeld"/> person-months, and the rest by <see cref="FinishAsync"/>); the first flush locks everyone in the file first.
         /// </summary>
         public async Task<ImportCounts> FlushAsync(bool dryRun, CancellationToken ct)
         {
@@ -332,7 +332,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             return new ImportCounts(fresh.Count, updated);
         }
 
-        /// <summary>The month tallies of every day written, applied once in the import's transaction (the touched keys only).</summary>
+        /// <summary>The month tallies of the days written since the last application, applied in the import's transaction (the touched keys only).</summary>
         public async Task FinishAsync(bool dryRun, CancellationToken ct)
         {
             if (!dryRun && _tallies is not null) await aggregates.ApplyAsync(_tallies, ct);
