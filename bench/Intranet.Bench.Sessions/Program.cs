@@ -8,8 +8,10 @@ using Microsoft.Playwright;
 //   dotnet Intranet.Bench.Sessions.dll --url http://127.0.0.1:PORT --path '/dashboard?fy=2023' --cookie 'A=…; B=…'
 //       --pid HOST_PID [--sessions 300] [--batch 10] [--chromium /usr/bin/chromium]
 //
-// Prints one line: "SESSIONS <interactive> <requested> <host VmRSS KB> <host VmHWM KB> <seconds>". Tabs share a few
-// renderer processes (--renderer-process-limit), so 300 tabs fit on the machine; every wait is bounded (60 s a tab).
+// Prints one line: "SESSIONS <interactive> <requested> <host VmRSS KB> <host VmHWM KB> <seconds>", and on standard error
+// one line per batch of tabs: "batch <first tab> <interactive>/<tabs> <slowest seconds>", so a run that misses tabs shows
+// whether they timed out early (a cold host) or late (the machine filling up). Tabs share a few renderer processes
+// (--renderer-process-limit), so 300 tabs fit on the machine; every wait is bounded (60 s a tab).
 var a = Args.Parse(args);
 var watch = Stopwatch.StartNew();
 using var playwright = await Playwright.CreateAsync();
@@ -26,6 +28,8 @@ var interactive = 0;
 var pages = new List<IPage>();
 for (var start = 0; start < a.Sessions; start += a.Batch)
 {
+    var batchWatch = Stopwatch.StartNew();
+    var before = interactive;
     var batch = Enumerable.Range(start, Math.Min(a.Batch, a.Sessions - start)).Select(async _ =>
     {
         var page = await context.NewPageAsync();
@@ -42,6 +46,8 @@ for (var start = 0; start < a.Sessions; start += a.Batch)
         }
     });
     await Task.WhenAll(batch);
+    await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+        $"batch {start} {interactive - before}/{Math.Min(a.Batch, a.Sessions - start)} {batchWatch.Elapsed.TotalSeconds:F1}"));
 }
 // Let the host settle (render batches acknowledged, a collection or two) before reading its memory.
 await Task.Delay(TimeSpan.FromSeconds(5));
