@@ -208,7 +208,7 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     {
         var (start, end) = (year.Start, year.End);
         var measured = await MeasuredAsync(year, ct);
-        var heads = db.EligiblePeriods.Where(p => p.From <= reference && p.To >= reference);
+        var heads = Headcount(reference);
         var months = db.StaffMonths.Where(m => m.Month >= start && m.Month <= end);
         // Both queries start from the headcount (≤ one row per person) and read each person's months of the year on the key.
         var headcount = await heads.GroupBy(p => p.Department).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
@@ -240,11 +240,14 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     {
         var (start, end) = (year.Start, year.End);
         var measured = await MeasuredAsync(year, ct);
-        var heads = db.EligiblePeriods.Where(p => p.From <= reference && p.To >= reference);
+        var heads = Headcount(reference);
         var headcount = await heads.CountAsync(ct);
         var participants = await heads.CountAsync(p => db.StaffMonths.Any(m => m.StaffId == p.StaffId && m.Month >= start && m.Month <= end && m.CountedDays > 0), ct);
         return (measured, headcount, participants);
     }
+
+    // The headcount of a reference date: the eligible periods containing it (at most one per person).
+    private IQueryable<EligiblePeriod> Headcount(DateOnly reference) => db.EligiblePeriods.Where(p => p.From <= reference && p.To >= reference);
 
     // "Any day in the year" (TeleworkRules.IsMeasured) as the year's first day in date order: a seek on the Days(Date) index
     // on every provider. Written as EXISTS, PostgreSQL chose a sequential scan expecting an early match, but days are stored
