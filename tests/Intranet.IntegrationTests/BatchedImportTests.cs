@@ -114,6 +114,29 @@ public sealed class BatchedImportTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]
+    public async Task A_stored_day_on_the_date_two_batches_share_is_found_and_updated(Db db)
+    {
+        using var app = await WithRosterAsync(db);
+        // 24 people × 300 weekdays in date order: the first batch ends inside weekday 208 (rows 4,992–4,999 are its first
+        // 8 people), the second starts on the same date. The only day stored before is B020's on that date, in the second batch.
+        var lines = DayLines(300);
+        var shared = DateOnly.ParseExact(lines[4_999].Split(',')[1], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.Equal(shared, DateOnly.ParseExact(lines[5_000].Split(',')[1], "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await app.ImportDaysAsync(Utf8([DaysHeader, DayLine("B020", shared.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "モバイル", fraction: "0.5")]), "earlier.csv");
+
+        var result = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv");
+
+        Assert.Equal((7_200, 7_199, 1, 0), (result.Rows, result.Added, result.Updated, result.Unchanged));
+        var day = await app.DayAsync("B020", shared);
+        Assert.Equal((TeleworkType.Home, 1m), (day!.Type, day.DayFraction));
+        Assert.Equal(7_200, await app.TeleworkAsync(d => d.Days.CountAsync()));
+        await TeleworkAggregateTests.AssertSameAsync(app, "after an import whose batches share a date with a stored day");
+        await TeleworkAggregateTests.AssertRowsEqualRebuildAsync(app);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
     public async Task An_error_in_the_last_batch_leaves_nothing_of_the_earlier_batches(Db db)
     {
         using var app = await WithRosterAsync(db);

@@ -206,6 +206,8 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
         private bool _talliesBegun;
         // The fiscal years of the days written: the only years whose figures this import changes.
         private readonly HashSet<int> _changedYears = [];
+        // Days this import has inserted per date (in its transaction): a batch whose dates hold no others needs no lookup.
+        private readonly Dictionary<DateOnly, int> _insertedPerDate = [];
 
         public Microsoft.EntityFrameworkCore.DbContext Database => db;
 
@@ -266,6 +268,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             _secondPass = true;
             _days.Clear();
             _changedYears.Clear();
+            _insertedPerDate.Clear();
             (_tallies, _talliesBegun) = (null, false);
         }
 
@@ -283,9 +286,13 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             var ids = _days.Keys.Select(k => k.Item1).Distinct().ToList();
             var (from, to) = (_days.Keys.Min(k => k.Item2), _days.Keys.Max(k => k.Item2));
             // Read without tracking (a re-import reads as many rows as it has lines); only the days that change are attached.
-            // First one seek on the date index: a batch of dates nobody has a day on yet (a new month's export, a first
-            // import) needs no lookup of its thousands of people (issue #12: about 2,000,000 index seeks at 2,000,000 days).
-            var stored = await db.Days.AnyAsync(d => d.Date >= from && d.Date <= to, ct)
+            // First one count on the date index: when the days stored in the batch's dates are exactly those this import has
+            // inserted (none of which the batch holds again: the first pass keeps one row per person and day), the batch
+            // needs no lookup of its thousands of people. That is every batch of a first import or of a new month's export,
+            // including a batch starting on the date the previous one ended on (issue #12: about 2,000,000 index seeks, 8 s,
+            // at 2,000,000 days in date order).
+            var insertedInRange = _insertedPerDate.Where(p => p.Key >= from && p.Key <= to).Sum(p => p.Value);
+            var stored = await db.Days.CountAsync(d => d.Date >= from && d.Date <= to, ct) != insertedInRange
                 ? await db.Days.AsNoTracking().Where(d => ids.Contains(d.StaffId) && d.Date >= from && d.Date <= to).ToDictionaryAsync(d => (d.StaffId, d.Date), ct)
                 : [];
             var fresh = new List<TeleworkDay>();
@@ -324,6 +331,7 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
             foreach (var d in fresh)
             {
                 _changedYears.Add(FiscalYear.Of(d.Date).StartYear);
+                _insertedPerDate[d.Date] = _insertedPerDate.GetValueOrDefault(d.Date) + 1;
                 _tallies?.Added(d.StaffId, d.Date, d.DayFraction, d.ManagerTrial);
             }
             // Applying the sums is additive, so applying them in parts equals applying them once: a file of millions of days
