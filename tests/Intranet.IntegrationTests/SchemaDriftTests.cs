@@ -10,7 +10,7 @@ namespace Intranet.IntegrationTests;
 
 /// <summary>
 /// The hand-written migrations must build exactly what the EF model expects: every table, column
-/// (type family and nullability) and index of every DbContext, on each provider.
+/// (type family and nullability), primary key and index of every DbContext, and no index the model does not have, on each provider.
 /// </summary>
 public sealed class SchemaDriftTests
 {
@@ -46,13 +46,14 @@ public sealed class SchemaDriftTests
                 }
                 foreach (var extra in columns.Keys.Except(table.Columns.Select(c => c.Name)))
                     problems.Add($"{table.Name}.{extra} exists in the database but not in the model");
+                var primaryKey = await PrimaryKeyAsync(conn, db, table.Schema, table.Name);
+                var modelKey = string.Join(",", table.PrimaryKey?.Columns.Select(c => c.Name) ?? []);
+                if (primaryKey != modelKey) problems.Add($"{table.Name}: primary key ({primaryKey}) in the database, ({modelKey}) in the model");
                 var indexes = await IndexesAsync(conn, db, table.Schema, table.Name);
-                foreach (var index in table.Indexes)
-                {
-                    var key = string.Join(",", index.Columns.Select(c => c.Name));
-                    if (!indexes.Contains((key, index.IsUnique)))
-                        problems.Add($"{table.Name}: index ({key}) unique={index.IsUnique} missing");
-                }
+                var expected = table.Indexes.Select(i => (string.Join(",", i.Columns.Select(c => c.Name)), i.IsUnique))
+                    .Concat(table.UniqueConstraints.Where(u => !u.GetIsPrimaryKey()).Select(u => (string.Join(",", u.Columns.Select(c => c.Name)), true))).ToHashSet();
+                foreach (var (key, unique) in expected.Except(indexes)) problems.Add($"{table.Name}: index ({key}) unique={unique} missing");
+                foreach (var (key, unique) in indexes.Except(expected)) problems.Add($"{table.Name}: index ({key}) unique={unique} in the database, not in the model");
             }
             await conn.CloseAsync();
         }
@@ -84,6 +85,37 @@ public sealed class SchemaDriftTests
         return result;
     }
 
+    /// <summary>The primary key's columns in key order, comma-separated ("" when the table has none).</summary>
+    private static async Task<string> PrimaryKeyAsync(DbConnection conn, Db db, string? schema, string table)
+    {
+        await using var cmd = conn.CreateCommand();
+        var columns = new List<(long Position, string Name)>();
+        if (db == Db.Sqlite)
+        {
+            cmd.CommandText = $"PRAGMA table_info(\"{table}\")";
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) if (r.GetInt64(5) > 0) columns.Add((r.GetInt64(5), r.GetString(1)));
+        }
+        else
+        {
+            cmd.CommandText = """
+                SELECT k.ord, a.attname
+                FROM pg_index ix
+                JOIN pg_class t ON t.oid = ix.indrelid
+                JOIN pg_namespace n ON n.oid = t.relnamespace
+                CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
+                JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+                WHERE n.nspname = @s AND t.relname = @t AND ix.indisprimary
+                """;
+            Add(cmd, "@s", schema ?? "public");
+            Add(cmd, "@t", table);
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) columns.Add((r.GetInt64(0), r.GetString(1)));
+        }
+        return string.Join(",", columns.OrderBy(c => c.Position).Select(c => c.Name));
+    }
+
+    /// <summary>The table's indexes other than its primary key's: columns in index order, and whether unique.</summary>
     private static async Task<HashSet<(string Columns, bool Unique)>> IndexesAsync(DbConnection conn, Db db, string? schema, string table)
     {
         var result = new HashSet<(string, bool)>();
@@ -94,7 +126,8 @@ public sealed class SchemaDriftTests
             {
                 cmd.CommandText = $"PRAGMA index_list(\"{table}\")";
                 await using var r = await cmd.ExecuteReaderAsync();
-                while (await r.ReadAsync()) list.Add((r.GetString(1), r.GetInt64(2) == 1));
+                // origin "pk": the index SQLite makes for a primary key that is not the rowid (checked by PrimaryKeyAsync).
+                while (await r.ReadAsync()) if (r.GetString(3) != "pk") list.Add((r.GetString(1), r.GetInt64(2) == 1));
             }
             foreach (var (name, unique) in list)
             {

@@ -68,6 +68,9 @@ public sealed partial class SqlServerScriptTests : IClassFixture<SqlServerScript
                     if (identity != actual.Identity) problems.Add($"{name}.{column.Name}: script IDENTITY={actual.Identity}, model {identity}");
                 }
                 foreach (var extra in columns.Keys.Except(table.Columns.Select(c => c.Name))) problems.Add($"{name}.{extra} in the script, not in the model");
+                var primaryKey = string.Join(",", table.PrimaryKey?.Columns.Select(c => c.Name) ?? []);
+                if (script.PrimaryKeys.GetValueOrDefault(name).Columns is var scripted && scripted != primaryKey && (scripted is not null || primaryKey != ""))
+                    problems.Add($"{name}: primary key ({scripted}) in the script, ({primaryKey}) in the model");
                 foreach (var index in table.Indexes)
                 {
                     var expected = (name, string.Join(",", index.Columns.Select(c => c.Name)), index.IsUnique);
@@ -160,9 +163,11 @@ public sealed partial class SqlServerScriptTests : IClassFixture<SqlServerScript
     private sealed partial class ParsedScript
     {
         public Dictionary<string, Dictionary<string, (string Type, bool Nullable, bool Identity)>> Columns { get; } = new();
-        public List<(string Table, string Columns, bool Unique)> Indexes { get; } = [];
+        public List<(string Table, string Columns, bool Unique, string Name)> Indexes { get; } = [];
         public HashSet<string> ForeignKeys { get; } = [];
         public List<(string Table, string Columns, string What)> Keys { get; } = [];
+        /// <summary>Each table's primary key (constraint name, columns) after the whole script.</summary>
+        public Dictionary<string, (string Name, string Columns)> PrimaryKeys { get; } = new();
 
         public static ParsedScript Parse(string sql)
         {
@@ -178,6 +183,7 @@ public sealed partial class SqlServerScriptTests : IClassFixture<SqlServerScript
                     {
                         p.Keys.Add((table, Names(k.Groups[3].Value), k.Groups[2].Value));
                         if (k.Groups[2].Value == "FOREIGN KEY") p.ForeignKeys.Add(k.Groups[1].Value);
+                        if (k.Groups[2].Value == "PRIMARY KEY") p.PrimaryKeys[table] = (k.Groups[1].Value, Names(k.Groups[3].Value));
                     }
                 }
             }
@@ -192,13 +198,31 @@ public sealed partial class SqlServerScriptTests : IClassFixture<SqlServerScript
             {
                 var table = $"{i.Groups[3].Value}.{i.Groups[4].Value}";
                 var names = Names(i.Groups[5].Value);
-                p.Indexes.Add((table, names, i.Groups[1].Success));
+                p.Indexes.Add((table, names, i.Groups[1].Success, i.Groups[2].Value));
                 p.Keys.Add((table, names, "INDEX " + i.Groups[2].Value));
+            }
+            // A later migration's drops (in script order, after every create: no migration re-creates what it dropped).
+            foreach (Match d in DropColumn().Matches(sql)) p.Columns.GetValueOrDefault($"{d.Groups[1].Value}.{d.Groups[2].Value}")?.Remove(d.Groups[3].Value);
+            foreach (Match d in DropIndex().Matches(sql))
+            {
+                var table = $"{d.Groups[2].Value}.{d.Groups[3].Value}";
+                p.Indexes.RemoveAll(i => i.Table == table && i.Name == d.Groups[1].Value);
+                p.Keys.RemoveAll(k => k.Table == table && k.What == "INDEX " + d.Groups[1].Value);
+            }
+            foreach (Match d in DropConstraint().Matches(sql))
+            {
+                var table = $"{d.Groups[1].Value}.{d.Groups[2].Value}";
+                if (p.PrimaryKeys.TryGetValue(table, out var key) && key.Name == d.Groups[3].Value)
+                {
+                    p.PrimaryKeys.Remove(table);
+                    p.Keys.Remove((table, key.Columns, "PRIMARY KEY"));
+                }
             }
             foreach (Match k in AddConstraint().Matches(sql))
             {
                 var table = $"{k.Groups[1].Value}.{k.Groups[2].Value}";
                 p.Keys.Add((table, Names(k.Groups[5].Value), k.Groups[4].Value));
+                if (k.Groups[4].Value == "PRIMARY KEY") p.PrimaryKeys[table] = (k.Groups[3].Value, Names(k.Groups[5].Value));
                 if (k.Groups[4].Value == "FOREIGN KEY") p.ForeignKeys.Add(k.Groups[3].Value);
             }
             return p;
@@ -256,6 +280,15 @@ public sealed partial class SqlServerScriptTests : IClassFixture<SqlServerScript
 
         [GeneratedRegex(@"CREATE (UNIQUE )?INDEX \[([^\]]+)\] ON \[([^\]]+)\]\.\[([^\]]+)\] \(([^)]*)\)")]
         private static partial Regex CreateIndex();
+
+        [GeneratedRegex(@"ALTER TABLE \[([^\]]+)\]\.\[([^\]]+)\] DROP COLUMN \[([^\]]+)\];")]
+        private static partial Regex DropColumn();
+
+        [GeneratedRegex(@"ALTER TABLE \[([^\]]+)\]\.\[([^\]]+)\] DROP CONSTRAINT \[([^\]]+)\];")]
+        private static partial Regex DropConstraint();
+
+        [GeneratedRegex(@"DROP INDEX \[([^\]]+)\] ON \[([^\]]+)\]\.\[([^\]]+)\];")]
+        private static partial Regex DropIndex();
 
         [GeneratedRegex(@"ALTER TABLE \[([^\]]+)\]\.\[([^\]]+)\] ADD CONSTRAINT \[([^\]]+)\] (PRIMARY KEY|FOREIGN KEY|UNIQUE) \(([^)]*)\)")]
         private static partial Regex AddConstraint();

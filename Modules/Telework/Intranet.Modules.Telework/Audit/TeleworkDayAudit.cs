@@ -58,7 +58,7 @@ public static class TeleworkDayAudit
     /// <summary>A copy of a day's values (the "before" of a change made in place).</summary>
     public static TeleworkDay Snapshot(TeleworkDay d) => new()
     {
-        Id = d.Id, StaffId = d.StaffId, Date = d.Date, Type = d.Type, DayFraction = d.DayFraction, ManagerTrial = d.ManagerTrial,
+        StaffId = d.StaffId, Date = d.Date, Type = d.Type, DayFraction = d.DayFraction, ManagerTrial = d.ManagerTrial,
         RecordedBy = d.RecordedBy, RecordedAt = d.RecordedAt,
     };
 }

@@ -58,7 +58,7 @@ public sealed class TeleworkDbContext(DbContextOptions<TeleworkDbContext> option
         b.Entity<TeleworkDay>(e =>
         {
             e.ToTable("Days");
-            e.HasIndex(x => new { x.StaffId, x.Date }).IsUnique();
+            e.HasKey(x => new { x.StaffId, x.Date });
             e.HasIndex(x => x.Date);
             e.Property(x => x.Type).HasConversion<string>().IsRequired();
             e.Property(x => x.DayFraction).HasPrecision(6, 4);
