@@ -42,7 +42,8 @@ public sealed class SqliteRowTests
                 BulkInsert.Table table;
                 try { table = BulkInsert.Table.Of(db, entity.ClrType); }
                 catch (NotSupportedException) { continue; }   // not insertable in bulk at all (shadow or store-generated columns)
-                var rows = Enumerable.Range(0, RowsPerType).Select(_ => RandomRow(entity.ClrType, table, random)).ToList();
+                var previous = new Dictionary<string, object?>();
+                var rows = Enumerable.Range(0, RowsPerType).Select(_ => RandomRow(entity.ClrType, table, random, previous)).ToList();
                 var forms = SqliteRow.For(table);
                 if (forms is null) continue;
                 direct.Add(entity.GetTableName()!);
@@ -107,14 +108,21 @@ public sealed class SqliteRowTests
         return rows;
     }
 
-    /// <summary>An instance of <paramref name="type"/> with a random value (or null, when allowed) in every column.</summary>
-    private static object RandomRow(Type type, BulkInsert.Table table, Random random)
+    /// <summary>
+    /// An instance of <paramref name="type"/> with a random value (or null, when allowed) in every column; a third of the values
+    /// repeat the previous row's (the direct path binds a repeated value only once), a repeated timestamp half the time with
+    /// another offset (the same instant, stored differently).
+    /// </summary>
+    private static object RandomRow(Type type, BulkInsert.Table table, Random random, Dictionary<string, object?> previous)
     {
         var row = Activator.CreateInstance(type, nonPublic: true)!;
         foreach (var (property, _, _) in table.Columns)
         {
             var clr = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
-            var value = property.IsNullable && random.Next(5) == 0 ? null : RandomValue(clr, random);
+            var value = previous.TryGetValue(property.Name, out var last) && random.Next(3) == 0
+                ? last is DateTimeOffset t && random.Next(2) == 0 ? t.ToOffset(t.Offset == TimeSpan.Zero ? TimeSpan.FromHours(9) : TimeSpan.Zero) : last
+                : property.IsNullable && random.Next(5) == 0 ? null : RandomValue(clr, random);
+            previous[property.Name] = value;
             if (property.PropertyInfo is { } p && p.SetMethod is not null) p.SetValue(row, value);
             else if (property.FieldInfo is { } f) f.SetValue(row, value);
             else throw new InvalidOperationException($"{type.Name}.{property.Name} cannot be set");

@@ -70,18 +70,23 @@ internal static class SqliteRow
         using (statement)
         {
             var count = 0;
+            // SQLite keeps a statement's bindings across resets: a column whose value is the previous row's (who recorded the
+            // rows and when, a day's type or share) is not formatted and bound again.
+            var bound = new object?[forms.Length];
             foreach (var row in rows)
             {
-                if (++count % 10_000 == 0) ct.ThrowIfCancellationRequested();
                 BulkInsert.Stamp(row);
                 for (var i = 0; i < forms.Length; i++)
                 {
                     var c = table.Columns[i];
                     var value = c.Getter.GetClrValueUsingContainingEntity(row);
                     if (value is not null && c.Mapping.Converter is { } converter) value = converter.ConvertToProvider(value);
+                    if (count > 0 && Same(value, bound[i])) continue;
                     rc = Bind(statement, i + 1, forms[i], value);
                     SqliteException.ThrowExceptionForRC(rc, db);
+                    bound[i] = value;
                 }
+                if (++count % 10_000 == 0) ct.ThrowIfCancellationRequested();
                 rc = raw.sqlite3_step(statement);
                 if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);   // the message of the failed step
                 raw.sqlite3_reset(statement);
@@ -89,6 +94,15 @@ internal static class SqliteRow
             return count;
         }
     }
+
+    /// <summary>Whether <paramref name="value"/> is stored exactly as <paramref name="bound"/> (a timestamp also with the same offset).</summary>
+    private static bool Same(object? value, object? bound) => value switch
+    {
+        null => bound is null,
+        byte[] => false,   // an array may have changed in place
+        DateTimeOffset t => bound is DateTimeOffset b && t.EqualsExact(b),
+        _ => value.Equals(bound),
+    };
 
     private static void Formatted(bool done)
     {
