@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Intranet.Shared.Export;
 using Intranet.Shared.Import;
@@ -43,7 +44,23 @@ public class ImportPipelineTests
         Assert.Equal(new DateOnly(y, m, d), date);
     }
 
+    [Fact]
+    public void Iso_dates_read_the_same_as_every_other_form_of_the_same_day()
+    {
+        // yyyy-MM-dd has a path of its own; every day of 1999–2030 must come out as the slash form (the general path) does.
+        for (var day = new DateOnly(1999, 1, 1); day.Year <= 2030; day = day.AddDays(1))
+        {
+            Assert.True(ImportValues.TryParseDate(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), out var iso, out _));
+            Assert.True(ImportValues.TryParseDate(day.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture), out var slash, out _));
+            Assert.Equal((day, day), (iso, slash));
+        }
+    }
+
     [Theory]
+    [InlineData("2023-02-30", "存在しない日付です: 2023-02-30")]
+    [InlineData("2023-13-01", "存在しない日付です: 2023-13-01")]
+    [InlineData("1899-12-31", "存在しない日付です: 1899-12-31")]
+    [InlineData("2023-0a-01", "日付として読めません: 2023-0a-01")]
     [InlineData("2023/02/30", "存在しない日付です: 2023/02/30")]
     [InlineData("2023/13/01", "存在しない日付です: 2023/13/01")]
     [InlineData("令和5年2月29日", "存在しない日付です: 令和5年2月29日")]

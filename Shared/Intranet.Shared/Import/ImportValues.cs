@@ -66,6 +66,13 @@ public static partial class ImportValues
     /// <param name="error">Why not, in Japanese, naming the value: 「存在しない日付です: 2023/02/30」.</param>
     public static bool TryParseDate(string text, out DateOnly value, out string error)
     {
+        // The form attendance and RPA exports write on every row, read without normalising and matching (issue #12: an import
+        // of 2,000,000 telework days reads 4,000,000 dates). Anything else, an impossible date included, takes the general path.
+        if (IsoDate(text) is { } iso)
+        {
+            (value, error) = (iso, "");
+            return true;
+        }
         if (TryParseDateTime(text, out var dt, out error))
         {
             value = DateOnly.FromDateTime(dt.ToOffset(FiscalYear.JapanOffset).DateTime);
@@ -73,6 +80,26 @@ public static partial class ImportValues
         }
         value = default;
         return false;
+    }
+
+    /// <summary>A possible date written exactly <c>yyyy-MM-dd</c> (ASCII digits, year 1900–2999), else null.</summary>
+    private static DateOnly? IsoDate(string text)
+    {
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-') return null;
+        int Digits(int from, int count)
+        {
+            var n = 0;
+            for (var i = from; i < from + count; i++)
+            {
+                var c = text[i];
+                if (c is < '0' or > '9') return -1;
+                n = n * 10 + (c - '0');
+            }
+            return n;
+        }
+        var (year, month, day) = (Digits(0, 4), Digits(5, 2), Digits(8, 2));
+        if (year is < 1900 or > 2999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)) return null;
+        return new DateOnly(year, month, day);
     }
 
     /// <summary>Reads a date-time (see the class summary); a date alone is midnight Japan time.</summary>
