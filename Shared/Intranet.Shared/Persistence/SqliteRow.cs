@@ -18,7 +18,7 @@ namespace Intranet.Shared.Persistence;
 /// integers; <see cref="double"/>/<see cref="float"/> as reals (NaN refused as Microsoft.Data.Sqlite refuses it); byte arrays
 /// as blobs. A table with any other column (a date or time stored as a real, a Guid as a blob, <see cref="TimeOnly"/>,
 /// <see cref="TimeSpan"/>, <see cref="char"/>) gets no plan here (<see cref="For"/> is null) and is written through the
-/// command. <c>BulkInsertTests</c> compares both paths' stored values, type and text, column by column for every entity
+/// command. <c>SqliteRowTests</c> compares both paths' stored values, type and text, column by column for every entity
 /// type of every context.
 /// </para>
 /// </summary>
@@ -58,7 +58,9 @@ internal static class SqliteRow
     }
 
     /// <summary>
-    /// Inserts <paramref name="rows"/> on <paramref name="connection"/> (inside its open transaction) and returns how many.
+    /// Inserts <paramref name="rows"/> on <paramref name="connection"/> and returns how many. Called inside the caller's open
+    /// transaction, which holds SQLite's write lock (Microsoft.Data.Sqlite begins <c>IMMEDIATE</c>), so no step waits for a
+    /// lock: unlike the command, this path does not retry a busy database.
     /// </summary>
     /// <exception cref="SqliteException">SQLite refused a row (e.g. a unique key); the statement is finalized, the transaction is the caller's.</exception>
     /// <exception cref="InvalidOperationException">A real value is NaN.</exception>
