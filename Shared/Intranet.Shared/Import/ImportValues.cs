@@ -82,25 +82,11 @@ public static partial class ImportValues
         return false;
     }
 
-    /// <summary>A possible date written exactly <c>yyyy-MM-dd</c> (ASCII digits, year 1900–2999), else null.</summary>
-    private static DateOnly? IsoDate(string text)
-    {
-        if (text.Length != 10 || text[4] != '-' || text[7] != '-') return null;
-        int Digits(int from, int count)
-        {
-            var n = 0;
-            for (var i = from; i < from + count; i++)
-            {
-                var c = text[i];
-                if (c is < '0' or > '9') return -1;
-                n = n * 10 + (c - '0');
-            }
-            return n;
-        }
-        var (year, month, day) = (Digits(0, 4), Digits(5, 2), Digits(8, 2));
-        if (year is < 1900 or > 2999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)) return null;
-        return new DateOnly(year, month, day);
-    }
+    /// <summary>A possible date written exactly <c>yyyy-MM-dd</c> (year 1900–2999, the general path's range), else null.</summary>
+    private static DateOnly? IsoDate(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 1900 and <= 2999
+            ? date
+            : null;
 
     /// <summary>Reads a date-time (see the class summary); a date alone is midnight Japan time.</summary>
     /// <param name="text">The cell.</param>
