@@ -46,10 +46,9 @@ public sealed class SchemaDriftTests
                 }
                 foreach (var extra in columns.Keys.Except(table.Columns.Select(c => c.Name)))
                     problems.Add($"{table.Name}.{extra} exists in the database but not in the model");
-                var primaryKey = await PrimaryKeyAsync(conn, db, table.Schema, table.Name);
+                var (primaryKey, indexes) = await KeysAsync(conn, db, table.Schema, table.Name);
                 var modelKey = string.Join(",", table.PrimaryKey?.Columns.Select(c => c.Name) ?? []);
                 if (primaryKey != modelKey) problems.Add($"{table.Name}: primary key ({primaryKey}) in the database, ({modelKey}) in the model");
-                var indexes = await IndexesAsync(conn, db, table.Schema, table.Name);
                 var expected = table.Indexes.Select(i => (string.Join(",", i.Columns.Select(c => c.Name)), i.IsUnique))
                     .Concat(table.UniqueConstraints.Where(u => !u.GetIsPrimaryKey()).Select(u => (string.Join(",", u.Columns.Select(c => c.Name)), true))).ToHashSet();
                 foreach (var (key, unique) in expected.Except(indexes)) problems.Add($"{table.Name}: index ({key}) unique={unique} missing");
@@ -85,48 +84,28 @@ public sealed class SchemaDriftTests
         return result;
     }
 
-    /// <summary>The primary key's columns in key order, comma-separated ("" when the table has none).</summary>
-    private static async Task<string> PrimaryKeyAsync(DbConnection conn, Db db, string? schema, string table)
+    /// <summary>
+    /// The table's primary key (its columns in key order, comma-separated; "" when none) and its other indexes (columns in
+    /// index order, and whether unique).
+    /// </summary>
+    private static async Task<(string PrimaryKey, HashSet<(string Columns, bool Unique)> Indexes)> KeysAsync(DbConnection conn, Db db, string? schema, string table)
     {
-        await using var cmd = conn.CreateCommand();
-        var columns = new List<(long Position, string Name)>();
+        var indexes = new HashSet<(string, bool)>();
         if (db == Db.Sqlite)
         {
-            cmd.CommandText = $"PRAGMA table_info(\"{table}\")";
-            await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync()) if (r.GetInt64(5) > 0) columns.Add((r.GetInt64(5), r.GetString(1)));
-        }
-        else
-        {
-            cmd.CommandText = """
-                SELECT k.ord, a.attname
-                FROM pg_index ix
-                JOIN pg_class t ON t.oid = ix.indrelid
-                JOIN pg_namespace n ON n.oid = t.relnamespace
-                CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
-                JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-                WHERE n.nspname = @s AND t.relname = @t AND ix.indisprimary
-                """;
-            Add(cmd, "@s", schema ?? "public");
-            Add(cmd, "@t", table);
-            await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync()) columns.Add((r.GetInt64(0), r.GetString(1)));
-        }
-        return string.Join(",", columns.OrderBy(c => c.Position).Select(c => c.Name));
-    }
-
-    /// <summary>The table's indexes other than its primary key's: columns in index order, and whether unique.</summary>
-    private static async Task<HashSet<(string Columns, bool Unique)>> IndexesAsync(DbConnection conn, Db db, string? schema, string table)
-    {
-        var result = new HashSet<(string, bool)>();
-        if (db == Db.Sqlite)
-        {
+            var key = new List<(long Position, string Name)>();
+            await using (var cmd = conn.CreateCommand())
+            {
+                cmd.CommandText = $"PRAGMA table_info(\"{table}\")";
+                await using var r = await cmd.ExecuteReaderAsync();
+                while (await r.ReadAsync()) if (r.GetInt64(5) > 0) key.Add((r.GetInt64(5), r.GetString(1)));
+            }
             var list = new List<(string Name, bool Unique)>();
             await using (var cmd = conn.CreateCommand())
             {
                 cmd.CommandText = $"PRAGMA index_list(\"{table}\")";
                 await using var r = await cmd.ExecuteReaderAsync();
-                // origin "pk": the index SQLite makes for a primary key that is not the rowid (checked by PrimaryKeyAsync).
+                // origin "pk": the index SQLite makes for a primary key that is not the rowid (read from table_info above).
                 while (await r.ReadAsync()) if (r.GetString(3) != "pk") list.Add((r.GetString(1), r.GetInt64(2) == 1));
             }
             foreach (var (name, unique) in list)
@@ -136,28 +115,33 @@ public sealed class SchemaDriftTests
                 var cols = new List<(long, string)>();
                 await using var r = await cmd.ExecuteReaderAsync();
                 while (await r.ReadAsync()) cols.Add((r.GetInt64(0), r.GetString(2)));
-                result.Add((string.Join(",", cols.OrderBy(c => c.Item1).Select(c => c.Item2)), unique));
+                indexes.Add((string.Join(",", cols.OrderBy(c => c.Item1).Select(c => c.Item2)), unique));
             }
+            return (string.Join(",", key.OrderBy(c => c.Position).Select(c => c.Name)), indexes);
         }
-        else
+        var primaryKey = "";
+        await using (var cmd = conn.CreateCommand())
         {
-            await using var cmd = conn.CreateCommand();
             cmd.CommandText = """
-                SELECT ix.indisunique, array_to_string(array_agg(a.attname ORDER BY k.ord), ',')
+                SELECT ix.indisprimary, ix.indisunique, array_to_string(array_agg(a.attname ORDER BY k.ord), ',')
                 FROM pg_index ix
                 JOIN pg_class t ON t.oid = ix.indrelid
                 JOIN pg_namespace n ON n.oid = t.relnamespace
                 CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
                 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-                WHERE n.nspname = @s AND t.relname = @t AND NOT ix.indisprimary
-                GROUP BY ix.indexrelid, ix.indisunique
+                WHERE n.nspname = @s AND t.relname = @t
+                GROUP BY ix.indexrelid, ix.indisprimary, ix.indisunique
                 """;
             Add(cmd, "@s", schema ?? "public");
             Add(cmd, "@t", table);
             await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync()) result.Add((r.GetString(1), r.GetBoolean(0)));
+            while (await r.ReadAsync())
+            {
+                if (r.GetBoolean(0)) primaryKey = r.GetString(2);
+                else indexes.Add((r.GetString(2), r.GetBoolean(1)));
+            }
         }
-        return result;
+        return (primaryKey, indexes);
     }
 
     private static void Add(DbCommand cmd, string name, object value)
