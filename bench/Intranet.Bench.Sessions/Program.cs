@@ -30,7 +30,8 @@ for (var start = 0; start < a.Sessions; start += a.Batch)
 {
     var batchWatch = Stopwatch.StartNew();
     var before = interactive;
-    var batch = Enumerable.Range(start, Math.Min(a.Batch, a.Sessions - start)).Select(async _ =>
+    var tabs = Math.Min(a.Batch, a.Sessions - start);
+    var batch = Enumerable.Range(start, tabs).Select(async _ =>
     {
         var page = await context.NewPageAsync();
         lock (pages) pages.Add(page);
@@ -47,7 +48,7 @@ for (var start = 0; start < a.Sessions; start += a.Batch)
     });
     await Task.WhenAll(batch);
     await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-        $"batch {start} {interactive - before}/{Math.Min(a.Batch, a.Sessions - start)} {batchWatch.Elapsed.TotalSeconds:F1}"));
+        $"batch {start} {interactive - before}/{tabs} {batchWatch.Elapsed.TotalSeconds:F1}"));
 }
 // Let the host settle (render batches acknowledged, a collection or two) before reading its memory.
 await Task.Delay(TimeSpan.FromSeconds(5));
