@@ -42,18 +42,8 @@ public sealed class EvaluationRoundBrowserTests(IntranetHostFixture host, ITestO
     """;
 
     [Fact]
-    public async Task A_round_runs_through_every_stage_with_three_users()
-    {
-        try
-        {
-            await ScenarioAsync();
-        }
-        catch
-        {
-            output.WriteLine(host.HostLog);
-            throw;
-        }
-    }
+    public Task A_round_runs_through_every_stage_with_three_users() =>
+        host.RunScenarioAsync(output, ScenarioAsync);
 
     private async Task Shot(IPage page, string name)
     {

@@ -47,18 +47,8 @@ public sealed class ImportMappingBrowserTests(IntranetHostFixture host, ITestOut
     }
 
     [Fact]
-    public async Task Hr_creates_a_mapping_for_an_attendance_export_on_the_mapping_page_and_imports_it()
-    {
-        try
-        {
-            await ScenarioAsync();
-        }
-        catch
-        {
-            output.WriteLine(host.HostLog);
-            throw;
-        }
-    }
+    public Task Hr_creates_a_mapping_for_an_attendance_export_on_the_mapping_page_and_imports_it() =>
+        host.RunScenarioAsync(output, ScenarioAsync);
 
     private async Task ScenarioAsync()
     {

@@ -22,11 +22,11 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
 
     [Fact]
     public Task Organizer_records_a_month_of_executive_meetings_and_the_dashboard_shows_the_paperless_rate() =>
-        WithHostLogOnFailureAsync(OrganizerScenarioAsync);
+        host.RunScenarioAsync(output, OrganizerScenarioAsync);
 
     [Fact]
     public Task Organizer_of_another_department_is_refused_the_body_and_a_viewer_sees_only_the_aggregates() =>
-        WithHostLogOnFailureAsync(AccessScenarioAsync);
+        host.RunScenarioAsync(output, AccessScenarioAsync);
 
     private async Task OrganizerScenarioAsync()
     {
@@ -264,21 +264,6 @@ public sealed class PaperlessBrowserTests(IntranetHostFixture host, ITestOutputH
     /// <summary>The cell of a monthly table row (開催 / ペーパーレス / 率) under header column <paramref name="column"/> (1 = April).</summary>
     private static ILocator MonthCell(ILocator table, string rowHeader, int column) =>
         table.Locator("tbody tr", new() { Has = table.Page.Locator($"th[scope=row]:text-is('{rowHeader}')") }).Locator("td").Nth(column - 1);
-
-    /// <summary>Runs a scenario; when it fails, prints what the host logged (server errors show only there).</summary>
-    private async Task WithHostLogOnFailureAsync(Func<Task> scenario)
-    {
-        try
-        {
-            await scenario();
-        }
-        catch
-        {
-            output.WriteLine("--- host output ---");
-            output.WriteLine(host.HostLog);
-            throw;
-        }
-    }
 
     private static string Normalize(string text) => Regex.Replace(text, @"\s+", " ").Trim();
 }

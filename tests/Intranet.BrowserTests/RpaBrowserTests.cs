@@ -21,11 +21,11 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
 
     [Fact]
     public Task Rpa_team_registers_a_case_takes_it_to_production_imports_runs_and_the_dashboard_shows_the_fed_figures() =>
-        WithHostLogOnFailureAsync(RpaTeamScenarioAsync);
+        host.RunScenarioAsync(output, RpaTeamScenarioAsync);
 
     [Fact]
     public Task Department_user_can_propose_an_idea_but_cannot_open_the_import_page() =>
-        WithHostLogOnFailureAsync(DepartmentScenarioAsync);
+        host.RunScenarioAsync(output, DepartmentScenarioAsync);
 
     private async Task RpaTeamScenarioAsync()
     {
@@ -214,21 +214,6 @@ public sealed class RpaBrowserTests(IntranetHostFixture host, ITestOutputHelper 
         await page.WaitForURLAsync(new Regex("/account/access-denied"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "このページを開く権限がありません", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.Locator("#file")).ToHaveCountAsync(0);
-    }
-
-    /// <summary>Runs a scenario; when it fails, prints what the host logged (server errors show only there).</summary>
-    private async Task WithHostLogOnFailureAsync(Func<Task> scenario)
-    {
-        try
-        {
-            await scenario();
-        }
-        catch
-        {
-            output.WriteLine("--- host output ---");
-            output.WriteLine(host.HostLog);
-            throw;
-        }
     }
 
     /// <summary>The 状態 fact of the case page (<c>dt 状態 + dd strong</c>).</summary>

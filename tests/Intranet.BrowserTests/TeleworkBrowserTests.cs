@@ -21,7 +21,7 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
 
     [Fact]
     public Task Hr_imports_a_roster_and_a_month_of_telework_days_and_the_dashboard_shows_the_participation_rate() =>
-        WithHostLogOnFailureAsync(async () =>
+        host.RunScenarioAsync(output, async () =>
         {
             var page = await HrScenarioAsync();
             await HrEndsAnEmploymentAndUndoesItAsync(page);
@@ -226,20 +226,6 @@ public sealed class TeleworkBrowserTests(IntranetHostFixture host, ITestOutputHe
         Assert.Contains("取り込み完了: " + expected, summary);
         await Expect(page.Locator("body")).Not.ToContainTextAsync(".csv");   // no file names on user pages
         await AssertNoBlockingViolationsAsync(page, "import status");
-    }
-
-    private async Task WithHostLogOnFailureAsync(Func<Task> scenario)
-    {
-        try
-        {
-            await scenario();
-        }
-        catch
-        {
-            output.WriteLine("--- host output ---");
-            output.WriteLine(host.HostLog);
-            throw;
-        }
     }
 
     private static async Task FailOnImportErrorsAsync(IPage page)

@@ -66,6 +66,9 @@ public sealed class IntranetHostFixture : IAsyncLifetime
         _host.BeginErrorReadLine();
         await WaitUntilReadyAsync();
 
+        // Playwright's 5 s default for expectations is one Blazor round trip plus a GC pause on a loaded 2-core CI machine;
+        // an expectation that holds returns as soon as it does, so only a failing one waits the longer time.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -98,6 +101,37 @@ public sealed class IntranetHostFixture : IAsyncLifetime
         var lines = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
         Assert.True(lines.Length >= 2, $"{path} should hold the e-mail on line 1 and the password on line 2.");
         return (lines[0], lines[1]);
+    }
+
+    /// <summary>
+    /// Runs a browser scenario; when it fails, writes to <paramref name="output"/> the host's log (server errors show only
+    /// there), saves a screenshot of every open page (<c>failure-N.png</c>, see <see cref="Pages.SaveScreenshotAsync"/>),
+    /// and ends with the failure's message, because CI shows the tail of a failed test's output.
+    /// </summary>
+    public async Task RunScenarioAsync(ITestOutputHelper output, Func<Task> scenario)
+    {
+        try
+        {
+            await scenario();
+        }
+        catch (Exception failure)
+        {
+            output.WriteLine("--- host output ---");
+            output.WriteLine(HostLog);
+            var n = 0;
+            foreach (var page in Browser.Contexts.SelectMany(c => c.Pages).Where(p => !p.IsClosed))
+            {
+                try
+                {
+                    foreach (var path in await Pages.SaveScreenshotAsync(page, $"failure-{++n}.png"))
+                        output.WriteLine($"screenshot of {page.Url}: {path}");
+                }
+                catch (PlaywrightException e) { output.WriteLine($"no screenshot of {page.Url}: {e.Message}"); }
+            }
+            output.WriteLine("--- failure ---");
+            output.WriteLine(failure.GetType().Name + ": " + failure.Message);
+            throw;
+        }
     }
 
     /// <summary>Runs an admin verb of the host (<c>dotnet Intranet.Host.dll VERB …</c>) on the same data folder; asserts exit 0.</summary>
