@@ -51,7 +51,7 @@ public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider cl
     /// <summary>
     /// Figures per fiscal year of the period: (year, automated process count, hours saved), both cumulative; each null when the
     /// year is not measured (<see cref="SavingsRules.ProcessCountMeasured"/>, <see cref="SavingsRules.HoursMeasured"/>).
-    /// The runs of the period are summed by the database (<see cref="RpaSavings.GroupAsync"/>: a few rows per case and month)
+    /// The runs of the period are summed by the database (<see cref="RpaSavings.GroupAsync"/>: a few rows per case and fiscal year)
     /// and the savings rule is applied to those rows; equals <see cref="ComputeRowByRowAsync"/>.
     /// </summary>
     public async Task<IReadOnlyList<(FiscalYear Year, int? Processes, decimal? Hours)>> ComputeAsync(ReportingPeriod period, CancellationToken ct)
@@ -60,8 +60,8 @@ public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider cl
         var assessments = (await db.Assessments.AsNoTracking().ToListAsync(ct)).ToLookup(a => a.CaseId);
         var from = period.Start.Start;
         var to = period.End.End;
-        var groups = await RpaSavings.GroupAsync(db, db.Runs.Where(r => r.RunDate >= from && r.RunDate <= to), ct);
-        // A group's month lies in one fiscal year, so its first day stands for its runs' dates in HoursMeasured.
+        var groups = await RpaSavings.GroupAsync(db, db.Runs.Where(r => r.RunDate >= from && r.RunDate <= to), RunGrain.FiscalYear, ct);
+        // A group lies in one fiscal year, so its first day stands for its runs' dates in HoursMeasured.
         var minutesByYear = groups.GroupBy(g => FiscalYear.Of(g.FirstDay).StartYear)
             .ToDictionary(y => y.Key, y => y.Sum(g => RpaSavings.MinutesSaved(g, assessments)));
         return Shape(period, since, minutesByYear, groups.Select(g => g.FirstDay).Distinct().ToList());

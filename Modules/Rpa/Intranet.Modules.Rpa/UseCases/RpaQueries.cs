@@ -83,7 +83,7 @@ public sealed class RpaQueries(RpaDbContext db, ICurrentUser user)
             assessments = assessments.Where(a => visibleIds.Contains(a.CaseId));
         }
         var byCase = (await assessments.ToListAsync(ct)).ToLookup(a => a.CaseId);
-        var groups = (await RpaSavings.GroupAsync(db, runs, ct)).Where(g => cases.ContainsKey(g.CaseId));
+        var groups = (await RpaSavings.GroupAsync(db, runs, RunGrain.Month, ct)).Where(g => cases.ContainsKey(g.CaseId));
         return groups.GroupBy(g => (g.CaseId, g.Year, g.Month))
             .Select(m =>
             {

@@ -1,19 +1,22 @@
 using Intranet.Modules.Rpa.Data;
 using Intranet.Modules.Rpa.Domain;
+using Intranet.Shared.Time;
 using Microsoft.EntityFrameworkCore;
 
 namespace Intranet.Modules.Rpa.UseCases;
 
 /// <summary>
-/// Runs summed by the database (issue #12): one row per case, calendar month of <see cref="Run.RunDate"/>, outcome, whether
+/// Runs summed by the database (issue #12): one row per case, calendar month (or fiscal year, <see cref="RunGrain"/>) of
+/// <see cref="Run.RunDate"/>, outcome, whether
 /// the runs processed items (<see cref="HasItems"/>) and the assessment in force on their dates (<see cref="AssessedFrom"/>,
 /// the <see cref="CaseAssessment.ValidFrom"/> of the latest assessment on or before the run date; null before any).
 /// Within such a group <see cref="SavingsRules.MinutesSaved"/> is linear in the items, so the group's minutes are the rule
 /// applied once to <see cref="Items"/>.
 /// </summary>
 /// <param name="CaseId">The case.</param>
-/// <param name="Year">Calendar year of the runs' dates.</param>
-/// <param name="Month">Calendar month (1–12) of the runs' dates.</param>
+/// <param name="Year">Calendar year of the runs' dates; per <see cref="RunGrain.FiscalYear"/> the fiscal year's start year.</param>
+/// <param name="Month">Calendar month (1–12) of the runs' dates; per <see cref="RunGrain.FiscalYear"/> always
+/// <see cref="FiscalYear.FirstMonth"/> (April), so that <see cref="FirstDay"/> is the fiscal year's first day.</param>
 /// <param name="Outcome">The runs' outcome.</param>
 /// <param name="HasItems">True for runs with items processed &gt; 0, false for the others (which save nothing by the rule).</param>
 /// <param name="AssessedFrom">First day of the assessment in force, or null when none was.</param>
@@ -23,8 +26,21 @@ namespace Intranet.Modules.Rpa.UseCases;
 public sealed record RunGroup(Guid CaseId, int Year, int Month, RunOutcome Outcome, bool HasItems, DateOnly? AssessedFrom,
     int Runs, long Executions, long Items)
 {
-    /// <summary>The first day of the group's month: in the same fiscal year as every run of the group.</summary>
+    /// <summary>The first day of the group's month (or fiscal year): in the same fiscal year as every run of the group.</summary>
     public DateOnly FirstDay => new(Year, Month, 1);
+}
+
+/// <summary>What one <see cref="RunGroup"/> spans besides its case, outcome and assessment.</summary>
+public enum RunGrain
+{
+    /// <summary>A calendar month (the monthly savings of the pages).</summary>
+    Month,
+
+    /// <summary>
+    /// A fiscal year, April–March (the plan's figures, <see cref="RpaFeed.ComputeAsync"/>): about twelve times fewer rows
+    /// than <see cref="Month"/> (200,000 runs of 2,000 cases over five years: about 20,000 groups instead of about 150,000).
+    /// </summary>
+    FiscalYear,
 }
 
 /// <summary>
@@ -38,27 +54,44 @@ public sealed record RunGroup(Guid CaseId, int Year, int Month, RunOutcome Outco
 public static class RpaSavings
 {
     /// <summary>
-    /// Sums <paramref name="runs"/> per <see cref="RunGroup"/> in one SQL <c>GROUP BY</c>. The assessment period of a run is
-    /// the largest <c>ValidFrom ≤ RunDate</c> of its case (a seek on the unique index <c>(CaseId, ValidFrom)</c>): the same
-    /// "latest on or before" as <see cref="SavingsRules.ValidOn"/>, which <see cref="AssessmentOf"/> then applies to that date.
+    /// Sums <paramref name="runs"/> per <see cref="RunGroup"/> of <paramref name="grain"/> in one SQL <c>GROUP BY</c>. The
+    /// assessment period of a run is the largest <c>ValidFrom ≤ RunDate</c> of its case (a seek on the unique index
+    /// <c>(CaseId, ValidFrom)</c>): the same "latest on or before" as <see cref="SavingsRules.ValidOn"/>, which
+    /// <see cref="AssessmentOf"/> then applies to that date. A fiscal year is <see cref="FiscalYear.Of(DateOnly)"/>'s rule
+    /// written for SQL.
     /// </summary>
-    public static Task<List<RunGroup>> GroupAsync(RpaDbContext db, IQueryable<Run> runs, CancellationToken ct) =>
-        runs.AsNoTracking()
-            .Select(r => new
+    public static Task<List<RunGroup>> GroupAsync(RpaDbContext db, IQueryable<Run> runs, RunGrain grain, CancellationToken ct) =>
+        (grain == RunGrain.Month
+            ? runs.AsNoTracking().Select(r => new DatedRun { Run = r, Year = r.RunDate.Year, Month = r.RunDate.Month })
+            : runs.AsNoTracking().Select(r => new DatedRun
             {
-                r.CaseId,
-                r.RunDate.Year,
-                r.RunDate.Month,
-                r.Outcome,
-                HasItems = r.ItemsProcessed > 0,
-                AssessedFrom = db.Assessments.Where(a => a.CaseId == r.CaseId && a.ValidFrom <= r.RunDate).Max(a => (DateOnly?)a.ValidFrom),
-                r.Executions,
-                r.ItemsProcessed,
+                Run = r,
+                Year = r.RunDate.Month >= FiscalYear.FirstMonth ? r.RunDate.Year : r.RunDate.Year - 1,
+                Month = FiscalYear.FirstMonth,
+            }))
+            .Select(d => new
+            {
+                d.Run.CaseId,
+                d.Year,
+                d.Month,
+                d.Run.Outcome,
+                HasItems = d.Run.ItemsProcessed > 0,
+                AssessedFrom = db.Assessments.Where(a => a.CaseId == d.Run.CaseId && a.ValidFrom <= d.Run.RunDate).Max(a => (DateOnly?)a.ValidFrom),
+                d.Run.Executions,
+                d.Run.ItemsProcessed,
             })
             .GroupBy(r => new { r.CaseId, r.Year, r.Month, r.Outcome, r.HasItems, r.AssessedFrom })
             .Select(g => new RunGroup(g.Key.CaseId, g.Key.Year, g.Key.Month, g.Key.Outcome, g.Key.HasItems, g.Key.AssessedFrom,
                 g.Count(), g.Sum(r => (long)r.Executions), g.Sum(r => (long)r.ItemsProcessed)))
             .ToListAsync(ct);
+
+    /// <summary>A run with the year and month of its <see cref="RunGrain"/> (translated to SQL, never materialised).</summary>
+    private sealed class DatedRun
+    {
+        public required Run Run { get; init; }
+        public int Year { get; init; }
+        public int Month { get; init; }
+    }
 
     /// <summary>The assessment in force for a group: <see cref="SavingsRules.ValidOn"/> of the case's assessments on the group's period start; null when none.</summary>
     public static CaseAssessment? AssessmentOf(RunGroup g, ILookup<Guid, CaseAssessment> assessments) =>
