@@ -56,6 +56,32 @@ public class ImportPipelineTests
         }
     }
 
+    [Fact]
+    public void Iso_date_times_read_the_same_as_the_slash_form_of_the_same_instant()
+    {
+        // yyyy-MM-dd HH:mm:ss has a path of its own; every hour of 1999–2030 (minutes and seconds varied) must come out as
+        // the slash form (the general path) does: Japan time.
+        var i = 0;
+        for (var at = new DateTime(1999, 1, 1); at.Year <= 2030; at = at.AddHours(1).AddSeconds(i++ % 61 == 0 ? 0 : 1))
+        {
+            Assert.True(ImportValues.TryParseDateTime(at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), out var iso, out _));
+            Assert.True(ImportValues.TryParseDateTime(at.ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture), out var slash, out _));
+            Assert.Equal(slash, iso);
+            Assert.Equal(TimeSpan.FromHours(9), iso.Offset);
+        }
+    }
+
+    [Theory]
+    [InlineData("2023-02-30 10:00:00", "存在しない日付です: 2023-02-30 10:00:00")]
+    [InlineData("1899-12-31 10:00:00", "存在しない日付です: 1899-12-31 10:00:00")]
+    [InlineData("2023-04-03 25:00:00", "存在しない時刻です: 25:00:00")]
+    [InlineData("2023-04-03 10:60:00", "存在しない時刻です: 10:60:00")]
+    public void An_impossible_iso_date_time_says_so_and_names_the_value(string text, string message)
+    {
+        Assert.False(ImportValues.TryParseDateTime(text, out _, out var error));
+        Assert.StartsWith(message, error);
+    }
+
     [Theory]
     [InlineData("2023-02-30", "存在しない日付です: 2023-02-30")]
     [InlineData("2023-13-01", "存在しない日付です: 2023-13-01")]
