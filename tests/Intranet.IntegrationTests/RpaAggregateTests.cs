@@ -73,13 +73,13 @@ public sealed class RpaAggregateTests
                         var items = random.Next(0, 900);
                         var outcome = random.Next(3) == 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
                         var date = random.Next(2) == 0 ? RandomDate(random) : e.RunDate;
-                        await app.RpaAsync(d => d.Runs.Where(r => r.Id == e.Id).ExecuteUpdateAsync(u => u
+                        await app.RpaAsync(d => d.Runs.Where(r => r.CaseId == e.CaseId && r.RunKey == e.RunKey).ExecuteUpdateAsync(u => u
                             .SetProperty(r => r.ItemsProcessed, items).SetProperty(r => r.Outcome, outcome).SetProperty(r => r.RunDate, date)));
                     }
                     break;
                 case 4:
                     var deleted = await PickRunAsync(app, random);
-                    if (deleted is { } d0) await app.RpaAsync(d => d.Runs.Where(r => r.Id == d0.Id).ExecuteDeleteAsync());
+                    if (deleted is { } d0) await app.RpaAsync(d => d.Runs.Where(r => r.CaseId == d0.CaseId && r.RunKey == d0.RunKey).ExecuteDeleteAsync());
                     break;
                 default:
                     // A new or replaced assessment, from a random date (also mid-month): minutes in quarters, as 2.5 分/件.

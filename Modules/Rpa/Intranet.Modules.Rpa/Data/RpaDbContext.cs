@@ -62,10 +62,9 @@ public sealed class RpaDbContext(DbContextOptions<RpaDbContext> options, ICurren
         b.Entity<Run>(e =>
         {
             e.ToTable("Runs");
-            e.HasIndex(x => new { x.CaseId, x.RunKey }).IsUnique();
+            e.HasKey(x => new { x.CaseId, x.RunKey });
+            // A case's runs are a range of the key; the period's runs one of the date (RpaSavings, migration RunsKey).
             e.HasIndex(x => x.RunDate);
-            // Issue #12: a case's (or a department's) runs in date order for the savings summed in SQL (RpaSavings).
-            e.HasIndex(x => new { x.CaseId, x.RunDate });
             e.Property(x => x.RunKey).IsRequired();
             e.Property(x => x.Source).IsRequired();
             e.Property(x => x.Outcome).HasConversion<string>().IsRequired();

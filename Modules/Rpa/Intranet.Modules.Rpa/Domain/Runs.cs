@@ -11,16 +11,13 @@ public enum RunOutcome
 
 /// <summary>
 /// 実行ログ: one robot execution from a tool's log, or one month's summary entered by hand
-/// (<see cref="Executions"/> &gt; 1). <see cref="RunKey"/> is the run's identity within its case, so the same
-/// run imported twice (same file again, overlapping exports) is stored once.
+/// (<see cref="Executions"/> &gt; 1). Keyed by (<see cref="CaseId"/>, <see cref="RunKey"/>), the run's identity within its
+/// case, so the same run imported twice (same file again, overlapping exports) is stored once (issue #12: no id of its
+/// own, migration <c>RunsKey</c>).
 /// </summary>
 public sealed class Run
 {
-    /// <summary>
-    /// Client-generated, time-ordered (UUID version 7): rows written in bulk go to the end of the primary-key index instead
-    /// of random places in it (issue #12: 200,000 telework days inserted by SQLite in 2.1 s instead of 3.3 s).
-    /// </summary>
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    /// <summary>The case the run belongs to (<see cref="AutomationCase.Id"/>).</summary>
     public Guid CaseId { get; set; }
     /// <summary>Identity within the case: the tool's run id (<c>id:…</c>), else the start time (<c>start:…</c>), or <c>month:yyyy-MM</c> for a monthly entry.</summary>
     public string RunKey { get; set; } = "";
