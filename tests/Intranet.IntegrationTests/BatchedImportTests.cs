@@ -114,6 +114,30 @@ public sealed class BatchedImportTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]
+    public async Task Days_in_date_order_keep_the_month_a_batch_ends_in_summed_and_give_the_row_by_row_figures(Db db)
+    {
+        using var app = await WithRosterAsync(db);
+        // 24 people × 300 weekdays in date order: the first batch ends inside weekday 208, holding about 240 person-months.
+        // Held 30: the first part applies every month but the one the batch ended in (24 person-months, kept), and the second
+        // batch goes on adding to that month, applied at the end. One stored day in it before: a kept month may hold
+        // changes to stored tallies too.
+        var lines = DayLines(300);
+        var shared = DateOnly.ParseExact(lines[4_999].Split(',')[1], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await app.ImportDaysAsync(Utf8([DaysHeader, DayLine("B003", shared.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "モバイル", fraction: "0.5")]), "earlier.csv");
+        var held = TeleworkDayImportKind.TallyPersonMonthsHeld;
+        TeleworkDayImportKind.TallyPersonMonthsHeld = 30;
+        ImportResult result;
+        try { result = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv"); }
+        finally { TeleworkDayImportKind.TallyPersonMonthsHeld = held; }
+
+        Assert.Equal((7_200, 7_199, 1, 0), (result.Rows, result.Added, result.Updated, result.Unchanged));
+        await TeleworkAggregateTests.AssertSameAsync(app, "after an import in date order with the current month kept across batches");
+        await TeleworkAggregateTests.AssertRowsEqualRebuildAsync(app);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
     public async Task A_stored_day_on_the_date_two_batches_share_is_found_and_updated(Db db)
     {
         using var app = await WithRosterAsync(db);

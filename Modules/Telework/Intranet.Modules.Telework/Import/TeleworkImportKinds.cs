@@ -335,8 +335,13 @@ public sealed class TeleworkDayImportKind(TeleworkDbContext db, TimeProvider clo
                 _tallies?.Added(d.StaffId, d.Date, d.DayFraction, d.ManagerTrial);
             }
             // Applying the sums is additive, so applying them in parts equals applying them once: a file of millions of days
-            // holds at most this many person-months in memory (issue #12: 465,000 at 2,000,000 days, about 50 MB).
-            if (_tallies is not null && _tallies.Pending > TallyPersonMonthsHeld) await aggregates.ApplyAsync(_tallies, ct);
+            // holds at most this many person-months in memory (issue #12: 465,000 at 2,000,000 days, about 50 MB). The month
+            // the batch ended in stays summed (a file in date order goes on adding to it), unless it alone is too many.
+            if (_tallies is not null && _tallies.Pending > TallyPersonMonthsHeld)
+            {
+                await aggregates.ApplyAsync(_tallies, ct, keep: _tallies.CurrentMonth);
+                if (_tallies.Pending > TallyPersonMonthsHeld) await aggregates.ApplyAsync(_tallies, ct);
+            }
             return new ImportCounts(fresh.Count, updated);
         }
 
