@@ -96,11 +96,7 @@ public sealed class BatchedImportTests
         lines.Insert(3, DayLine("B005", twice, "モバイル", fraction: "0.25"));
         lines.Insert(6_000, DayLine("B006", thrice, "サテライト", fraction: "0.75"));
         lines.Add(DayLine("B006", thrice, "モバイル", fraction: "0.5"));
-        var held = TeleworkDayImportKind.TallyPersonMonthsHeld;
-        TeleworkDayImportKind.TallyPersonMonthsHeld = 1;   // apply the summed tallies after every batch
-        ImportResult result;
-        try { result = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv"); }
-        finally { TeleworkDayImportKind.TallyPersonMonthsHeld = held; }
+        var result = await ImportHoldingAsync(app, lines, personMonths: 1);   // apply the summed tallies after every batch
 
         // The earlier rows of a repeated day change nothing; the day is written once.
         Assert.Equal((7_203, 7_200, 0, 3), (result.Rows, result.Added, result.Updated, result.Unchanged));
@@ -124,15 +120,20 @@ public sealed class BatchedImportTests
         var lines = DayLines(300);
         var shared = DateOnly.ParseExact(lines[4_999].Split(',')[1], "yyyy-MM-dd", CultureInfo.InvariantCulture);
         await app.ImportDaysAsync(Utf8([DaysHeader, DayLine("B003", shared.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "モバイル", fraction: "0.5")]), "earlier.csv");
-        var held = TeleworkDayImportKind.TallyPersonMonthsHeld;
-        TeleworkDayImportKind.TallyPersonMonthsHeld = 30;
-        ImportResult result;
-        try { result = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv"); }
-        finally { TeleworkDayImportKind.TallyPersonMonthsHeld = held; }
+        var result = await ImportHoldingAsync(app, lines, personMonths: 30);
 
         Assert.Equal((7_200, 7_199, 1, 0), (result.Rows, result.Added, result.Updated, result.Unchanged));
         await TeleworkAggregateTests.AssertSameAsync(app, "after an import in date order with the current month kept across batches");
         await TeleworkAggregateTests.AssertRowsEqualRebuildAsync(app);
+    }
+
+    /// <summary>Imports the day lines with the tallies applied whenever they hold more than <paramref name="personMonths"/>.</summary>
+    private static async Task<ImportResult> ImportHoldingAsync(IntranetApp app, List<string> lines, int personMonths)
+    {
+        var held = TeleworkDayImportKind.TallyPersonMonthsHeld;
+        TeleworkDayImportKind.TallyPersonMonthsHeld = personMonths;
+        try { return await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv"); }
+        finally { TeleworkDayImportKind.TallyPersonMonthsHeld = held; }
     }
 
     [Theory]
