@@ -118,14 +118,21 @@ public sealed class BatchedImportTests
         // batch goes on adding to that month, applied at the end. One stored day in it before: a kept month may hold
         // changes to stored tallies too.
         var lines = DayLines(300);
-        var shared = DateOnly.ParseExact(lines[4_999].Split(',')[1], "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await app.ImportDaysAsync(Utf8([DaysHeader, DayLine("B003", shared.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "モバイル", fraction: "0.5")]), "earlier.csv");
+        await StoreHalfMobileDayAsync(app, "B003", DateOfLine(lines, 4_999));
         var result = await ImportHoldingAsync(app, lines, personMonths: 30);
 
         Assert.Equal((7_200, 7_199, 1, 0), (result.Rows, result.Added, result.Updated, result.Unchanged));
         await TeleworkAggregateTests.AssertSameAsync(app, "after an import in date order with the current month kept across batches");
         await TeleworkAggregateTests.AssertRowsEqualRebuildAsync(app);
     }
+
+    /// <summary>The date of the day line at <paramref name="index"/> (its second column).</summary>
+    private static DateOnly DateOfLine(List<string> lines, int index) =>
+        DateOnly.ParseExact(lines[index].Split(',')[1], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Imports, before the file under test, one day of <paramref name="employee"/>: モバイル, half a day.</summary>
+    private static Task<ImportResult> StoreHalfMobileDayAsync(IntranetApp app, string employee, DateOnly date) =>
+        app.ImportDaysAsync(Utf8([DaysHeader, DayLine(employee, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "モバイル", fraction: "0.5")]), "earlier.csv");
 
     /// <summary>Imports the day lines with the tallies applied whenever they hold more than <paramref name="personMonths"/>.</summary>
     private static async Task<ImportResult> ImportHoldingAsync(IntranetApp app, List<string> lines, int personMonths)
@@ -145,9 +152,9 @@ public sealed class BatchedImportTests
         // 24 people × 300 weekdays in date order: the first batch ends inside weekday 208 (rows 4,992–4,999 are its first
         // 8 people), the second starts on the same date. The only day stored before is B020's on that date, in the second batch.
         var lines = DayLines(300);
-        var shared = DateOnly.ParseExact(lines[4_999].Split(',')[1], "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        Assert.Equal(shared, DateOnly.ParseExact(lines[5_000].Split(',')[1], "yyyy-MM-dd", CultureInfo.InvariantCulture));
-        await app.ImportDaysAsync(Utf8([DaysHeader, DayLine("B020", shared.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "モバイル", fraction: "0.5")]), "earlier.csv");
+        var shared = DateOfLine(lines, 4_999);
+        Assert.Equal(shared, DateOfLine(lines, 5_000));
+        await StoreHalfMobileDayAsync(app, "B020", shared);
 
         var result = await app.ImportDaysAsync(Utf8([DaysHeader, .. lines]), "days.csv");
 
