@@ -26,7 +26,7 @@ public sealed class TeleworkDbContext(DbContextOptions<TeleworkDbContext> option
     /// <summary>Maintained eligible periods (issue #12).</summary>
     public DbSet<EligiblePeriod> EligiblePeriods => Set<EligiblePeriod>();
     /// <summary>Whether the maintained tables were built.</summary>
-    public DbSet<TeleworkAggregateState> AggregateState => Set<TeleworkAggregateState>();
+    public DbSet<AggregateState> AggregateState => Set<AggregateState>();
 
     /// <inheritdoc />
     protected override void ConfigureModel(ModelBuilder b)
@@ -87,11 +87,7 @@ public sealed class TeleworkDbContext(DbContextOptions<TeleworkDbContext> option
             e.Property(x => x.Department).IsRequired();
             e.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffId).OnDelete(DeleteBehavior.Cascade);
         });
-        b.Entity<TeleworkAggregateState>(e =>
-        {
-            e.ToTable("AggregateState");
-            e.HasKey(x => x.Name);
-        });
+        Intranet.Shared.Persistence.AggregateState.Map(b);
         b.Entity<TeleworkSetting>(e =>
         {
             e.ToTable("Settings");

@@ -44,18 +44,3 @@ public sealed class EligiblePeriod
     /// <summary>所属 of the assignment.</summary>
     public string Department { get; set; } = "";
 }
-
-/// <summary>
-/// Marks that the maintained tallies (<see cref="StaffMonth"/>, <see cref="EligiblePeriod"/>) were built for the whole database.
-/// An upgraded database has no row: the first read builds them (<see cref="UseCases.TeleworkAggregates.EnsureBuiltAsync"/>).
-/// </summary>
-public sealed class TeleworkAggregateState
-{
-    /// <summary>Always <see cref="Tallies"/>.</summary>
-    public string Name { get; set; } = Tallies;
-    /// <summary>When the last full rebuild finished.</summary>
-    public DateTimeOffset BuiltAt { get; set; }
-
-    /// <summary>The one row's name.</summary>
-    public const string Tallies = "tallies";
-}

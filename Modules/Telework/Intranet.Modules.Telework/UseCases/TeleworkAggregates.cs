@@ -196,7 +196,7 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
         var days = db.Days.AsNoTracking().Select(d => new { d.StaffId, d.Date, d.DayFraction, d.ManagerTrial }).AsAsyncEnumerable();
         await foreach (var d in days.WithCancellation(ct)) Add(Tally(tallies, d.StaffId, d.Date), staff.GetValueOrDefault(d.StaffId), d.Date, d.DayFraction, d.ManagerTrial, rules);
         await InsertMonthsAsync(tallies.Values, ct);
-        db.AggregateState.Add(new TeleworkAggregateState { BuiltAt = clock.GetUtcNow() });
+        db.AggregateState.Add(new AggregateState { BuiltAt = clock.GetUtcNow() });
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         if (own is not null) await own.CommitAsync(ct);
@@ -267,13 +267,8 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Serialises the maintenance of the same people across concurrent transactions, before their days are read: on
-    /// PostgreSQL and SQL Server a row lock on each person's <c>Staff</c> row (all of them for a rebuild), taken in key order
-    /// and held to the end of the caller's transaction. On PostgreSQL it is <c>FOR NO KEY UPDATE</c>: the day rows a writer
-    /// inserted already hold <c>FOR KEY SHARE</c> on the same person (their foreign key), which <c>FOR UPDATE</c> would wait
-    /// for, so two writers of one person would deadlock. Without it, two writes of one person's month read each other's
-    /// uncommitted days as absent and the later commit would overwrite the earlier tally (a lost update); with it the second
-    /// waits and, under read committed, reads the first one's committed days. SQLite has one writer at a time: nothing to do.
+    /// Serialises the maintenance of the same people across concurrent transactions, before their days are read: a row lock
+    /// on each person's <c>Staff</c> row (all of them for a rebuild), <see cref="RowLocks.LockRowsAsync{TEntity}"/>.
     /// <para>First, on every provider, it renews the schema's change stamp (<see cref="Intranet.Shared.Persistence.ChangeStamp"/>):
     /// every maintenance path passes here, and some write past <c>SaveChanges</c> (<c>ExecuteDelete</c>, bulk insert), which
     /// must still invalidate the cached figures (<see cref="TeleworkReadCache"/>). On a server the writer then holds the
@@ -283,17 +278,7 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     private async Task LockStaffAsync(IReadOnlyCollection<Guid>? ids, CancellationToken ct)
     {
         await db.RenewChangeStampAsync(ct);
-        if (db.Database.IsSqlite() || db.Database.CurrentTransaction is null) return;
-        var entity = db.Model.FindEntityType(typeof(StaffMember))!;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
-        var id = sql.DelimitIdentifier("Id");
-        // Guids formatted by .NET ("D": hex and hyphens only) are safe to write as literals.
-        var where = ids is null ? "" : $" WHERE {id} IN ({string.Join(", ", ids.Order().Select(g => $"'{g:D}'"))})";
-        var statement = db.Database.ProviderName == Intranet.Shared.Persistence.IntranetDatabase.SqlServerProviderName
-            ? $"SELECT {id} FROM {table} WITH (UPDLOCK, ROWLOCK){where}"
-            : $"SELECT {id} FROM {table}{where} ORDER BY {id} FOR NO KEY UPDATE";
-        await db.Database.ExecuteSqlRawAsync(statement, ct);
+        await db.LockRowsAsync<StaffMember>(ids, ct);
     }
 
     private static StaffMonth Tally(Dictionary<(Guid StaffId, DateOnly Month), StaffMonth> tallies, Guid staffId, DateOnly date)

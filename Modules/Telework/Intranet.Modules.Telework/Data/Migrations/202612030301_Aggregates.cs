@@ -6,7 +6,7 @@ namespace Intranet.Modules.Telework.Data.Migrations;
 
 /// <summary>
 /// Issue #12, maintained tallies: <see cref="Domain.StaffMonth"/> (per person and month), <see cref="Domain.EligiblePeriod"/>
-/// (the headcount's periods) and <see cref="Domain.TeleworkAggregateState"/>. The tables start empty: an upgraded database is
+/// (the headcount's periods) and <see cref="Intranet.Shared.Persistence.AggregateState"/>. The tables start empty: an upgraded database is
 /// filled by the first read (<see cref="UseCases.TeleworkAggregates.EnsureBuiltAsync"/>), because eligibility is a domain rule
 /// (<see cref="Domain.TeleworkRules"/>) that plain SQL in a migration cannot apply. Hand-written and provider-neutral; the
 /// schema-drift test checks it.
