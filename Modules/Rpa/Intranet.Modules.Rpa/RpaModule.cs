@@ -45,6 +45,7 @@ public sealed class RpaModule : IModule
         services.AddModuleDbContext<RpaDbContext>(RpaDbContext.SchemaName);
         foreach (var definition in RpaFeed.Definitions) services.AddSingleton(definition);
         services.AddScoped<RpaFeed>();
+        services.AddScoped<RpaTallies>();
         services.AddScoped<RpaQueries>();
         services.AddImportKind<CaseImportKind>();
         services.AddImportKind<RunImportKind>();

@@ -19,6 +19,10 @@ public sealed class RpaDbContext(DbContextOptions<RpaDbContext> options, ICurren
     public DbSet<StatusTransition> Transitions => Set<StatusTransition>();
     public DbSet<CaseAssessment> Assessments => Set<CaseAssessment>();
     public DbSet<Run> Runs => Set<Run>();
+    /// <summary>Maintained per case and fiscal year (<see cref="UseCases.RpaTallies"/>).</summary>
+    public DbSet<RunYearTally> RunTallies => Set<RunYearTally>();
+    /// <summary>Whether <see cref="RunTallies"/> were built (<see cref="UseCases.RpaTallies.EnsureBuiltAsync"/>).</summary>
+    public DbSet<AggregateState> AggregateState => Set<AggregateState>();
     public DbSet<RunColumnMapping> Mappings => Set<RunColumnMapping>();
     public DbSet<RpaSetting> Settings => Set<RpaSetting>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
@@ -70,6 +74,15 @@ public sealed class RpaDbContext(DbContextOptions<RpaDbContext> options, ICurren
             e.Property(x => x.Outcome).HasConversion<string>().IsRequired();
             e.HasOne<AutomationCase>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Cascade);
         });
+        b.Entity<RunYearTally>(e =>
+        {
+            e.ToTable("RunTallies");
+            e.HasKey(x => new { x.CaseId, x.FiscalYear });
+            // Minutes up to 10^24 with the 4 decimals of the assessments' minutes per item (18,4).
+            e.Property(x => x.MinutesSaved).HasPrecision(28, 4);
+            e.HasOne<AutomationCase>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Cascade);
+        });
+        Intranet.Shared.Persistence.AggregateState.Map(b);
         b.Entity<RunColumnMapping>(e =>
         {
             e.ToTable("ColumnMappings");

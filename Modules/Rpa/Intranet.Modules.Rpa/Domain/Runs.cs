@@ -97,3 +97,24 @@ public sealed class ImportJob
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 }
+
+/// <summary>
+/// Maintained tally (issue #12) of one case's runs in one fiscal year, kept up to date by every write path of runs and
+/// assessments (<see cref="UseCases.RpaTallies"/>) in the same transaction, so the plan's figures (<see cref="UseCases.RpaFeed"/>)
+/// read a few rows per case instead of every run. A row exists exactly when the case has at least one run dated in the
+/// fiscal year (any outcome, a monthly entry included).
+/// </summary>
+public sealed class RunYearTally
+{
+    /// <summary>The case (<see cref="AutomationCase.Id"/>).</summary>
+    public Guid CaseId { get; set; }
+    /// <summary>Start year of the fiscal year of the runs' <see cref="Run.RunDate"/> (令和5年度 = 2023).</summary>
+    public int FiscalYear { get; set; }
+    /// <summary>Run rows dated in the year (a monthly entry is one row).</summary>
+    public int Runs { get; set; }
+    /// <summary>
+    /// Minutes saved (分) by those runs: the sum of <see cref="SavingsRules.MinutesSaved"/> of each run under the assessment
+    /// valid on its date (<see cref="SavingsRules.ValidOn"/>). Exact (4 decimals), so the year's hours are this sum ÷ 60.
+    /// </summary>
+    public decimal MinutesSaved { get; set; }
+}

@@ -3,6 +3,7 @@ using Intranet.Modules.PlanKpi.Contracts;
 using Intranet.Modules.Rpa.Contracts;
 using Intranet.Modules.Rpa.Data;
 using Intranet.Modules.Rpa.Domain;
+using Intranet.Modules.Rpa.UseCases;
 using Intranet.Shared.Import;
 using Intranet.Shared.Time;
 using MediatR;
@@ -17,7 +18,7 @@ namespace Intranet.Modules.Rpa.Import;
 /// <see cref="CaseLifecycle.CheckDate"/> for a new one: allowed step, not before the last step, not in the future);
 /// an assessment (all four numbers or none) with minutes per item 0–480 and robot minutes not above manual ones.
 /// </summary>
-public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, TimeProvider clock) : IImportKind
+public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, RpaTallies tallies, TimeProvider clock) : IImportKind
 {
     private static readonly string[] Numbers = ["executions_per_year", "items_per_execution", "manual_minutes_per_item", "robot_minutes_per_item"];
 
@@ -66,12 +67,12 @@ public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, 
                 .Select(c => new { c.Code, c.Status, Dates = c.Transitions.Select(t => t.On).ToList() })
                 .ToListAsync(cancellationToken))
             .ToDictionary(c => c.Code, c => (c.Status, c.Dates.Count == 0 ? (DateOnly?)null : c.Dates.Max()));
-        return new Session(db, context, projects, existing, clock.TodayInJapan(), clock.GetUtcNow());
+        return new Session(db, tallies, context, projects, existing, clock.TodayInJapan(), clock.GetUtcNow());
     }
 
     private sealed record ParsedCase(AutomationCase Values, CaseStatus? Status, DateOnly? StatusDate, CaseAssessment? Assessment);
 
-    private sealed class Session(RpaDbContext db, ImportContext context, HashSet<(string, string)> projects,
+    private sealed class Session(RpaDbContext db, RpaTallies tallies, ImportContext context, HashSet<(string, string)> projects,
         Dictionary<string, (CaseStatus Status, DateOnly? Last)> existing, DateOnly today, DateTimeOffset now) : IImportSession
     {
         private readonly List<ParsedCase> _cases = [];
@@ -156,6 +157,7 @@ public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, 
             var reason = $"取込: {context.FileName}";
             var stored = await db.Cases.Include(c => c.Assessments).Include(c => c.Transitions).AsSplitQuery().ToDictionaryAsync(c => c.Code, ct);
             int added = 0, updated = 0;
+            var assessed = new List<Guid>();   // stored cases whose assessments changed: their runs' minutes change
             foreach (var (v, status, statusDate, parsedAssessment) in _cases)
             {
                 var isNew = !stored.TryGetValue(v.Code, out var c);
@@ -192,6 +194,7 @@ public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, 
                             ManualMinutesPerItem = a.ManualMinutesPerItem, RobotAttendedMinutesPerItem = a.RobotAttendedMinutesPerItem, By = user, RecordedAt = now,
                         });
                         changed = true;
+                        if (!isNew) assessed.Add(c.Id);
                     }
                     else if (same.ExecutionsPerYear != a.ExecutionsPerYear || same.ItemsPerExecution != a.ItemsPerExecution
                              || same.ManualMinutesPerItem != a.ManualMinutesPerItem || same.RobotAttendedMinutesPerItem != a.RobotAttendedMinutesPerItem)
@@ -199,10 +202,17 @@ public sealed partial class CaseImportKind(RpaDbContext db, IMediator mediator, 
                         (same.ExecutionsPerYear, same.ItemsPerExecution, same.ManualMinutesPerItem, same.RobotAttendedMinutesPerItem, same.By, same.RecordedAt) =
                             (a.ExecutionsPerYear, a.ItemsPerExecution, a.ManualMinutesPerItem, a.RobotAttendedMinutesPerItem, user, now);
                         changed = true;
+                        assessed.Add(c.Id);
                     }
                 }
                 if (isNew) added++;
                 else if (changed) updated++;
+            }
+            if (!dryRun && assessed.Count > 0)
+            {
+                // The plan's tallies (RpaTallies) of those cases are recomputed under their new assessments, in this transaction.
+                await db.SaveChangesAsync(ct);
+                await tallies.CasesChangedAsync(assessed, ct);
             }
             return new ImportCounts(added, updated);
         }

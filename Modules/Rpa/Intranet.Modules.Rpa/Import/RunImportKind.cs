@@ -54,7 +54,7 @@ public static class RunOutcomes
 /// A run already stored (same case and run id, or same case and start instant when the file has no run id) is not
 /// stored twice: an identical one counts as unchanged, a corrected one (other items, outcome or end) is updated.
 /// </summary>
-public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, TimeProvider clock) : IImportKind
+public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, RpaTallies tallies, TimeProvider clock) : IImportKind
 {
     /// <summary>Most items one run may process (件).</summary>
     public const long MaxItems = 1_000_000;
@@ -98,12 +98,12 @@ public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, TimeProvider cl
         var byName = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
         foreach (var c in cases.Where(c => c.RobotName is not null)) byName.TryAdd(ImportValues.Normalize(c.RobotName), c.Id);
         foreach (var c in cases) byName[ImportValues.Normalize(c.Code)] = c.Id;   // the code wins over a robot of the same name
-        return new Session(db, context, period, byName, clock.GetUtcNow());
+        return new Session(db, tallies, context, period, byName, clock.GetUtcNow());
     }
 
     private sealed record ParsedRun(Guid CaseId, string RunKey, DateOnly RunDate, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, RunOutcome Outcome, int Items);
 
-    private sealed class Session(RpaDbContext db, ImportContext context, ReportingPeriod? period, Dictionary<string, Guid> byName, DateTimeOffset now)
+    private sealed class Session(RpaDbContext db, RpaTallies tallies, ImportContext context, ReportingPeriod? period, Dictionary<string, Guid> byName, DateTimeOffset now)
         : IImportSession
     {
         private readonly List<ParsedRun> _runs = [];
@@ -142,6 +142,9 @@ public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, TimeProvider cl
         public async Task<ImportCounts> WriteAsync(bool dryRun, Func<int, int, Task>? progress, CancellationToken ct)
         {
             var caseIds = _runs.Select(r => r.CaseId).Distinct().ToList();
+            // The plan's tallies (RpaTallies) change with the runs, in this transaction: the cases are locked before their runs
+            // are read; a corrected run counts again with its new values.
+            var changes = dryRun ? null : await tallies.BeginChangesAsync(caseIds, ct);
             var stored = await db.Runs.Where(r => caseIds.Contains(r.CaseId)).ToDictionaryAsync(r => (r.CaseId, r.RunKey), ct);
             var fresh = new List<Run>();
             var seen = new HashSet<(Guid, string)>();
@@ -154,6 +157,8 @@ public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, TimeProvider cl
                 {
                     // A corrected export (other item count, outcome or end) updates the stored run; an identical one is skipped.
                     if (old.ItemsProcessed == run.Items && old.Outcome == run.Outcome && old.EndedAt == run.EndedAt) continue;
+                    changes?.Removed(old.CaseId, old.RunDate, old.Outcome, old.ItemsProcessed);
+                    changes?.Added(old.CaseId, old.RunDate, run.Outcome, run.Items);
                     (old.ItemsProcessed, old.Outcome, old.EndedAt, old.Source, old.RecordedAt) = (run.Items, run.Outcome, run.EndedAt, source, now);
                     updated++;
                     continue;
@@ -167,6 +172,7 @@ public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, TimeProvider cl
             }
             var counts = new ImportCounts(fresh.Count, updated);
             if (dryRun) return counts;
+            if (changes is not null) foreach (var run in fresh) changes.Added(run.CaseId, run.RunDate, run.Outcome, run.ItemsProcessed);
             if (updated > 0) await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             // New runs in bulk (issue #12: tracked batches wrote about 1,000 runs/s).
@@ -175,6 +181,7 @@ public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, TimeProvider cl
                 await db.BulkInsertAsync(fresh.Skip(i).Take(BatchSize), ct);
                 if (progress is not null) await progress(Math.Min(i + BatchSize, fresh.Count), fresh.Count);
             }
+            if (changes is not null) await tallies.ApplyAsync(changes, ct);
             return counts;
         }
     }

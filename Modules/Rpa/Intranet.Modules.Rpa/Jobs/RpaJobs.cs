@@ -4,9 +4,12 @@ using Quartz;
 
 namespace Intranet.Modules.Rpa.Jobs;
 
-/// <summary>Nightly safety net (02:00 Japan time): recomputes every figure and reports it to the plan again.</summary>
+/// <summary>
+/// Nightly safety net (02:00 Japan time): rebuilds the maintained tallies from every run (<see cref="RpaTallies.RebuildAsync"/>),
+/// recomputes every figure and reports it to the plan again.
+/// </summary>
 [DisallowConcurrentExecution]
-public sealed class RpaRecomputeJob(RpaFeed feed, ILogger<RpaRecomputeJob> logger) : IJob
+public sealed class RpaRecomputeJob(RpaFeed feed, RpaTallies tallies, ILogger<RpaRecomputeJob> logger) : IJob
 {
     /// <summary>Job key.</summary>
     public static readonly JobKey Key = new("rpa-recompute", "rpa");
@@ -14,6 +17,7 @@ public sealed class RpaRecomputeJob(RpaFeed feed, ILogger<RpaRecomputeJob> logge
     /// <inheritdoc />
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        await tallies.RebuildAsync(cancellationToken);
         var result = await feed.PublishAsync(cancellationToken);
         logger.LogInformation("RPA figures recomputed: {Result}", result?.ToString() ?? "no plan indicator bound");
     }

@@ -141,7 +141,7 @@ internal sealed class SaveAssessmentValidator : AbstractValidator<SaveAssessment
     }
 }
 
-internal sealed class SaveAssessmentHandler(RpaDbContext db, ICurrentUser user, TimeProvider clock, RpaFeed feed) : IRequestHandler<SaveAssessment, Unit>
+internal sealed class SaveAssessmentHandler(RpaDbContext db, ICurrentUser user, TimeProvider clock, RpaFeed feed, RpaTallies tallies) : IRequestHandler<SaveAssessment, Unit>
 {
     public async Task<Unit> Handle(SaveAssessment r, CancellationToken ct)
     {
@@ -155,7 +155,8 @@ internal sealed class SaveAssessmentHandler(RpaDbContext db, ICurrentUser user, 
         }
         (a.ExecutionsPerYear, a.ItemsPerExecution, a.ManualMinutesPerItem, a.RobotAttendedMinutesPerItem, a.By, a.RecordedAt) =
             (r.ExecutionsPerYear, r.ItemsPerExecution, r.ManualMinutesPerItem, r.RobotAttendedMinutesPerItem, user.Name, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        // The assessment decides the minutes of the case's runs from its date on: the case's tallies are recomputed.
+        await tallies.SaveAndMaintainAsync([c.Id], ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
     }
@@ -179,7 +180,7 @@ internal sealed class RecordMonthlyRunsValidator : AbstractValidator<RecordMonth
     }
 }
 
-internal sealed class RecordMonthlyRunsHandler(RpaDbContext db, TimeProvider clock, RpaFeed feed) : IRequestHandler<RecordMonthlyRuns, Unit>
+internal sealed class RecordMonthlyRunsHandler(RpaDbContext db, TimeProvider clock, RpaFeed feed, RpaTallies tallies) : IRequestHandler<RecordMonthlyRuns, Unit>
 {
     public async Task<Unit> Handle(RecordMonthlyRuns r, CancellationToken ct)
     {
@@ -196,7 +197,7 @@ internal sealed class RecordMonthlyRunsHandler(RpaDbContext db, TimeProvider clo
             db.Runs.Add(run);
         }
         (run.Executions, run.ItemsProcessed, run.RecordedAt) = (r.Executions, r.ItemsProcessed, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        await tallies.SaveAndMaintainAsync([c.Id], ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
     }

@@ -30,7 +30,7 @@ public sealed record ReportingPeriod(FiscalYear Start, FiscalYear End)
 /// (<see cref="SavingsRules.HoursMeasured"/>); a value reported earlier for a year no longer measured is withdrawn.
 /// Called after every change and nightly (<c>RpaRecomputeJob</c>).
 /// </summary>
-public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider clock)
+public sealed class RpaFeed(RpaDbContext db, RpaTallies tallies, IMediator mediator, TimeProvider clock)
 {
     /// <summary>The metric definitions this module registers.</summary>
     public static readonly MetricDefinition[] Definitions =
@@ -51,20 +51,16 @@ public sealed class RpaFeed(RpaDbContext db, IMediator mediator, TimeProvider cl
     /// <summary>
     /// Figures per fiscal year of the period: (year, automated process count, hours saved), both cumulative; each null when the
     /// year is not measured (<see cref="SavingsRules.ProcessCountMeasured"/>, <see cref="SavingsRules.HoursMeasured"/>).
-    /// The runs of the period are summed by the database (<see cref="RpaSavings.GroupAsync"/>: a few rows per case and fiscal year)
-    /// and the savings rule is applied to those rows; equals <see cref="ComputeRowByRowAsync"/>.
+    /// The runs' minutes saved per year are read from the maintained tallies (<see cref="RpaTallies.YearsAsync(FiscalYear, FiscalYear, CancellationToken)"/>: one row per
+    /// case and fiscal year, whatever the number of runs); equals <see cref="ComputeRowByRowAsync"/>.
     /// </summary>
     public async Task<IReadOnlyList<(FiscalYear Year, int? Processes, decimal? Hours)>> ComputeAsync(ReportingPeriod period, CancellationToken ct)
     {
         var since = await db.Cases.AsNoTracking().Select(c => c.ProductionSince).ToListAsync(ct);
-        var assessments = (await db.Assessments.AsNoTracking().ToListAsync(ct)).ToLookup(a => a.CaseId);
-        var from = period.Start.Start;
-        var to = period.End.End;
-        var groups = await RpaSavings.GroupAsync(db, db.Runs.Where(r => r.RunDate >= from && r.RunDate <= to), RunGrain.FiscalYear, ct);
-        // A group lies in one fiscal year, so its first day stands for its runs' dates in HoursMeasured.
-        var minutesByYear = groups.GroupBy(g => FiscalYear.Of(g.FirstDay).StartYear)
-            .ToDictionary(y => y.Key, y => y.Sum(g => RpaSavings.MinutesSaved(g, assessments)));
-        return Shape(period, since, minutesByYear, groups.Select(g => g.FirstDay).Distinct().ToList());
+        var years = await tallies.YearsAsync(period.Start, period.End, ct);
+        // A year's first day stands for its runs' dates in HoursMeasured.
+        return Shape(period, since, years.ToDictionary(y => y.Key, y => y.Value.MinutesSaved),
+            years.Where(y => y.Value.Runs > 0).Select(y => new FiscalYear(y.Key).Start).ToList());
     }
 
     /// <summary>
