@@ -82,6 +82,9 @@ public sealed class RpaUseCaseTests
         var own = await app.SendAsAsync(new GetPipelineBoard(), Roles.Department, "人事課");
         Assert.Equal(["RPA-006", bare], own.Columns.SelectMany(c => c.Cards).Select(c => c.Code).Order(StringComparer.Ordinal));
         Assert.False(own.CanMove);
+        // Its yearly summary counts its own cases' runs only: they have none.
+        Assert.Contains(own.Years, y => y.Year.StartYear == 2021);
+        Assert.All(own.Years, y => Assert.Equal((0m, 0m), (y.Actual, y.Cumulative)));
     }
 
     [Theory]

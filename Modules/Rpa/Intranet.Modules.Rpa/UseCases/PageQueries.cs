@@ -175,7 +175,7 @@ public static class BoardOrder
         [CaseStatus.Idea, CaseStatus.Assessment, CaseStatus.Development, CaseStatus.Trial, CaseStatus.Production, CaseStatus.Suspended, CaseStatus.Retired];
 }
 
-internal sealed class GetPipelineBoardHandler(RpaDbContext db, RpaQueries queries, RpaFeed feed, ICurrentUser user, TimeProvider clock)
+internal sealed class GetPipelineBoardHandler(RpaDbContext db, RpaQueries queries, RpaFeed feed, RpaTallies tallies, ICurrentUser user, TimeProvider clock)
     : IRequestHandler<GetPipelineBoard, PipelineBoard>
 {
     public async Task<PipelineBoard> Handle(GetPipelineBoard request, CancellationToken ct)
@@ -200,8 +200,10 @@ internal sealed class GetPipelineBoardHandler(RpaDbContext db, RpaQueries querie
         }).ToList();
 
         var hourlyCost = await queries.HourlyCostAsync(ct);
-        var monthly = await queries.MonthlySavingsAsync(null, ct);
-        var first = monthly.Select(RpaQueries.YearOf)
+        // The visible cases' runs per fiscal year from the maintained tallies (issue #12: summing every run per case and month
+        // took 1.7 s at 200,000 runs): the minutes added exactly, divided by 60 once, as the plan's figures are.
+        var saved = await tallies.YearsAsync(RpaAccess.SeesAll(user) ? null : ids, ct);
+        var first = saved.Keys.Select(y => new FiscalYear(y))
             .Concat(cases.Where(c => c.ProductionSince is not null).Select(c => FiscalYear.Of(c.ProductionSince!.Value)))
             .DefaultIfEmpty(FiscalYear.Of(today)).Min();
         var period = await feed.PeriodAsync(ct) ?? new ReportingPeriod(first, FiscalYear.Of(today));
@@ -209,7 +211,7 @@ internal sealed class GetPipelineBoardHandler(RpaDbContext db, RpaQueries querie
         var cumulative = 0m;
         foreach (var year in period.Years.Where(y => y.Start <= today))
         {
-            var actual = monthly.Where(m => RpaQueries.YearOf(m) == year).Sum(m => m.HoursSaved);
+            var actual = SavingsRules.ToHours(saved.TryGetValue(year.StartYear, out var y) ? y.MinutesSaved : 0);
             cumulative += actual;
             var inProduction = cases.Where(c => c.ProductionSince is { } s && s <= year.End && c.Status != CaseStatus.Retired);
             var estimated = inProduction.Sum(c => SavingsRules.ValidOn(c.Assessments, year.End) is { } a ? SavingsRules.EstimatedHoursPerYear(a) : 0);
