@@ -37,8 +37,27 @@ public sealed class RpaMoveDialogTests : BunitContext
         CaseLifecycle.AllowedFrom(status).Select(s => new BoardMove(s, CaseLifecycle.Label(s))).ToList(), null);
 
     private static PipelineBoard Board(CaseStatus status) => new(
-        BoardOrder.Columns.Select(s => new BoardColumn(s, CaseLifecycle.Label(s), s == status ? [Card(status)] : [])).ToList(),
+        BoardOrder.Columns.Select(s => new BoardColumn(s, CaseLifecycle.Label(s), s == status ? [Card(status)] : [], s == status ? 1 : 0)).ToList(),
         [], 2500, CanMove: true, Today);
+
+    [Fact]
+    public void A_long_column_shows_its_first_cards_its_total_and_where_the_rest_are()
+    {
+        var cards = Enumerable.Range(1, BoardColumn.MaxCards).Select(i => Card(CaseStatus.Production) with { Code = $"RPA-{i:000}" }).ToList();
+        _useCases.Answer = r => r is GetPipelineBoard
+            ? new PipelineBoard(BoardOrder.Columns.Select(s => s == CaseStatus.Production
+                ? new BoardColumn(s, CaseLifecycle.Label(s), cards, 2_000) : new BoardColumn(s, CaseLifecycle.Label(s), [], 0)).ToList(), [], 2500, CanMove: true, Today)
+            : throw new InvalidOperationException(r.GetType().Name);
+        var board = Render<Pipeline>();
+        var column = board.Find(".rpa-board-column[data-status=Production]");
+        Assert.Equal("2000", column.QuerySelector(".count")!.TextContent);
+        Assert.Equal(BoardColumn.MaxCards, column.QuerySelectorAll(".rpa-card").Length);
+        Assert.Equal("ほか 1,950 件は一覧で確認できます。", column.QuerySelector(".rpa-board-more")!.TextContent);
+        Assert.Equal("/rpa?status=Production", column.QuerySelector("a.rpa-board-all")!.GetAttribute("href"));
+        // A column that shows every card says nothing more; an empty one offers no list.
+        Assert.Empty(board.FindAll(".rpa-board-more[data-status=Idea]"));
+        Assert.Empty(board.FindAll(".rpa-board-column[data-status=Idea] a.rpa-board-all"));
+    }
 
     [Fact]
     public void A_refused_date_is_shown_in_the_dialog_at_its_top_and_beside_the_field()

@@ -87,6 +87,20 @@ public sealed class RpaUseCaseTests
         Assert.All(own.Years, y => Assert.Equal((0m, 0m), (y.Actual, y.Cumulative)));
     }
 
+    [Fact]
+    public async Task A_column_longer_than_the_board_shows_holds_its_first_cards_in_board_order_and_counts_all()
+    {
+        using var app = new IntranetApp(Db.Sqlite);
+        await app.ImportSampleCasesAsync();
+        // 60 more candidates, assessed with a growing estimate: the board shows the 50 highest, highest first.
+        var lines = Enumerable.Range(1, 60).Select(i =>
+            $"RPA-C{i:000},候補{i},業務{i},人事課,WinActor,,,,,候補,2026-04-01,2026-04-01,{i},10,3,0.5");
+        await app.ImportCasesAsync(Utf8([CasesHeader, .. lines]), "candidates.csv");
+        var ideas = (await AsRpa(app, new GetPipelineBoard())).Columns.Single(c => c.Status == CaseStatus.Idea);
+        Assert.Equal((BoardColumn.MaxCards, 61, 11), (ideas.Cards.Count, ideas.Total, ideas.Hidden));   // and RPA-006
+        Assert.Equal(Enumerable.Range(11, 50).Reverse().Select(i => $"RPA-C{i:000}"), ideas.Cards.Select(c => c.Code));
+    }
+
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.PostgreSql)]

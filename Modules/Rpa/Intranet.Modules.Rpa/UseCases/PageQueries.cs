@@ -147,8 +147,22 @@ public sealed record BoardMove(CaseStatus To, string Label);
 public sealed record BoardCard(string Code, string Title, string Department, CaseStatus Status, Guid Version, DateOnly? LastChange,
     IReadOnlyList<BoardMove> Moves, CasePriority? Priority);
 
-/// <summary>A column of the board.</summary>
-public sealed record BoardColumn(CaseStatus Status, string Label, IReadOnlyList<BoardCard> Cards);
+/// <summary>
+/// A column of the board: its first <see cref="MaxCards"/> cards in board order (<paramref name="Cards"/>) and how many
+/// cases it holds in all (<paramref name="Total"/>); the rest are in the filtered list (<c>/rpa?status=…</c>).
+/// </summary>
+public sealed record BoardColumn(CaseStatus Status, string Label, IReadOnlyList<BoardCard> Cards, int Total)
+{
+    /// <summary>
+    /// Cards shown per column. A column of a city's registry holds tens of cases; at ten times that (2,000 cases in
+    /// production, issue #12) one page of every card was 2,000 cards to render and scroll, and no one reads a column that
+    /// long on a board.
+    /// </summary>
+    public const int MaxCards = 50;
+
+    /// <summary>Cases of the column not shown as cards.</summary>
+    public int Hidden => Total - Cards.Count;
+}
 
 /// <summary>
 /// A fiscal year of the summary: processes in production (cumulative), estimated, actual and cumulative hours
@@ -196,7 +210,8 @@ internal sealed class GetPipelineBoardHandler(RpaDbContext db, RpaQueries querie
             inColumn = s == CaseStatus.Idea
                 ? inColumn.OrderBy(c => c.Priority is null).ThenByDescending(c => c.Priority?.Score ?? 0).ThenBy(c => c.Code, StringComparer.Ordinal)
                 : inColumn.OrderBy(c => c.Code, StringComparer.Ordinal);
-            return new BoardColumn(s, CaseLifecycle.Label(s), inColumn.ToList());
+            var all = inColumn.ToList();
+            return new BoardColumn(s, CaseLifecycle.Label(s), all.Take(BoardColumn.MaxCards).ToList(), all.Count);
         }).ToList();
 
         var hourlyCost = await queries.HourlyCostAsync(ct);
