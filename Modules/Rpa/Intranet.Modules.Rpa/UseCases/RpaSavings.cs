@@ -47,9 +47,9 @@ public enum RunGrain
 /// Hours saved computed by the database (issue #12): the runs are summed in SQL per <see cref="RunGroup"/> (a few rows per
 /// case and month whatever the number of runs), then the domain's rules — <see cref="SavingsRules.ValidOn"/> for the
 /// assessment and <see cref="SavingsRules.MinutesSaved"/> / <see cref="SavingsRules.ToHours"/> for the savings — are applied to
-/// those rows in C#, so the rules stay defined once. Used by <see cref="RpaQueries.MonthlySavingsAsync"/> and
-/// <see cref="RpaFeed.ComputeAsync"/>; their row-by-row references (<c>…RowByRowAsync</c>) are what the tests compare with.
-/// No tally is maintained, so every write path (forms, imports, the API, a direct correction) is counted as it is.
+/// those rows in C#, so the rules stay defined once. Used by <see cref="RpaQueries.MonthlySavingsAsync"/> (the case page, the
+/// export: computed from the runs as they are at each read) and by <see cref="RpaTallies"/> to build the plan's yearly tallies;
+/// the row-by-row references (<c>…RowByRowAsync</c>) are what the tests compare both with.
 /// </summary>
 public static class RpaSavings
 {
