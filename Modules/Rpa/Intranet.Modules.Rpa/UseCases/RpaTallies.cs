@@ -141,8 +141,8 @@ public sealed class RpaTallies(RpaDbContext db, TimeProvider clock)
 
     /// <summary>
     /// The runs' sums per fiscal year from <paramref name="first"/> to <paramref name="last"/> (builds the tallies first if
-    /// they never were): start year → (run rows, minutes saved 分). A year without runs is absent. Reads one row per case and
-    /// year whatever the number of runs.
+    /// they never were): start year → (run rows, minutes saved 分). A year without runs is absent. The database sums one row
+    /// per case and year, whatever the number of runs.
     /// </summary>
     public Task<Dictionary<int, (int Runs, decimal MinutesSaved)>> YearsAsync(FiscalYear first, FiscalYear last, CancellationToken ct) =>
         SumAsync(db.RunTallies.Where(t => t.FiscalYear >= first.StartYear && t.FiscalYear <= last.StartYear), ct);
@@ -154,8 +154,10 @@ public sealed class RpaTallies(RpaDbContext db, TimeProvider clock)
     private async Task<Dictionary<int, (int Runs, decimal MinutesSaved)>> SumAsync(IQueryable<RunYearTally> tallies, CancellationToken ct)
     {
         await EnsureBuiltAsync(ct);
-        var rows = await tallies.AsNoTracking().Select(t => new { t.FiscalYear, t.Runs, t.MinutesSaved }).ToListAsync(ct);
-        return rows.GroupBy(t => t.FiscalYear).ToDictionary(y => y.Key, y => (y.Sum(t => t.Runs), y.Sum(t => t.MinutesSaved)));
+        // Summed by the database: one row per year comes back (on SQLite EF Core sums decimals exactly with its ef_sum).
+        var rows = await tallies.GroupBy(t => t.FiscalYear)
+            .Select(y => new { Year = y.Key, Runs = y.Sum(t => t.Runs), MinutesSaved = y.Sum(t => t.MinutesSaved) }).ToListAsync(ct);
+        return rows.ToDictionary(y => y.Year, y => (y.Runs, y.MinutesSaved));
     }
 
     /// <summary>Inserts the tallies of <paramref name="runs"/> (summed by the database, <see cref="RpaSavings.GroupAsync"/>) under <paramref name="assessments"/>.</summary>
