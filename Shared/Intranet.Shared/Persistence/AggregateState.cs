@@ -18,6 +18,29 @@ public sealed class AggregateState
     /// <summary>The one row's name.</summary>
     public const string Tallies = "tallies";
 
+    /// <summary>Whether the module's tallies were built (a row in <paramref name="states"/>; one indexed read).</summary>
+    public static Task<bool> IsBuiltAsync(DbSet<AggregateState> states, CancellationToken ct) => states.AsNoTracking().AnyAsync(ct);
+
+    /// <summary>
+    /// Runs <paramref name="rebuild"/> (which must add the row in its transaction) unless the tallies were built: the first
+    /// read of an upgraded database builds them. When another host built them at the same moment, its rows clash with ours
+    /// and this one's build fails; theirs are complete, so that failure is dropped (outside a caller's transaction only).
+    /// </summary>
+    /// <exception cref="Exception">Whatever <paramref name="rebuild"/> throws when the tallies are still not built afterwards.</exception>
+    public static async Task EnsureBuiltAsync(DbContext db, DbSet<AggregateState> states, Func<CancellationToken, Task> rebuild, CancellationToken ct)
+    {
+        if (await IsBuiltAsync(states, ct)) return;
+        try
+        {
+            await rebuild(ct);
+        }
+        catch (Exception) when (db.Database.CurrentTransaction is null)
+        {
+            db.ChangeTracker.Clear();
+            if (!await IsBuiltAsync(states, ct)) throw;
+        }
+    }
+
     /// <summary>Maps the entity to the module's <c>AggregateState</c> table, keyed by <see cref="Name"/>.</summary>
     public static void Map(ModelBuilder b) => b.Entity<AggregateState>(e =>
     {

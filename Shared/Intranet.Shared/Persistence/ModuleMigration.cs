@@ -129,6 +129,20 @@ public abstract class ModuleMigration : Migration
     /// <summary>Drops the module's <c>ChangeStamps</c> table (the <c>Down</c> of <see cref="CreateChangeStampTable"/>).</summary>
     protected void DropChangeStampTable(MigrationBuilder m) => m.DropTable(name: Table("ChangeStamps"), schema: Schema);
 
+    /// <summary>
+    /// Creates the module's <c>AggregateState</c> table (<see cref="AggregateState"/>), empty: the module's tallies count as not
+    /// built until the first read builds them.
+    /// </summary>
+    protected void CreateAggregateStateTable(MigrationBuilder m) =>
+        m.CreateTable(name: Table("AggregateState"), schema: Schema, columns: t => new
+        {
+            Name = t.Column<string>(nullable: false),
+            BuiltAt = t.Column<DateTimeOffset>(nullable: false),
+        }, constraints: t => t.PrimaryKey($"PK_{Table("AggregateState")}", x => x.Name));
+
+    /// <summary>Drops the module's <c>AggregateState</c> table (the <c>Down</c> of <see cref="CreateAggregateStateTable"/>).</summary>
+    protected void DropAggregateStateTable(MigrationBuilder m) => m.DropTable(Table("AggregateState"), Schema);
+
     /// <summary>Creates the module's <c>AuditEntries</c> table (see <see cref="Auditing.AuditEntry"/>).</summary>
     protected void CreateAuditTable(MigrationBuilder migrationBuilder)
     {

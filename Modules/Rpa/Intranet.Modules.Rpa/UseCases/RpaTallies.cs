@@ -30,23 +30,10 @@ public sealed class RpaTallies(RpaDbContext db, TimeProvider clock)
     public const int RebuildAboveCases = 500;
 
     /// <summary>Whether the tallies were built (one row in the module's <c>AggregateState</c>).</summary>
-    public Task<bool> IsBuiltAsync(CancellationToken ct) => db.AggregateState.AsNoTracking().AnyAsync(ct);
+    public Task<bool> IsBuiltAsync(CancellationToken ct) => AggregateState.IsBuiltAsync(db.AggregateState, ct);
 
     /// <summary>Builds the tallies if they never were (first start of an upgraded database); cheap otherwise (one indexed read).</summary>
-    public async Task EnsureBuiltAsync(CancellationToken ct)
-    {
-        if (await IsBuiltAsync(ct)) return;
-        try
-        {
-            await RebuildAsync(ct);
-        }
-        catch (Exception) when (db.Database.CurrentTransaction is null)
-        {
-            // Another host built them at the same time (its rows clashed with ours): theirs are complete.
-            db.ChangeTracker.Clear();
-            if (!await IsBuiltAsync(ct)) throw;
-        }
-    }
+    public Task EnsureBuiltAsync(CancellationToken ct) => AggregateState.EnsureBuiltAsync(db, db.AggregateState, RebuildAsync, ct);
 
     /// <summary>
     /// Rebuilds every tally from every run (first read of an upgraded database, or on demand), in one transaction (the

@@ -30,23 +30,10 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     public const int RebuildAboveStaff = 1000;
 
     /// <summary>Whether the maintained tables were built (one row in <c>AggregateState</c>).</summary>
-    public Task<bool> IsBuiltAsync(CancellationToken ct) => db.AggregateState.AsNoTracking().AnyAsync(ct);
+    public Task<bool> IsBuiltAsync(CancellationToken ct) => AggregateState.IsBuiltAsync(db.AggregateState, ct);
 
     /// <summary>Builds the maintained tables if they never were (first start of an upgraded database); cheap otherwise (one indexed read).</summary>
-    public async Task EnsureBuiltAsync(CancellationToken ct)
-    {
-        if (await IsBuiltAsync(ct)) return;
-        try
-        {
-            await RebuildAsync(ct);
-        }
-        catch (Exception) when (db.Database.CurrentTransaction is null)
-        {
-            // Another host built them at the same time (its rows clashed with ours): theirs are complete.
-            db.ChangeTracker.Clear();
-            if (!await IsBuiltAsync(ct)) throw;
-        }
-    }
+    public Task EnsureBuiltAsync(CancellationToken ct) => AggregateState.EnsureBuiltAsync(db, db.AggregateState, RebuildAsync, ct);
 
     /// <summary>
     /// Saves the context's pending changes and then runs <paramref name="maintain"/> (e.g. <see cref="DaysChangedAsync"/> of the

@@ -33,17 +33,13 @@ public sealed class RunTallies : ModuleMigration
             ForeignKey(t, "RunTallies", "CaseId", "Cases", x => x.CaseId);
         });
 
-        m.CreateTable(name: Table("AggregateState"), schema: Schema, columns: t => new
-        {
-            Name = t.Column<string>(nullable: false),
-            BuiltAt = t.Column<DateTimeOffset>(nullable: false),
-        }, constraints: t => t.PrimaryKey($"PK_{Table("AggregateState")}", x => x.Name));
+        CreateAggregateStateTable(m);
     }
 
     /// <inheritdoc />
     protected override void Down(MigrationBuilder m)
     {
-        m.DropTable(Table("AggregateState"), Schema);
+        DropAggregateStateTable(m);
         m.DropTable(Table("RunTallies"), Schema);
     }
 }
