@@ -653,7 +653,7 @@ new_run() {
 }
 # reach_run K: reach_ms of the K-th new run dropped into the running host's folder for runs.
 reach_run() {
-  local f; f=$(new_run "$1")
+  local f visible; f=$(new_run "$1")
   if [[ $provider == postgres ]]; then visible="SELECT COUNT(*) FROM $runs_t WHERE \"RunKey\" = 'id:BENCH-NEW-$1'"
   else visible="SELECT COUNT(*) FROM $runs_t WHERE RunKey = 'id:BENCH-NEW-$1'"; fi
   reach_ms "$visible" "$hours_q" drop_file "$work/large/drop-rpa-runs" "$f" 1200

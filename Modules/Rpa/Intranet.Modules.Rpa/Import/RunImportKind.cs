@@ -163,6 +163,7 @@ public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, RpaTallies tall
                     updated++;
                     continue;
                 }
+                changes?.Added(run.CaseId, run.RunDate, run.Outcome, run.Items);
                 // Fresh entities on every call: a retried write must not re-attach the failed attempt's runs.
                 fresh.Add(new Run
                 {
@@ -172,7 +173,6 @@ public sealed class RunImportKind(RpaDbContext db, RpaFeed feed, RpaTallies tall
             }
             var counts = new ImportCounts(fresh.Count, updated);
             if (dryRun) return counts;
-            if (changes is not null) foreach (var run in fresh) changes.Added(run.CaseId, run.RunDate, run.Outcome, run.ItemsProcessed);
             if (updated > 0) await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             // New runs in bulk (issue #12: tracked batches wrote about 1,000 runs/s).
