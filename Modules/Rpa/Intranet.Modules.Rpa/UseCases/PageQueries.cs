@@ -197,22 +197,25 @@ internal sealed class GetPipelineBoardHandler(RpaDbContext db, RpaQueries querie
         var today = clock.TodayInJapan();
         var cases = await queries.CasesAsync(new CaseFilter(null, null, null, null), ct);
         var ids = cases.Select(c => c.Id).ToList();
-        var lastChanges = (await db.Transitions.AsNoTracking().Where(t => ids.Contains(t.CaseId)).Select(t => new { t.CaseId, t.On }).ToListAsync(ct))
-            .GroupBy(t => t.CaseId).ToDictionary(g => g.Key, g => g.Max(t => t.On));
-        var cards = cases.Select(c => new BoardCard(c.Code, c.Title, c.OwningDepartment, c.Status, c.Version,
-                lastChanges.TryGetValue(c.Id, out var last) ? last : null,
-                CaseLifecycle.AllowedFrom(c.Status).Select(s => new BoardMove(s, CaseLifecycle.Label(s))).ToList(),
-                CasePriority.Of(CasePriority.AssessmentFor(c.Assessments, today))))
-            .ToList();
-        var columns = BoardOrder.Columns.Select(s =>
+        // Each column in board order (candidates by priority), then only its shown cases made into cards.
+        var ordered = BoardOrder.Columns.Select(s =>
         {
-            var inColumn = cards.Where(c => c.Status == s);
+            var inColumn = cases.Where(c => c.Status == s).Select(c => (Case: c, Priority: CasePriority.Of(CasePriority.AssessmentFor(c.Assessments, today))));
             inColumn = s == CaseStatus.Idea
-                ? inColumn.OrderBy(c => c.Priority is null).ThenByDescending(c => c.Priority?.Score ?? 0).ThenBy(c => c.Code, StringComparer.Ordinal)
-                : inColumn.OrderBy(c => c.Code, StringComparer.Ordinal);
-            var all = inColumn.ToList();
-            return new BoardColumn(s, CaseLifecycle.Label(s), all.Take(BoardColumn.MaxCards).ToList(), all.Count);
+                ? inColumn.OrderBy(c => c.Priority is null).ThenByDescending(c => c.Priority?.Score ?? 0).ThenBy(c => c.Case.Code, StringComparer.Ordinal)
+                : inColumn.OrderBy(c => c.Case.Code, StringComparer.Ordinal);
+            return (Status: s, All: inColumn.ToList());
         }).ToList();
+        // The date of the last step, for the shown cards only (a move may not be dated before it).
+        var shown = ordered.SelectMany(o => o.All.Take(BoardColumn.MaxCards)).Select(c => c.Case.Id).ToList();
+        var lastChanges = (await db.Transitions.AsNoTracking().Where(t => shown.Contains(t.CaseId)).Select(t => new { t.CaseId, t.On }).ToListAsync(ct))
+            .GroupBy(t => t.CaseId).ToDictionary(g => g.Key, g => g.Max(t => t.On));
+        var columns = ordered.Select(o => new BoardColumn(o.Status, CaseLifecycle.Label(o.Status),
+            o.All.Take(BoardColumn.MaxCards).Select(x => new BoardCard(x.Case.Code, x.Case.Title, x.Case.OwningDepartment, x.Case.Status, x.Case.Version,
+                lastChanges.TryGetValue(x.Case.Id, out var last) ? last : null,
+                CaseLifecycle.AllowedFrom(x.Case.Status).Select(m => new BoardMove(m, CaseLifecycle.Label(m))).ToList(),
+                x.Priority)).ToList(),
+            o.All.Count)).ToList();
 
         var hourlyCost = await queries.HourlyCostAsync(ct);
         // The visible cases' runs per fiscal year from the maintained tallies (issue #12: summing every run per case and month
