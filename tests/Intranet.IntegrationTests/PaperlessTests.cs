@@ -138,6 +138,20 @@ public sealed class PaperlessTests
         using var app = new IntranetApp(db);
         var planOffice = await app.SignedInAsync("PlanOffice");
         Assert.Equal(new ImportResult(6, 6, 0, 0, "UTF-8", false), await app.ImportSampleBodiesAsync());
+        // New bodies are inserted in bulk (issue #12) with the audit entries a save writes: one "Added" per body and
+        // baseline, by the importer, and a version for the edit form's concurrency check.
+        var written = await app.PaperlessAsync(async d => new
+        {
+            Rows = new[] { await d.Bodies.CountAsync(), await d.Baselines.CountAsync() },
+            Audits = new[] { await d.AuditEntries.CountAsync(a => a.EntityType == nameof(MeetingBody) && a.Action == "Added"),
+                             await d.AuditEntries.CountAsync(a => a.EntityType == nameof(PaperBaseline) && a.Action == "Added") },
+            Users = await d.AuditEntries.Select(a => a.UserName).Distinct().CountAsync(),
+            Unversioned = await d.Bodies.CountAsync(b => b.Version == Guid.Empty),
+        });
+        Assert.Equal(written.Rows, written.Audits);
+        Assert.Equal(6, written.Rows[0]);
+        Assert.True(written.Rows[1] > 0);
+        Assert.Equal((1, 0), (written.Users, written.Unversioned));
         Assert.Equal(new ImportResult(118, 118, 0, 0, "UTF-8", false), await app.ImportSampleSessionsAsync());
 
         var model = Model.FromSamples();

@@ -35,6 +35,22 @@ public sealed class RpaImportTests
 
         var cases = await app.ImportSampleCasesAsync();
         Assert.Equal(new ImportResult(6, 6, 0, 0, "UTF-8", false), cases);
+        // New cases are inserted in bulk (issue #12) with the audit entries a save writes: one "Added" per case, transition
+        // and assessment, by the importer, and a version for the move dialog's stale-card check.
+        var written = await app.RpaAsync(async d => new
+        {
+            Rows = new[] { await d.Cases.CountAsync(), await d.Transitions.CountAsync(), await d.Assessments.CountAsync() },
+            Audits = new[] { nameof(AutomationCase), nameof(StatusTransition), nameof(CaseAssessment) }
+                .Select(t => d.AuditEntries.Count(a => a.EntityType == t && a.Action == "Added")).ToArray(),
+            Users = await d.AuditEntries.Select(a => a.UserName).Distinct().ToListAsync(),
+            Unversioned = await d.Cases.CountAsync(c => c.Version == Guid.Empty),
+            Rpa001 = await d.AuditEntries.Where(a => a.EntityType == nameof(AutomationCase) && a.Changes.Contains("\"RPA-001\"")).CountAsync(),
+        });
+        Assert.Equal(written.Rows, written.Audits);
+        Assert.Equal([6, 6], written.Rows[..2]);
+        Assert.True(written.Rows[2] > 0);
+        Assert.Single(written.Users);
+        Assert.Equal((0, 1), (written.Unversioned, written.Rpa001));
         var runs = await app.ImportSampleRunsAsync();
         Assert.Equal(new ImportResult(381, 381, 0, 0, "UTF-8", false), runs);
 
