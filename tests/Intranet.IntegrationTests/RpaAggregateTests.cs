@@ -18,7 +18,8 @@ namespace Intranet.IntegrationTests;
 /// figures reported to the plan — after random sequences of run imports (new runs and corrected ones), monthly entries,
 /// cases imports that change an assessment,
 /// single run edits and deletions, and assessment changes; and the tallies maintained for the plan's figures
-/// (<see cref="RpaTallies"/>) equal a rebuild from every run after each of those writes. Both databases.
+/// (<see cref="RpaTallies"/>) equal a rebuild from every run after each of those writes, and the pipeline board cached per
+/// change stamp (<see cref="RpaReadCache"/>) equals the board loaded again. Both databases.
 /// </summary>
 public sealed class RpaAggregateTests
 {
@@ -196,6 +197,11 @@ public sealed class RpaAggregateTests
 
     private static DateOnly RandomDate(Random random) => First.AddDays(random.Next(Last.DayNumber - First.DayNumber + 1));
 
+    /// <summary>Everything the board shows, as text (a record's lists compare by reference).</summary>
+    private static string Describe(PipelineBoard b) => string.Join("\n",
+        b.Columns.Select(c => $"{c.Status} {c.Total}: " + string.Join(" ", c.Cards.Select(k => $"{k.Code}/{k.Version}/{k.LastChange}/{k.Priority?.Score}/{k.Title}/{k.Department}"))).Concat(
+            b.Years.Select(y => $"{y.Label} {y.Processes} {y.Estimated} {y.Actual} {y.Cumulative} {y.CostAvoidedYen}")).Append($"{b.HourlyCostYen} {b.Today} {b.CanMove}"));
+
     private static async Task<Run?> PickRunAsync(IntranetApp app, Random random)
     {
         var runs = await app.RpaAsync(d => d.Runs.AsNoTracking().OrderBy(r => r.RunKey).ThenBy(r => r.CaseId).ToListAsync());
@@ -225,6 +231,19 @@ public sealed class RpaAggregateTests
         var feed = scope.ServiceProvider.GetRequiredService<RpaFeed>();
         var period = await feed.PeriodAsync(CancellationToken.None) ?? new ReportingPeriod(new FiscalYear(2021), new FiscalYear(2025));
         Assert.Equal(await feed.ComputeRowByRowAsync(period, CancellationToken.None), await feed.ComputeAsync(period, CancellationToken.None));
+        // The pipeline board served from RpaReadCache (per change stamp) equals the board loaded again after the stamp is renewed
+        // by hand: a write path that did not renew the stamp would leave the previous step's board (hours, versions) cached.
+        foreach (var (role, department) in new[] { (Roles.RpaTeam, (string?)null), (Roles.Department, "会計課") })
+        {
+            var cached = Describe(await app.SendAsAsync(new GetPipelineBoard(), role, department));
+            var loads = app.Services.GetRequiredService<RpaReadCache>().Loads;
+            Assert.Equal(cached, Describe(await app.SendAsAsync(new GetPipelineBoard(), role, department)));
+            Assert.Equal(loads, app.Services.GetRequiredService<RpaReadCache>().Loads);   // the second read is served from the cache
+            await app.RpaAsync(async d => { await d.RenewChangeStampAsync(CancellationToken.None); return 0; });
+            Assert.True(cached == Describe(await app.SendAsAsync(new GetPipelineBoard(), role, department)),
+                $"{label}: the board cached for {role} {department} differs from the board loaded again");
+            Assert.Equal(loads + 1, app.Services.GetRequiredService<RpaReadCache>().Loads);
+        }
         // The maintained tallies row by row (the figures above round hours to 0.1, which could hide a wrong minute): equal to
         // what a rebuild from every run gives.
         var maintained = await TalliesAsync(app);

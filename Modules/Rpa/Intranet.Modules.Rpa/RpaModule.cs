@@ -46,6 +46,7 @@ public sealed class RpaModule : IModule
         foreach (var definition in RpaFeed.Definitions) services.AddSingleton(definition);
         services.AddScoped<RpaFeed>();
         services.AddScoped<RpaTallies>();
+        services.AddSingleton<RpaReadCache>();
         services.AddScoped<RpaQueries>();
         services.AddImportKind<CaseImportKind>();
         services.AddImportKind<RunImportKind>();

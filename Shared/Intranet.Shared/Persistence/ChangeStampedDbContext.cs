@@ -64,17 +64,26 @@ public abstract class ChangeStampedDbContext(DbContextOptions options, ICurrentU
     /// imports, module feeds, command line) passes here; a write that bypasses SaveChanges (bulk insert, ExecuteUpdate, raw
     /// SQL) must call <see cref="MarkChanged"/> and save, or <see cref="RenewChangeStampAsync"/>, or its figures stay cached
     /// (<see cref="BulkInsert"/> does it by itself).
+    /// <para>The stamp is renewed <em>before</em> the changed rows are written (in the caller's transaction, or in one begun
+    /// here): on a server the writer then holds the stamp row before any other row it changes, which is the order every
+    /// writer of the schema takes (the tallies' maintenance renews it before its row locks, <see cref="RowLocks"/>). Written in
+    /// the same batch as the rows, the stamp's place among them was EF's choice: a form that updated an RPA case before the
+    /// stamp and a runs import that renewed the stamp before locking that case could each wait for the other.</para>
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         ChangeTracker.DetectChanges();
-        if (ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
-                                             && e.Entity is not AuditEntry and not ChangeStamp))
-            MarkChanged();
+        var changed = ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+                                                       && e.Entity is not AuditEntry and not ChangeStamp);
         stamp = null;
         try
         {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (!changed) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await using var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            await RenewChangeStampAsync(cancellationToken);
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (own is not null) await own.CommitAsync(cancellationToken);
+            return saved;
         }
         finally
         {

@@ -37,4 +37,20 @@ public static class RowLocks
             : $"SELECT {id} FROM {table}{where} ORDER BY {id} FOR NO KEY UPDATE";
         await db.Database.ExecuteSqlRawAsync(statement, ct);
     }
+
+    /// <summary>
+    /// Renews <paramref name="db"/>'s change stamp (<see cref="ChangeStampedDbContext.RenewChangeStampAsync"/>), then locks
+    /// the rows as <see cref="LockRowsAsync{TEntity}"/>: for the tallies' maintenance, whose deletes and bulk inserts bypass
+    /// <c>SaveChanges</c> and must still invalidate the figures cached per stamp. On a server the writer then holds the stamp
+    /// row before the parent rows, the order every writer of the schema takes (a form's save renews the stamp before its
+    /// rows, <see cref="ChangeStampedDbContext.SaveChangesAsync(bool, CancellationToken)"/>); the other order would deadlock
+    /// with a form that changes one of the parents.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">As <see cref="LockRowsAsync{TEntity}"/>.</exception>
+    public static async Task RenewStampAndLockRowsAsync<TEntity>(this ChangeStampedDbContext db, IReadOnlyCollection<Guid>? ids, CancellationToken ct)
+        where TEntity : class
+    {
+        await db.RenewChangeStampAsync(ct);
+        await db.LockRowsAsync<TEntity>(ids, ct);
+    }
 }

@@ -5,9 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Intranet.Modules.Rpa.Data;
 
-/// <summary>The RPA registry's data: schema <c>rpa</c> (PostgreSQL) or table prefix <c>rpa_</c> (SQLite).</summary>
+/// <summary>
+/// The RPA registry's data: schema <c>rpa</c> (PostgreSQL) or table prefix <c>rpa_</c> (SQLite), with a change stamp
+/// (migration <c>202612090101_Rpa_ChangeStamp</c>) that invalidates the figures cached by <see cref="UseCases.RpaReadCache"/>.
+/// </summary>
 public sealed class RpaDbContext(DbContextOptions<RpaDbContext> options, ICurrentUser currentUser, TimeProvider clock)
-    : ModuleDbContext(options, currentUser, clock)
+    : ChangeStampedDbContext(options, currentUser, clock)
 {
     /// <summary>Schema / table prefix.</summary>
     public const string SchemaName = "rpa";

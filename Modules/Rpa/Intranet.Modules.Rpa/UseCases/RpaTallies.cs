@@ -23,6 +23,8 @@ namespace Intranet.Modules.Rpa.UseCases;
 /// first build (an upgraded database) the maintenance does nothing and the first read builds everything
 /// (<see cref="EnsureBuiltAsync"/>). A path that changes runs or assessments without calling it would leave the tallies wrong
 /// until the next rebuild: <c>RpaAggregateTests</c> compares them with the row-by-row computation after every kind of write.
+/// Every maintenance renews the schema's change stamp before it locks the cases (<see cref="RowLocks.RenewStampAndLockRowsAsync{TEntity}"/>):
+/// its deletes bypass <c>SaveChanges</c>, and the figures cached by <see cref="RpaReadCache"/> must see them.
 /// </summary>
 public sealed class RpaTallies(RpaDbContext db, TimeProvider clock)
 {
@@ -42,7 +44,7 @@ public sealed class RpaTallies(RpaDbContext db, TimeProvider clock)
     public async Task RebuildAsync(CancellationToken ct)
     {
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await db.LockRowsAsync<AutomationCase>(null, ct);
+        await db.RenewStampAndLockRowsAsync<AutomationCase>(null, ct);
         await db.RunTallies.ExecuteDeleteAsync(ct);
         await db.AggregateState.ExecuteDeleteAsync(ct);
         await InsertAsync(db.Runs, db.Assessments, ct);
@@ -61,7 +63,7 @@ public sealed class RpaTallies(RpaDbContext db, TimeProvider clock)
         if (caseIds.Count == 0 || !await IsBuiltAsync(ct)) return;
         if (caseIds.Count > RebuildAboveCases) { await RebuildAsync(ct); return; }
         var ids = caseIds.Distinct().ToList();
-        await db.LockRowsAsync<AutomationCase>(ids, ct);
+        await db.RenewStampAndLockRowsAsync<AutomationCase>(ids, ct);
         await db.RunTallies.Where(t => ids.Contains(t.CaseId)).ExecuteDeleteAsync(ct);
         await InsertAsync(db.Runs.Where(r => ids.Contains(r.CaseId)), db.Assessments.Where(a => ids.Contains(a.CaseId)), ct);
     }
@@ -90,7 +92,7 @@ public sealed class RpaTallies(RpaDbContext db, TimeProvider clock)
         if (!await IsBuiltAsync(ct)) return null;
         var ids = caseIds.Distinct().ToList();
         var many = ids.Count > RebuildAboveCases;
-        await db.LockRowsAsync<AutomationCase>(many ? null : ids, ct);
+        await db.RenewStampAndLockRowsAsync<AutomationCase>(many ? null : ids, ct);
         var assessments = await (many ? db.Assessments : db.Assessments.Where(a => ids.Contains(a.CaseId))).AsNoTracking().ToListAsync(ct);
         return new RunTallyChanges(assessments.ToLookup(a => a.CaseId));
     }

@@ -262,11 +262,7 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     /// stamp row to its commit; taking it before the people gives every writer the same order (stamp, then people): a form's
     /// save has renewed it already, and an import or a rebuild that locked people first would deadlock with a form.</para>
     /// </summary>
-    private async Task LockStaffAsync(IReadOnlyCollection<Guid>? ids, CancellationToken ct)
-    {
-        await db.RenewChangeStampAsync(ct);
-        await db.LockRowsAsync<StaffMember>(ids, ct);
-    }
+    private Task LockStaffAsync(IReadOnlyCollection<Guid>? ids, CancellationToken ct) => db.RenewStampAndLockRowsAsync<StaffMember>(ids, ct);
 
     private static StaffMonth Tally(Dictionary<(Guid StaffId, DateOnly Month), StaffMonth> tallies, Guid staffId, DateOnly date)
     {
