@@ -18,7 +18,8 @@ namespace Intranet.IntegrationTests;
 /// single sessions recorded and corrected, deletions, baseline changes (form and import) and category changes. Every fiscal
 /// year's figures, every category's months and bodies, the <c>/paperless</c> use case and the organizer's body list are
 /// compared after every step, so a cached aggregate (<see cref="PaperlessReadCache"/>) served after a write would fail; reads
-/// without a write compute nothing again. Both databases.
+/// without a write compute nothing again; and the tallies maintained per category and month (<see cref="PaperlessTallies"/>)
+/// equal a rebuild from every session after each write. Both databases.
 /// </summary>
 public sealed class PaperlessAggregateTests
 {
@@ -82,15 +83,23 @@ public sealed class PaperlessAggregateTests
                         random.Next(0, 80), random.Next(0, 2000), random.Next(2) == 0, null, version, OutsidePlanConfirmed: true));
                     break;
                 case 3:
-                    // A deletion (no use case deletes a session yet: through the module's context, whose save changes the stamp).
+                    // A deletion (no use case deletes a session yet: through the module's context, whose save changes the stamp, then
+                    // the tallies of the session's month, as such a use case would have to).
                     var ids = await app.PaperlessAsync(d => d.Sessions.OrderBy(s => s.HeldOn).ThenBy(s => s.Id).Select(s => s.Id).ToListAsync());
                     if (ids.Count > 0)
                     {
                         var victim = ids[random.Next(ids.Count)];
-                        await app.PaperlessAsync(async d =>
+                        await app.AsAsync(null, null, async sp =>
                         {
-                            d.Sessions.Remove(await d.Sessions.SingleAsync(s => s.Id == victim));
-                            return await d.SaveChangesAsync();
+                            var d = sp.GetRequiredService<Intranet.Modules.Paperless.Data.PaperlessDbContext>();
+                            var session = await d.Sessions.SingleAsync(s => s.Id == victim);
+                            var category = await d.Bodies.Where(b => b.Id == session.BodyId).Select(b => b.Category).SingleAsync();
+                            await using var tx = await d.Database.BeginTransactionAsync();
+                            d.Sessions.Remove(session);
+                            await d.SaveChangesAsync();
+                            await sp.GetRequiredService<PaperlessTallies>().MonthsChangedAsync([(category, session.HeldOn.Year, session.HeldOn.Month)], CancellationToken.None);
+                            await tx.CommitAsync();
+                            return 0;
                         });
                     }
                     break;
@@ -143,6 +152,30 @@ public sealed class PaperlessAggregateTests
         await AssertSameAsync(app, random, "after the nightly job");
     }
 
+    private static async Task<List<string>> TallyRowsAsync(Intranet.Modules.Paperless.Data.PaperlessDbContext db) =>
+        (await db.CategoryMonths.AsNoTracking().ToListAsync())
+        .Select(t => $"{t.Category} {t.Year}-{t.Month:00}: {t.Sessions} {t.PaperlessSessions} {t.TabletSessions} {t.SheetsSaved:0.0000}")
+        .Order(StringComparer.Ordinal).ToList();
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.PostgreSql)]
+    public async Task An_upgraded_database_gets_its_tallies_built_by_the_first_read(Db db)
+    {
+        using var app = new IntranetApp(db);
+        await app.ImportSampleBodiesAsync();
+        await app.ImportSampleSessionsAsync();
+        var built = await app.PaperlessAsync(d => TallyRowsAsync(d));
+        Assert.NotEmpty(built);
+        // As the migration leaves an upgraded database: no tally, not built.
+        await app.PaperlessAsync(async d => await d.CategoryMonths.ExecuteDeleteAsync() + await d.AggregateState.ExecuteDeleteAsync());
+        await app.PaperlessAsync(async d => { await d.RenewChangeStampAsync(CancellationToken.None); return 0; });
+        var years = await app.AsAsync(null, null, sp => sp.GetRequiredService<PaperlessFeed>().ComputeAsync(CancellationToken.None));
+        Assert.True(await app.PaperlessAsync(d => d.AggregateState.AnyAsync()));
+        Assert.Equal(built, await app.PaperlessAsync(d => TallyRowsAsync(d)));
+        Assert.True((await app.AsAsync(null, null, sp => sp.GetRequiredService<PaperlessFeed>().ComputeRowByRowAsync(CancellationToken.None))).SequenceEqual(years));
+    }
+
     /// <summary>
     /// Every figure computed by the database equals the row-by-row one: every fiscal year (<see cref="PaperlessFeed.ComputeAsync"/>),
     /// every (category, fiscal year)'s months and bodies, <c>/paperless</c> for a random year and category, and the organizer's
@@ -165,6 +198,14 @@ public sealed class PaperlessAggregateTests
                 Assert.Equal((await queries.BodiesInYearRowByRowAsync(category, year, CancellationToken.None)).Select(Shape),
                     (await queries.BodiesInYearAsync(category, year, CancellationToken.None)).Select(Shape));
             }
+            // The maintained tallies row by row, exact (the rates above are rounded to 0.1): equal to a rebuild from every session.
+            var tallies = sp.GetRequiredService<PaperlessTallies>();
+            var db = sp.GetRequiredService<Intranet.Modules.Paperless.Data.PaperlessDbContext>();
+            var maintained = await TallyRowsAsync(db);
+            await tallies.RebuildAsync(CancellationToken.None);
+            var rebuilt = await TallyRowsAsync(db);
+            Assert.True(maintained.SequenceEqual(rebuilt), $"{label}: maintained tallies differ from the rebuilt ones:\n"
+                + string.Join("\n", maintained.Except(rebuilt).Select(t => "maintained " + t)) + "\n" + string.Join("\n", rebuilt.Except(maintained).Select(t => "rebuilt " + t)));
             return 0;
         });
 

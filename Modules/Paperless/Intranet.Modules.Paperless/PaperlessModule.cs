@@ -40,6 +40,7 @@ public sealed class PaperlessModule : IModule
         services.AddModuleDbContext<PaperlessDbContext>(PaperlessDbContext.SchemaName);
         foreach (var d in PaperlessFeed.Definitions) services.AddSingleton(d);
         services.AddScoped<PaperlessFeed>();
+        services.AddScoped<PaperlessTallies>();
         services.AddScoped<PaperlessQueries>();
         services.AddSingleton<PaperlessReadCache>();
         services.AddImportKind<MeetingBodyImportKind>();

@@ -21,6 +21,10 @@ public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> opti
     public DbSet<SessionMapping> Mappings => Set<SessionMapping>();
     /// <summary>Office-wide paper use per fiscal year (2-2-(2)-1 紙の削減量).</summary>
     public DbSet<OfficePaperUse> PaperUse => Set<OfficePaperUse>();
+    /// <summary>Maintained per category and month (<see cref="UseCases.PaperlessTallies"/>).</summary>
+    public DbSet<SessionMonthTally> CategoryMonths => Set<SessionMonthTally>();
+    /// <summary>Whether <see cref="CategoryMonths"/> were built (<see cref="UseCases.PaperlessTallies.EnsureBuiltAsync"/>).</summary>
+    public DbSet<AggregateState> AggregateState => Set<AggregateState>();
     /// <inheritdoc />
     protected override void ConfigureModel(ModelBuilder b)
     {
@@ -64,5 +68,14 @@ public sealed class PaperlessDbContext(DbContextOptions<PaperlessDbContext> opti
             e.HasIndex(x => x.FiscalYear).IsUnique();
             e.Property(x => x.RecordedBy).IsRequired();
         });
+        b.Entity<SessionMonthTally>(e =>
+        {
+            e.ToTable("CategoryMonths");
+            e.HasKey(x => new { x.Category, x.Year, x.Month });
+            e.Property(x => x.Category).HasConversion<string>();
+            // Sheets per attendee (18,4) × up to 1,000 attendees × every session of a month.
+            e.Property(x => x.SheetsSaved).HasPrecision(28, 4);
+        });
+        Intranet.Shared.Persistence.AggregateState.Map(b);
     }
 }

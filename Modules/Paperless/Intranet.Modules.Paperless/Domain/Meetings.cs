@@ -110,3 +110,29 @@ public sealed class SessionMapping : IAudited
     public string? DefaultsJson { get; set; }
 }
 
+
+/// <summary>
+/// Maintained tally (issue #12) of the sessions of one meeting category in one calendar month, kept up to date by every write
+/// path of sessions and bodies (<see cref="UseCases.PaperlessTallies"/>) in the same transaction, so the plan's paperless
+/// figures and <c>/paperless</c> read at most 48 rows a year instead of grouping every session. The figures are the domain's
+/// rules applied per session (<see cref="PaperlessRules.PaperlessRule"/>, <see cref="PaperlessRules.SheetsPerAttendeeRule"/>,
+/// <see cref="PaperlessRules.SheetsSavedRule"/>, inlined into the database's GROUP BY). A row exists exactly when the category
+/// has at least one session in the month.
+/// </summary>
+public sealed class SessionMonthTally
+{
+    /// <summary>The bodies' category (<see cref="MeetingBody.Category"/>).</summary>
+    public MeetingCategory Category { get; set; }
+    /// <summary>Calendar year of the month (not the fiscal year).</summary>
+    public int Year { get; set; }
+    /// <summary>1–12.</summary>
+    public int Month { get; set; }
+    /// <summary>Sessions held.</summary>
+    public int Sessions { get; set; }
+    /// <summary>Of which paperless.</summary>
+    public int PaperlessSessions { get; set; }
+    /// <summary>Of which run with tablets.</summary>
+    public int TabletSessions { get; set; }
+    /// <summary>Σ sheets saved (枚, exact to the baselines' 4 decimals, not rounded).</summary>
+    public decimal SheetsSaved { get; set; }
+}

@@ -36,7 +36,7 @@ public static class PaperlessImportKinds
 /// department required; usual attendees 0–1,000; sheets per attendee 0–10,000. Organizers import only their own
 /// department's bodies (<see cref="PaperlessAccess.CanOrganize"/>) and may not change a body's category (計画事務局 only).
 /// </summary>
-public sealed partial class MeetingBodyImportKind(PaperlessDbContext db) : IImportKind
+public sealed partial class MeetingBodyImportKind(PaperlessDbContext db, PaperlessTallies tallies) : IImportKind
 {
     /// <summary>First day of a baseline when the file gives none.</summary>
     public static readonly DateOnly DefaultBaselineFrom = new(2000, 4, 1);
@@ -69,13 +69,13 @@ public sealed partial class MeetingBodyImportKind(PaperlessDbContext db) : IImpo
     public async Task<IImportSession> BeginAsync(ImportContext context, CancellationToken cancellationToken)
     {
         var existing = await db.Bodies.AsNoTracking().ToDictionaryAsync(b => b.Code, b => (b.OrganizingDepartment, b.Category), cancellationToken);
-        return new Session(db, context.User, existing);
+        return new Session(db, tallies, context.User, existing);
     }
 
     private sealed record ParsedBody(string Code, string Name, MeetingCategory Category, string Department, int Attendees, decimal? Sheets, DateOnly From);
 
-    private sealed class Session(PaperlessDbContext db, ICurrentUser user, Dictionary<string, (string Department, MeetingCategory Category)> existing)
-        : IImportSession
+    private sealed class Session(PaperlessDbContext db, PaperlessTallies tallies, ICurrentUser user,
+        Dictionary<string, (string Department, MeetingCategory Category)> existing) : IImportSession
     {
         private readonly List<ParsedBody> _bodies = [];
         private readonly HashSet<string> _seen = [];
@@ -110,6 +110,7 @@ public sealed partial class MeetingBodyImportKind(PaperlessDbContext db) : IImpo
             var stored = await db.Bodies.Include(b => b.Baselines).ToDictionaryAsync(b => b.Code, ct);
             int added = 0, updated = 0;
             var fresh = new List<MeetingBody>();   // new bodies, inserted in bulk with their baselines
+            var recount = new HashSet<MeetingCategory>();   // categories of stored bodies moved or re-based: their sessions' tallies change
             foreach (var v in _bodies)
             {
                 var isNew = !stored.TryGetValue(v.Code, out var body);
@@ -120,12 +121,14 @@ public sealed partial class MeetingBodyImportKind(PaperlessDbContext db) : IImpo
                     stored[v.Code] = body;
                 }
                 var changed = isNew || body.Name != v.Name || body.Category != v.Category || body.OrganizingDepartment != v.Department || body.UsualAttendees != v.Attendees;
+                if (!isNew && body.Category != v.Category) recount.UnionWith([body.Category, v.Category]);
                 (body.Name, body.Category, body.OrganizingDepartment, body.UsualAttendees) = (v.Name, v.Category, v.Department, v.Attendees);
                 if (v.Sheets is { } sheets && PaperlessRules.BaselineOn(body.Baselines, v.From)?.SheetsPerAttendee != sheets)
                 {
                     var same = body.Baselines.FirstOrDefault(b => b.ValidFrom == v.From);
                     if (same is not null) same.SheetsPerAttendee = sheets;
                     else body.Baselines.Add(new PaperBaseline { BodyId = body.Id, ValidFrom = v.From, SheetsPerAttendee = sheets });
+                    if (!isNew) recount.Add(body.Category);
                     changed = true;
                 }
                 if (isNew) added++; else if (changed) updated++;
@@ -138,6 +141,7 @@ public sealed partial class MeetingBodyImportKind(PaperlessDbContext db) : IImpo
                 db.ChangeTracker.Clear();
                 await db.BulkInsertAuditedAsync(fresh, ct);
                 await db.BulkInsertAuditedAsync(fresh.SelectMany(b => b.Baselines), ct);
+                await tallies.CategoriesChangedAsync(recount, ct);
             }
             return new ImportCounts(added, updated);
         }
@@ -155,7 +159,7 @@ public sealed partial class MeetingBodyImportKind(PaperlessDbContext db) : IImpo
 /// attendees 0–1,000 (required), sequence 1–9 (default 1), sheets printed 0–1,000,000 (default 0), tablets yes/no;
 /// one row per body, date and sequence in a file. Importing the same file again changes nothing.
 /// </summary>
-public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFeed feed, TimeProvider clock) : IImportKind
+public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFeed feed, PaperlessTallies tallies, TimeProvider clock) : IImportKind
 {
     /// <summary>The fields, in the module's own format's column order.</summary>
     public static readonly IReadOnlyList<ImportField> Fields =
@@ -184,19 +188,19 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
     /// <inheritdoc />
     public async Task<IImportSession> BeginAsync(ImportContext context, CancellationToken cancellationToken)
     {
-        var bodies = await db.Bodies.AsNoTracking().Select(b => new { b.Id, b.Code, b.Name, b.OrganizingDepartment }).ToListAsync(cancellationToken);
+        var bodies = await db.Bodies.AsNoTracking().Select(b => new { b.Id, b.Code, b.Name, b.OrganizingDepartment, b.Category }).ToListAsync(cancellationToken);
         var byName = new Dictionary<string, (Guid Id, string Department)>(StringComparer.OrdinalIgnoreCase);
         foreach (var b in bodies) byName.TryAdd(ImportValues.Normalize(b.Name), (b.Id, b.OrganizingDepartment));
         foreach (var b in bodies) byName[ImportValues.Normalize(b.Code)] = (b.Id, b.OrganizingDepartment);
         var period = await feed.PlanPeriodAsync(cancellationToken);
-        return new Session(db, context.User, byName, period, clock.TodayInJapan(), clock.GetUtcNow());
+        return new Session(db, tallies, context.User, byName, bodies.ToDictionary(b => b.Id, b => b.Category), period, clock.TodayInJapan(), clock.GetUtcNow());
     }
 
     private sealed record ParsedSession(Guid BodyId, DateOnly HeldOn, int Sequence, MeetingFormat Format, MaterialsDistribution Materials, int Attendees,
         int SheetsPrinted, bool TabletsUsed, string? Note);
 
-    private sealed class Session(PaperlessDbContext db, ICurrentUser user, Dictionary<string, (Guid Id, string Department)> byName, PlanPeriod? period,
-        DateOnly today, DateTimeOffset now) : IImportSession
+    private sealed class Session(PaperlessDbContext db, PaperlessTallies tallies, ICurrentUser user, Dictionary<string, (Guid Id, string Department)> byName,
+        Dictionary<Guid, MeetingCategory> categories, PlanPeriod? period, DateOnly today, DateTimeOffset now) : IImportSession
     {
         private readonly List<ParsedSession> _sessions = [];
         private readonly Dictionary<(Guid, DateOnly, int), int> _keys = [];
@@ -242,10 +246,12 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
             var stored = await db.Sessions.Where(s => ids.Contains(s.BodyId)).ToDictionaryAsync(s => (s.BodyId, s.HeldOn, s.Sequence), ct);
             var fresh = new List<MeetingSession>();
             var updated = 0;
+            var months = new HashSet<(MeetingCategory, int, int)>();   // category-months of the new and corrected sessions
             foreach (var v in _sessions)
             {
                 if (!stored.TryGetValue((v.BodyId, v.HeldOn, v.Sequence), out var s))
                 {
+                    months.Add((categories[v.BodyId], v.HeldOn.Year, v.HeldOn.Month));
                     // A fresh entity on every call: a retried write must not re-attach the failed attempt's.
                     fresh.Add(new MeetingSession
                     {
@@ -258,15 +264,18 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
                     && s.TabletsUsed == v.TabletsUsed && s.Note == v.Note) continue;
                 (s.Format, s.Materials, s.Attendees, s.SheetsPrinted, s.TabletsUsed, s.Note, s.RecordedBy, s.RecordedAt) =
                     (v.Format, v.Materials, v.Attendees, v.SheetsPrinted, v.TabletsUsed, v.Note, user.Name, now);
+                months.Add((categories[v.BodyId], v.HeldOn.Year, v.HeldOn.Month));
                 updated++;
             }
             if (!dryRun)
             {
                 // The corrected sessions as tracked entities, the new ones in bulk with the audit entries a save writes
-                // (issue #12: a tracked save with an audit row per session wrote about 100 sessions/s).
+                // (issue #12: a tracked save with an audit row per session wrote about 100 sessions/s). Then the tallies of their
+                // category-months (PaperlessTallies), all in the import's transaction.
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
                 await db.BulkInsertAuditedAsync(fresh, ct);
+                await tallies.MonthsChangedAsync(months, ct);
             }
             return new ImportCounts(fresh.Count, updated);
         }

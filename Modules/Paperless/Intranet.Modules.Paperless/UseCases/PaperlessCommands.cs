@@ -40,13 +40,14 @@ internal sealed class SaveBodyValidator : AbstractValidator<SaveBody>
     }
 }
 
-internal sealed class SaveBodyHandler(PaperlessDbContext db, ICurrentUser user, PaperlessFeed feed) : IRequestHandler<SaveBody, string>
+internal sealed class SaveBodyHandler(PaperlessDbContext db, ICurrentUser user, PaperlessFeed feed, PaperlessTallies tallies) : IRequestHandler<SaveBody, string>
 {
     public async Task<string> Handle(SaveBody r, CancellationToken ct)
     {
         if (!PaperlessAccess.CanOrganize(user, r.OrganizingDepartment.Trim()))
             throw new ForbiddenException("自課の会議体だけを登録・変更できます。");
         MeetingBody body;
+        MeetingCategory? before = null;   // a stored body's category before this save
         if (string.IsNullOrEmpty(r.Code))
         {
             var codes = await db.Bodies.AsNoTracking().Select(b => b.Code).ToListAsync(ct);
@@ -63,14 +64,20 @@ internal sealed class SaveBodyHandler(PaperlessDbContext db, ICurrentUser user, 
                 throw new ConcurrencyConflictException("他の利用者がこの会議体を先に更新しました。最新の内容を確認してください。");
             if (body.Category != r.Category && !PaperlessAccess.ManagesAll(user))
                 throw new RequestValidationException(nameof(SaveBody.Category), "会議の区分は計画事務局だけが変更できます。");
+            before = body.Category;
             body.Category = r.Category;
         }
         (body.Name, body.OrganizingDepartment, body.UsualAttendees, body.Active) = (r.Name.Trim(), r.OrganizingDepartment.Trim(), r.UsualAttendees, r.Active);
         var baseline = body.Baselines.FirstOrDefault(b => b.ValidFrom == r.BaselineFrom);
         var current = PaperlessRules.BaselineOn(body.Baselines, r.BaselineFrom);
-        if (baseline is not null) baseline.SheetsPerAttendee = r.SheetsPerAttendee;
+        var baselineChanged = false;
+        if (baseline is not null) (baselineChanged, baseline.SheetsPerAttendee) = (baseline.SheetsPerAttendee != r.SheetsPerAttendee, r.SheetsPerAttendee);
         else if (current?.SheetsPerAttendee != r.SheetsPerAttendee)
+        {
             body.Baselines.Add(new PaperBaseline { BodyId = body.Id, ValidFrom = r.BaselineFrom, SheetsPerAttendee = r.SheetsPerAttendee });
+            baselineChanged = true;
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -79,6 +86,10 @@ internal sealed class SaveBodyHandler(PaperlessDbContext db, ICurrentUser user, 
         {
             throw new ConcurrencyConflictException("他の利用者がこの会議体を先に更新しました。最新の内容を確認してください。");
         }
+        // A stored body's sessions count under its category with its baselines: moved or re-based, both categories' tallies
+        // are recomputed in this transaction (a new body has no session yet).
+        if (before is { } old && (old != body.Category || baselineChanged)) await tallies.CategoriesChangedAsync([old, body.Category], ct);
+        await tx.CommitAsync(ct);
         await feed.PublishAsync(ct);
         return body.Code;
     }
@@ -107,7 +118,8 @@ internal sealed class RecordSessionValidator : AbstractValidator<RecordSession>
     }
 }
 
-internal sealed class RecordSessionHandler(PaperlessDbContext db, ICurrentUser user, TimeProvider clock, PaperlessFeed feed) : IRequestHandler<RecordSession, Unit>
+internal sealed class RecordSessionHandler(PaperlessDbContext db, ICurrentUser user, TimeProvider clock, PaperlessFeed feed, PaperlessTallies tallies)
+    : IRequestHandler<RecordSession, Unit>
 {
     public async Task<Unit> Handle(RecordSession r, CancellationToken ct)
     {
@@ -133,6 +145,7 @@ internal sealed class RecordSessionHandler(PaperlessDbContext db, ICurrentUser u
         (session.Format, session.Materials, session.Attendees, session.SheetsPrinted, session.TabletsUsed) =
             (r.Format, r.Materials, r.Attendees, r.SheetsPrinted, r.TabletsUsed);
         (session.Note, session.RecordedBy, session.RecordedAt) = (string.IsNullOrWhiteSpace(r.Note) ? null : r.Note.Trim(), user.Name, clock.GetUtcNow());
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -141,6 +154,8 @@ internal sealed class RecordSessionHandler(PaperlessDbContext db, ICurrentUser u
         {
             throw new ConcurrencyConflictException("同じ日の開催記録を他の利用者が先に登録・更新しました。最新の内容を確認してください。");
         }
+        await tallies.MonthsChangedAsync([(body.Category, r.HeldOn.Year, r.HeldOn.Month)], ct);   // the month's tally, in this transaction
+        await tx.CommitAsync(ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
     }

@@ -38,7 +38,7 @@ public sealed record PaperUseRecord(int FiscalYear, long SheetsUsed, string? Sou
 /// office-wide paper use and FY2019's are both recorded (<see cref="PaperUseAsync"/>). A full recompute: a value reported
 /// earlier for a year no longer measured is withdrawn. Called after every change and nightly.
 /// </summary>
-public sealed class PaperlessFeed(PaperlessDbContext db, PaperlessReadCache cache, IMediator mediator, TimeProvider clock)
+public sealed class PaperlessFeed(PaperlessDbContext db, PaperlessReadCache cache, PaperlessTallies tallies, IMediator mediator, TimeProvider clock)
 {
     /// <summary>The metric definitions this module registers.</summary>
     public static readonly MetricDefinition[] Definitions =
@@ -56,7 +56,7 @@ public sealed class PaperlessFeed(PaperlessDbContext db, PaperlessReadCache cach
     /// (<see cref="PaperlessReadCache"/>: one primary-key query while nothing changed), folded into fiscal years by
     /// <see cref="Years"/>. Equal to <see cref="ComputeRowByRowAsync"/> (tests: <c>PaperlessAggregateTests</c>).
     /// </summary>
-    public async Task<IReadOnlyList<PaperlessYear>> ComputeAsync(CancellationToken ct) => Years(await cache.CategoryMonthsAsync(db, ct));
+    public async Task<IReadOnlyList<PaperlessYear>> ComputeAsync(CancellationToken ct) => Years(await cache.CategoryMonthsAsync(db, tallies, ct));
 
     /// <summary>
     /// Folds per (category, month) tallies into fiscal years, oldest first: sessions per category, rates
@@ -139,13 +139,13 @@ public sealed class PaperlessFeed(PaperlessDbContext db, PaperlessReadCache cach
     }
 
     /// <summary>
-    /// The nightly safety net: gives the change stamp a new value first (<see cref="Intranet.Shared.Persistence.ChangeStampedDbContext.RenewChangeStampAsync"/>), so the
-    /// aggregates cached on every host (<see cref="PaperlessReadCache"/>) are computed again from the rows even after a change
-    /// that bypassed <c>SaveChanges</c>, then <see cref="PublishAsync"/>.
+    /// The nightly safety net: rebuilds the maintained tallies from every session (<see cref="PaperlessTallies.RebuildAsync"/>,
+    /// which also gives the change stamp a new value), so the aggregates cached on every host (<see cref="PaperlessReadCache"/>)
+    /// are computed again from the rows even after a change that bypassed the write paths, then <see cref="PublishAsync"/>.
     /// </summary>
     public async Task<ReportMetricsResult?> RecomputeAndPublishAsync(CancellationToken ct)
     {
-        await db.RenewChangeStampAsync(ct);
+        await tallies.RebuildAsync(ct);   // renews the change stamp too
         return await PublishAsync(ct);
     }
 

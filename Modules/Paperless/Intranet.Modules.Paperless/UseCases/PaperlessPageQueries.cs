@@ -36,12 +36,12 @@ public sealed record BodyYearRow(string Name, string Department, int Sessions, i
 /// loaded as an entity, and while nothing is written both come from <see cref="PaperlessReadCache"/> (one primary-key query for
 /// the change stamp), so the page's cost does not depend on the number of sessions.
 /// </remarks>
-internal sealed class GetPaperlessOverviewHandler(Data.PaperlessDbContext db, PaperlessReadCache cache, PaperlessQueries queries, IMediator mediator, TimeProvider clock)
+internal sealed class GetPaperlessOverviewHandler(Data.PaperlessDbContext db, PaperlessReadCache cache, PaperlessTallies categoryMonths, PaperlessQueries queries, IMediator mediator, TimeProvider clock)
     : IRequestHandler<GetPaperlessOverview, PaperlessOverview>
 {
     public async Task<PaperlessOverview> Handle(GetPaperlessOverview r, CancellationToken ct)
     {
-        var tallies = await cache.CategoryMonthsAsync(db, ct);
+        var tallies = await cache.CategoryMonthsAsync(db, categoryMonths, ct);
         var years = PaperlessFeed.Years(tallies);
         var today = FiscalYear.Of(clock.TodayInJapan());
         var choices = years.Select(y => y.Year).Append(today).Distinct().Order().ToList();

@@ -20,7 +20,7 @@ public sealed record CategoryMonth(int Year, int Month, int Sessions, int Paperl
 }
 
 /// <summary>Read side for the module's pages; individual sessions only for the users who organize them.</summary>
-public sealed class PaperlessQueries(PaperlessDbContext db, PaperlessReadCache cache, ICurrentUser user)
+public sealed class PaperlessQueries(PaperlessDbContext db, PaperlessReadCache cache, PaperlessTallies tallies, ICurrentUser user)
 {
     /// <summary>Every body with its baselines, sorted by category then code.</summary>
     public async Task<List<MeetingBody>> BodiesAsync(CancellationToken ct) =>
@@ -86,7 +86,7 @@ public sealed class PaperlessQueries(PaperlessDbContext db, PaperlessReadCache c
     /// <see cref="MonthsRowByRowAsync"/>.
     /// </summary>
     public async Task<List<CategoryMonth>> MonthsAsync(MeetingCategory category, FiscalYear year, CancellationToken ct) =>
-        Months(year, (await cache.CategoryMonthsAsync(db, ct)).Where(t => t.Category == category).ToList());
+        Months(year, (await cache.CategoryMonthsAsync(db, tallies, ct)).Where(t => t.Category == category).ToList());
 
     /// <summary>The 12 months of <paramref name="year"/> (April first) from per-month tallies of one category; months without a tally have 0 sessions and no rate.</summary>
     public static List<CategoryMonth> Months(FiscalYear year, IReadOnlyCollection<CategoryMonthTally> tallies) =>

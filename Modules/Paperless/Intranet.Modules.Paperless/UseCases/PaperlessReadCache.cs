@@ -15,9 +15,12 @@ namespace Intranet.Modules.Paperless.UseCases;
 /// </summary>
 public sealed class PaperlessReadCache : ChangeStampedReadCache
 {
-    /// <summary>Sessions per (category, calendar month) of every year (<see cref="PaperlessAggregates.CategoryMonthsAsync"/>).</summary>
-    public async Task<IReadOnlyList<CategoryMonthTally>> CategoryMonthsAsync(PaperlessDbContext db, CancellationToken ct) =>
-        (await GetAsync<IReadOnlyList<CategoryMonthTally>>(db, "months", async _ => await PaperlessAggregates.CategoryMonthsAsync(db, null, null, null, ct), ct))!;
+    /// <summary>
+    /// Sessions per (category, calendar month) of every year, from the maintained tallies (<see cref="PaperlessTallies.ReadAsync"/>:
+    /// what <see cref="PaperlessAggregates.CategoryMonthsAsync"/> gives over every session).
+    /// </summary>
+    public async Task<IReadOnlyList<CategoryMonthTally>> CategoryMonthsAsync(PaperlessDbContext db, PaperlessTallies tallies, CancellationToken ct) =>
+        (await GetAsync<IReadOnlyList<CategoryMonthTally>>(db, "months", async _ => await tallies.ReadAsync(ct), ct))!;
 
     /// <summary>Sessions per body of <paramref name="category"/> in <paramref name="year"/> (<see cref="PaperlessAggregates.BodiesAsync"/>).</summary>
     public async Task<IReadOnlyList<BodyTally>> BodiesAsync(PaperlessDbContext db, MeetingCategory category, FiscalYear year, CancellationToken ct) =>
