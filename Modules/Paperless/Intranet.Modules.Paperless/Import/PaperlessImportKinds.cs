@@ -188,19 +188,19 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
     /// <inheritdoc />
     public async Task<IImportSession> BeginAsync(ImportContext context, CancellationToken cancellationToken)
     {
-        var bodies = await db.Bodies.AsNoTracking().Select(b => new { b.Id, b.Code, b.Name, b.OrganizingDepartment, b.Category }).ToListAsync(cancellationToken);
+        var bodies = await db.Bodies.AsNoTracking().Select(b => new { b.Id, b.Code, b.Name, b.OrganizingDepartment }).ToListAsync(cancellationToken);
         var byName = new Dictionary<string, (Guid Id, string Department)>(StringComparer.OrdinalIgnoreCase);
         foreach (var b in bodies) byName.TryAdd(ImportValues.Normalize(b.Name), (b.Id, b.OrganizingDepartment));
         foreach (var b in bodies) byName[ImportValues.Normalize(b.Code)] = (b.Id, b.OrganizingDepartment);
         var period = await feed.PlanPeriodAsync(cancellationToken);
-        return new Session(db, tallies, context.User, byName, bodies.ToDictionary(b => b.Id, b => b.Category), period, clock.TodayInJapan(), clock.GetUtcNow());
+        return new Session(db, tallies, context.User, byName, period, clock.TodayInJapan(), clock.GetUtcNow());
     }
 
     private sealed record ParsedSession(Guid BodyId, DateOnly HeldOn, int Sequence, MeetingFormat Format, MaterialsDistribution Materials, int Attendees,
         int SheetsPrinted, bool TabletsUsed, string? Note);
 
     private sealed class Session(PaperlessDbContext db, PaperlessTallies tallies, ICurrentUser user, Dictionary<string, (Guid Id, string Department)> byName,
-        Dictionary<Guid, MeetingCategory> categories, PlanPeriod? period, DateOnly today, DateTimeOffset now) : IImportSession
+        PlanPeriod? period, DateOnly today, DateTimeOffset now) : IImportSession
     {
         private readonly List<ParsedSession> _sessions = [];
         private readonly Dictionary<(Guid, DateOnly, int), int> _keys = [];
@@ -246,12 +246,12 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
             var stored = await db.Sessions.Where(s => ids.Contains(s.BodyId)).ToDictionaryAsync(s => (s.BodyId, s.HeldOn, s.Sequence), ct);
             var fresh = new List<MeetingSession>();
             var updated = 0;
-            var months = new HashSet<(MeetingCategory, int, int)>();   // category-months of the new and corrected sessions
+            var months = new HashSet<(Guid, int, int)>();   // body-months of the new and corrected sessions
             foreach (var v in _sessions)
             {
                 if (!stored.TryGetValue((v.BodyId, v.HeldOn, v.Sequence), out var s))
                 {
-                    months.Add((categories[v.BodyId], v.HeldOn.Year, v.HeldOn.Month));
+                    months.Add((v.BodyId, v.HeldOn.Year, v.HeldOn.Month));
                     // A fresh entity on every call: a retried write must not re-attach the failed attempt's.
                     fresh.Add(new MeetingSession
                     {
@@ -264,7 +264,7 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
                     && s.TabletsUsed == v.TabletsUsed && s.Note == v.Note) continue;
                 (s.Format, s.Materials, s.Attendees, s.SheetsPrinted, s.TabletsUsed, s.Note, s.RecordedBy, s.RecordedAt) =
                     (v.Format, v.Materials, v.Attendees, v.SheetsPrinted, v.TabletsUsed, v.Note, user.Name, now);
-                months.Add((categories[v.BodyId], v.HeldOn.Year, v.HeldOn.Month));
+                months.Add((v.BodyId, v.HeldOn.Year, v.HeldOn.Month));
                 updated++;
             }
             if (!dryRun)
@@ -275,7 +275,11 @@ public sealed class MeetingSessionImportKind(PaperlessDbContext db, PaperlessFee
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
                 await db.BulkInsertAuditedAsync(fresh, ct);
-                await tallies.MonthsChangedAsync(months, ct);
+                // The bodies' categories read again now that the writes hold the change stamp (on a server, to the commit): a
+                // category move committed since the file was checked is seen, and none can come in between.
+                var bodyIds = months.Select(m => m.Item1).Distinct().ToList();
+                var categories = await db.Bodies.AsNoTracking().Where(b => bodyIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, b => b.Category, ct);
+                await tallies.MonthsChangedAsync(months.Select(m => (categories[m.Item1], m.Item2, m.Item3)), ct);
             }
             return new ImportCounts(fresh.Count, updated);
         }

@@ -154,7 +154,10 @@ internal sealed class RecordSessionHandler(PaperlessDbContext db, ICurrentUser u
         {
             throw new ConcurrencyConflictException("同じ日の開催記録を他の利用者が先に登録・更新しました。最新の内容を確認してください。");
         }
-        await tallies.MonthsChangedAsync([(body.Category, r.HeldOn.Year, r.HeldOn.Month)], ct);   // the month's tally, in this transaction
+        // The month's tally, in this transaction. The body's category is read again after the save, which holds the change stamp
+        // (on a server, to the commit): a category move committed since the first read is seen, and none can come in between.
+        var category = await db.Bodies.AsNoTracking().Where(b => b.Id == body.Id).Select(b => b.Category).SingleAsync(ct);
+        await tallies.MonthsChangedAsync([(category, r.HeldOn.Year, r.HeldOn.Month)], ct);
         await tx.CommitAsync(ct);
         await feed.PublishAsync(ct);
         return Unit.Value;
