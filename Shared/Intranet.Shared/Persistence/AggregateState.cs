@@ -6,7 +6,8 @@ namespace Intranet.Shared.Persistence;
 /// Marks that a module's maintained tallies (issue #12: figures kept up to date by the write path instead of summed from the
 /// raw rows on every read) were built for the whole database: one row in the module's <c>AggregateState</c> table. An
 /// upgraded database has no row, so the module's maintenance does nothing and its first read builds the tallies. Used by
-/// the telework tallies (<c>TeleworkAggregates</c>) and the RPA run tallies (<c>RpaTallies</c>).
+/// the telework tallies (<c>TeleworkAggregates</c>), the RPA run tallies (<c>RpaTallies</c>) and the paperless tallies
+/// (<c>PaperlessTallies</c>).
 /// </summary>
 public sealed class AggregateState
 {
@@ -39,6 +40,27 @@ public sealed class AggregateState
             db.ChangeTracker.Clear();
             if (!await IsBuiltAsync(states, ct)) throw;
         }
+    }
+
+    /// <summary>
+    /// A module's full rebuild, in one transaction (the caller's, or one begun and committed here): <paramref name="replace"/>
+    /// (which takes the module's locks first, then deletes every tally and inserts them again), then the built row, with
+    /// <paramref name="builtAt"/>, in place of the old one. The tracker is cleared afterwards.
+    /// </summary>
+    /// <returns>Whether the rebuild committed its own transaction (false inside a caller's).</returns>
+    /// <exception cref="Exception">Whatever <paramref name="replace"/> or the save throws; its own transaction is rolled back.</exception>
+    public static async Task<bool> RebuildAsync(DbContext db, DbSet<AggregateState> states, DateTimeOffset builtAt,
+        Func<CancellationToken, Task> replace, CancellationToken ct)
+    {
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await replace(ct);
+        await states.ExecuteDeleteAsync(ct);
+        states.Add(new AggregateState { BuiltAt = builtAt });
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        if (own is null) return false;
+        await own.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>Maps the entity to the module's <c>AggregateState</c> table, keyed by <see cref="Name"/>.</summary>

@@ -35,18 +35,12 @@ public sealed class PaperlessTallies(PaperlessDbContext db, TimeProvider clock)
     public Task EnsureBuiltAsync(CancellationToken ct) => AggregateState.EnsureBuiltAsync(db, db.AggregateState, RebuildAsync, ct);
 
     /// <summary>Rebuilds every tally from every session, in one transaction (the caller's, or its own).</summary>
-    public async Task RebuildAsync(CancellationToken ct)
+    public Task RebuildAsync(CancellationToken ct) => AggregateState.RebuildAsync(db, db.AggregateState, clock.GetUtcNow(), async c =>
     {
-        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await db.RenewChangeStampAsync(ct);
-        await db.CategoryMonths.ExecuteDeleteAsync(ct);
-        await db.AggregateState.ExecuteDeleteAsync(ct);
-        await InsertAsync(null, null, null, ct);
-        db.AggregateState.Add(new AggregateState { BuiltAt = clock.GetUtcNow() });
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-        if (own is not null) await own.CommitAsync(ct);
-    }
+        await db.RenewChangeStampAsync(c);
+        await db.CategoryMonths.ExecuteDeleteAsync(c);
+        await InsertAsync(null, null, null, c);
+    }, ct);
 
     /// <summary>
     /// Recomputes the tallies of the given category-months (calendar year and month) from their stored sessions. Call after

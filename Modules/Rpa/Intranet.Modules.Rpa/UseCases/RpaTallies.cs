@@ -41,18 +41,12 @@ public sealed class RpaTallies(RpaDbContext db, TimeProvider clock)
     /// Rebuilds every tally from every run (first read of an upgraded database, or on demand), in one transaction (the
     /// caller's, or its own).
     /// </summary>
-    public async Task RebuildAsync(CancellationToken ct)
+    public Task RebuildAsync(CancellationToken ct) => AggregateState.RebuildAsync(db, db.AggregateState, clock.GetUtcNow(), async c =>
     {
-        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await db.RenewStampAndLockRowsAsync<AutomationCase>(null, ct);
-        await db.RunTallies.ExecuteDeleteAsync(ct);
-        await db.AggregateState.ExecuteDeleteAsync(ct);
-        await InsertAsync(db.Runs, db.Assessments, ct);
-        db.AggregateState.Add(new AggregateState { BuiltAt = clock.GetUtcNow() });
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-        if (own is not null) await own.CommitAsync(ct);
-    }
+        await db.RenewStampAndLockRowsAsync<AutomationCase>(null, c);
+        await db.RunTallies.ExecuteDeleteAsync(c);
+        await InsertAsync(db.Runs, db.Assessments, c);
+    }, ct);
 
     /// <summary>
     /// Recomputes every tally of the given cases from their stored runs and assessments (call after saving a run or an

@@ -171,25 +171,22 @@ public sealed class TeleworkAggregates(TeleworkDbContext db, TimeProvider clock)
     /// </summary>
     public async Task RebuildAsync(CancellationToken ct)
     {
-        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await LockStaffAsync(null, ct);
-        var rules = await db.Rules.AsNoTracking().ToListAsync(ct);
-        var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).ToDictionaryAsync(s => s.Id, ct);
-        await db.EligiblePeriods.ExecuteDeleteAsync(ct);
-        await db.StaffMonths.ExecuteDeleteAsync(ct);
-        await db.AggregateState.ExecuteDeleteAsync(ct);
-        await InsertPeriodsAsync(staff.Values, rules, ct);
-        var tallies = new Dictionary<(Guid, DateOnly), StaffMonth>();
-        var days = db.Days.AsNoTracking().Select(d => new { d.StaffId, d.Date, d.DayFraction, d.ManagerTrial }).AsAsyncEnumerable();
-        await foreach (var d in days.WithCancellation(ct)) Add(Tally(tallies, d.StaffId, d.Date), staff.GetValueOrDefault(d.StaffId), d.Date, d.DayFraction, d.ManagerTrial, rules);
-        await InsertMonthsAsync(tallies.Values, ct);
-        db.AggregateState.Add(new AggregateState { BuiltAt = clock.GetUtcNow() });
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-        if (own is not null) await own.CommitAsync(ct);
+        var committed = await AggregateState.RebuildAsync(db, db.AggregateState, clock.GetUtcNow(), async c =>
+        {
+            await LockStaffAsync(null, c);
+            var rules = await db.Rules.AsNoTracking().ToListAsync(c);
+            var staff = await db.Staff.AsNoTracking().Include(s => s.Assignments).ToDictionaryAsync(s => s.Id, c);
+            await db.EligiblePeriods.ExecuteDeleteAsync(c);
+            await db.StaffMonths.ExecuteDeleteAsync(c);
+            await InsertPeriodsAsync(staff.Values, rules, c);
+            var tallies = new Dictionary<(Guid, DateOnly), StaffMonth>();
+            var days = db.Days.AsNoTracking().Select(d => new { d.StaffId, d.Date, d.DayFraction, d.ManagerTrial }).AsAsyncEnumerable();
+            await foreach (var d in days.WithCancellation(c)) Add(Tally(tallies, d.StaffId, d.Date), staff.GetValueOrDefault(d.StaffId), d.Date, d.DayFraction, d.ManagerTrial, rules);
+            await InsertMonthsAsync(tallies.Values, c);
+        }, ct);
         // SQLite plans joins without statistics as if every table had a million rows; with them, the year's figures start from
         // the headcount and read each person's months on the key. (PostgreSQL's autovacuum analyses by itself.)
-        if (own is not null && db.Database.IsSqlite())
+        if (committed && db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync($"ANALYZE \"{TeleworkDbContext.SchemaName}_StaffMonths\"; ANALYZE \"{TeleworkDbContext.SchemaName}_EligiblePeriods\";", ct);
     }
 
