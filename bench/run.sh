@@ -595,22 +595,29 @@ day_q() {
 reach_day() { local file=$1; shift; reach_ms "$(day_q "$file")" "$metric_q" "$@"; }
 # drop_day FILE: drop_file into the large host's drop folder, waiting at most 120 s.
 drop_day() { drop_file "$drop" "$1" 1200; }
+# five_reaches FN: FN 1 … FN 5 (each prints the ms of one new record reaching the plan, or ""), one after the other: the
+# goal is on their median (one sample swung 100–160 ms on PostgreSQL). Sets five_ms (the median, "" when none was seen)
+# and five_range (" (lowest–highest)", with how many of 5 were seen when not all).
+five_reaches() {
+  local all=() ms k seen=""
+  for k in 1 2 3 4 5; do
+    ms=$("$1" "$k")
+    [[ -n $ms ]] && all+=("$ms")
+  done
+  five_ms=""; five_range=""
+  ((${#all[@]} > 0)) || return 0
+  mapfile -t all < <(printf '%s\n' "${all[@]}" | sort -g)
+  five_ms=$(printf '%s\n' "${all[@]}" | median)
+  ((${#all[@]} < 5)) && seen=", ${#all[@]} of 5 seen"
+  five_range=" ($(fmt_ms "${all[0]}")–$(fmt_ms "${all[-1]}")$seen)"
+}
 drop=$work/large/drop
 timed_sql "$work/t" large "$year_sql"; read -r year_s _ <"$work/t"
 year_ms=$(awk -v s="$year_s" 'BEGIN { print s * 1000 }')
 first_ms=$(reach_day "$data/first-day.csv" drop_day "$data/first-day.csv")
-drop_all=()   # five new days, one after the other: the goal is on their median (one sample swung 100–160 ms on PostgreSQL)
-for k in 1 2 3 4 5; do
-  ms=$(reach_day "$data/new-day-$k.csv" drop_day "$data/new-day-$k.csv")
-  [[ -n $ms ]] && drop_all+=("$ms")
-done
-drop_ms=""; drop_range=""
-if ((${#drop_all[@]} > 0)); then
-  mapfile -t drop_all < <(printf '%s\n' "${drop_all[@]}" | sort -g)
-  drop_ms=$(printf '%s\n' "${drop_all[@]}" | median)
-  seen=""; ((${#drop_all[@]} < 5)) && seen=", ${#drop_all[@]} of 5 seen"
-  drop_range=" ($(fmt_ms "${drop_all[0]}")–$(fmt_ms "${drop_all[-1]}")$seen)"
-fi
+reach_new_day() { reach_day "$data/new-day-$1.csv" drop_day "$data/new-day-$1.csv"; }   # the K-th of five new days
+five_reaches reach_new_day
+drop_ms=$five_ms; drop_range=$five_range
 cli_ms=$(reach_day "$data/new-day-cli.csv" cli large import telework-days "$data/new-day-cli.csv")
 # add_reach LABEL MS [SUFFIX [GOAL_MS]]: one line of this measure beside the year's aggregate; an empty MS reads "not
 # seen". Only a line with GOAL_MS counts towards the goals.
@@ -662,18 +669,8 @@ reach_run() {
 timed_sql "$work/t" large "$run_year_sql"; read -r year_s _ <"$work/t"
 year_ms=$(awk -v s="$year_s" 'BEGIN { print s * 1000 }')
 first_run_ms=$(reach_run 0)
-run_all=()
-for k in 1 2 3 4 5; do
-  ms=$(reach_run "$k")
-  [[ -n $ms ]] && run_all+=("$ms")
-done
-run_ms=""; run_range=""
-if ((${#run_all[@]} > 0)); then
-  mapfile -t run_all < <(printf '%s\n' "${run_all[@]}" | sort -g)
-  run_ms=$(printf '%s\n' "${run_all[@]}" | median)
-  seen=""; ((${#run_all[@]} < 5)) && seen=", ${#run_all[@]} of 5 seen"
-  run_range=" ($(fmt_ms "${run_all[0]}")–$(fmt_ms "${run_all[-1]}")$seen)"
-fi
+five_reaches reach_run
+run_ms=$five_ms; run_range=$five_range
 add_reach "one new RPA run reaching the plan (FY2025 hours saved), dropped in the running host's folder (median of 5, not its first)" \
   "$run_ms" "$run_range" 100
 add_reach "the same, the first run the host takes after start-up" "$first_run_ms"
@@ -711,18 +708,8 @@ reach_session() {
 timed_sql "$work/t" large "$session_year_sql"; read -r year_s _ <"$work/t"
 year_ms=$(awk -v s="$year_s" 'BEGIN { print s * 1000 }')
 first_session_ms=$(reach_session 0)
-session_all=()
-for k in 1 2 3 4 5; do
-  ms=$(reach_session "$k")
-  [[ -n $ms ]] && session_all+=("$ms")
-done
-session_ms=""; session_range=""
-if ((${#session_all[@]} > 0)); then
-  mapfile -t session_all < <(printf '%s\n' "${session_all[@]}" | sort -g)
-  session_ms=$(printf '%s\n' "${session_all[@]}" | median)
-  seen=""; ((${#session_all[@]} < 5)) && seen=", ${#session_all[@]} of 5 seen"
-  session_range=" ($(fmt_ms "${session_all[0]}")–$(fmt_ms "${session_all[-1]}")$seen)"
-fi
+five_reaches reach_session
+session_ms=$five_ms; session_range=$five_range
 add_reach "one new meeting session reaching the plan (the paperless report done), dropped in the running host's folder (median of 5, not its first)" \
   "$session_ms" "$session_range" 100
 add_reach "the same, the first session the host takes after start-up" "$first_session_ms"
