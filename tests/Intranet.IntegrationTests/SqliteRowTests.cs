@@ -113,7 +113,7 @@ public sealed class SqliteRowTests
     /// repeat the previous row's (the direct path binds a repeated value only once), a repeated timestamp half the time with
     /// another offset (the same instant, stored differently).
     /// </summary>
-    private static object RandomRow(Type type, BulkInsert.Table table, Random random, Dictionary<string, object?> previous)
+    internal static object RandomRow(Type type, BulkInsert.Table table, Random random, Dictionary<string, object?> previous)
     {
         var row = Activator.CreateInstance(type, nonPublic: true)!;
         foreach (var (property, _, _) in table.Columns)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Intranet.Shared.Auditing;
 using Intranet.Shared.Security;
 using Microsoft.EntityFrameworkCore;
@@ -92,9 +91,6 @@ public abstract class ModuleDbContext(DbContextOptions options, ICurrentUser cur
     /// <summary>The audit entry of an added entity, as <see cref="Describe"/> writes it, from the entity's own properties.</summary>
     private AuditEntry DescribeAdded(Microsoft.EntityFrameworkCore.Metadata.IEntityType type, object entity, DateTimeOffset now)
     {
-        var changes = new SortedDictionary<string, object?[]>(StringComparer.Ordinal);
-        foreach (var p in type.GetProperties())
-            if (p.Name != nameof(IVersioned.Version)) changes[p.Name] = [null, p.GetGetter().GetClrValueUsingContainingEntity(entity)];
         var key = type.FindPrimaryKey()?.Properties
             .Select(k => Convert.ToString(k.GetGetter().GetClrValueUsingContainingEntity(entity), System.Globalization.CultureInfo.InvariantCulture)) ?? [];
         return new AuditEntry
@@ -104,7 +100,7 @@ public abstract class ModuleDbContext(DbContextOptions options, ICurrentUser cur
             EntityType = type.ClrType.Name,
             EntityKey = string.Join("/", key),
             Action = nameof(EntityState.Added),
-            Changes = JsonSerializer.Serialize(changes, AuditJson),
+            Changes = AuditChanges.Added(type, entity),
         };
     }
 
@@ -137,12 +133,7 @@ public abstract class ModuleDbContext(DbContextOptions options, ICurrentUser cur
             EntityType = entry.Metadata.ClrType.Name,
             EntityKey = string.Join("/", key),
             Action = entry.State.ToString(),
-            Changes = JsonSerializer.Serialize(changes, AuditJson),
+            Changes = AuditChanges.Serialize(changes),
         };
     }
-
-    private static readonly JsonSerializerOptions AuditJson = new()
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 }
