@@ -3,7 +3,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
-// Micro-benchmarks of the import parser and a KPI rule (issue #12). Run from this folder:
+// Micro-benchmarks of the import parser, the audit JSON of bulk inserts and a KPI rule (issue #12). Run from this folder:
 //   dotnet run -c Release -- --filter '*'            every benchmark
 //   dotnet run -c Release -- --filter '*Parser*'     only the import parser
 // Results land in BenchmarkDotNet.Artifacts/ (ignored by git); the figures of the latest run are in docs/perf/bench.md.
