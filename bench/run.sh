@@ -155,7 +155,9 @@ cli() { local set=$1; shift; env_args "$set"; (cd "$host_dir" && "${henv[@]}" do
 # timed_cli OUT SET ARGS…: the same under /usr/bin/time (see timed).
 timed_cli() { local out=$1 set=$2; shift 2; env_args "$set"; (cd "$host_dir" && timed "$out" "${henv[@]}" dotnet Intranet.Host.dll "$@"); }
 
-# The SQL of the module tables, per provider (SQLite: schema as table prefix).
+# The SQL of the module tables, per provider (SQLite: schema as table prefix). A query below is written once, identifiers
+# double-quoted as PostgreSQL needs them (the columns are PascalCase); SQLite reads them alike. Only what differs in
+# substance has a form per provider (date arithmetic, the bulk-load baselines).
 tbl() { if [[ $provider == postgres ]]; then echo "\"${1%%_*}\".\"${1#*_}\""; else echo "\"$1\""; fi; }
 sql_on() {   # sql_on SET QUERY: runs QUERY on the data set's database, prints the bare result
   if [[ $provider == postgres ]]; then psql_ "bench_$1" -c "$2"; else sqlite3 "$work/$1/data/intranet.db" "$2"; fi
@@ -491,12 +493,11 @@ days_t=$(tbl telework_Days); staff_t=$(tbl telework_Staff); assign_t=$(tbl telew
 if [[ $provider == postgres ]]; then
   agg_sql="SELECT COUNT(*) FROM (SELECT EXTRACT(YEAR FROM d.\"Date\" - INTERVAL '3 months') AS fy, a.\"Department\", COUNT(DISTINCT d.\"StaffId\"), SUM(d.\"DayFraction\")
     FROM $days_t d JOIN $assign_t a ON a.\"StaffId\" = d.\"StaffId\" GROUP BY 1, 2) x"
-  year_sql="SELECT COUNT(DISTINCT \"StaffId\") FROM $days_t WHERE \"Date\" BETWEEN '2025-04-01' AND '2026-03-31'"
 else
   agg_sql="SELECT COUNT(*) FROM (SELECT CASE WHEN substr(d.Date, 6, 2) < '04' THEN substr(d.Date, 1, 4) - 1 ELSE substr(d.Date, 1, 4) END AS fy,
     a.Department, COUNT(DISTINCT d.StaffId), SUM(d.DayFraction) FROM $days_t d JOIN $assign_t a ON a.StaffId = d.StaffId GROUP BY 1, 2)"
-  year_sql="SELECT COUNT(DISTINCT StaffId) FROM $days_t WHERE Date BETWEEN '2025-04-01' AND '2026-03-31'"
 fi
+year_sql="SELECT COUNT(DISTINCT \"StaffId\") FROM $days_t WHERE \"Date\" BETWEEN '2025-04-01' AND '2026-03-31'"
 timed_sql "$work/t" large "$agg_sql"; read -r agg_s _ <"$work/t"
 read -r csv_ms _ < <(page_row large /telework/export/summary.csv)
 add "telework summary CSV vs its SQL aggregate (per year and department)" "$(fmt_ms "$csv_ms")" "$(fmt_s "$agg_s")" \
@@ -532,11 +533,7 @@ done
 # which pays that compilation in every process (docs/perf/cold-start.md).
 log "large data set: one new telework day reaching the plan"
 metric_t=$(tbl plankpi_MetricValues)
-if [[ $provider == postgres ]]; then
-  metric_q="SELECT \"Value\" || '@' || \"MeasuredAt\" FROM $metric_t WHERE \"Key\" = 'telework.participation-rate' AND \"FiscalYear\" = 2025"
-else
-  metric_q="SELECT Value || '@' || MeasuredAt FROM $metric_t WHERE Key = 'telework.participation-rate' AND FiscalYear = 2025"
-fi
+metric_q="SELECT \"Value\" || '@' || \"MeasuredAt\" FROM $metric_t WHERE \"Key\" = 'telework.participation-rate' AND \"FiscalYear\" = 2025"
 # poll_open SET / poll_q QUERY / poll_close: one client connection to the data set's database, kept open as the
 # coprocess POLL, answering one query per round trip (about 1 ms here). A new psql process costs 80 ms on this machine
 # (a new sqlite3 one 12 ms), which made the instrument, not the host, the larger part of the time measured below. Polls
@@ -585,11 +582,7 @@ reach_ms() {
 # day_q FILE: the query that counts the days of the person of FILE's one day.
 day_q() {
   local number; number=$(awk -F, 'NR == 2 {print $1}' "$1")
-  if [[ $provider == postgres ]]; then
-    echo "SELECT COUNT(*) FROM $days_t d JOIN $staff_t s ON s.\"Id\" = d.\"StaffId\" WHERE s.\"EmployeeNumber\" = '$number'"
-  else
-    echo "SELECT COUNT(*) FROM $days_t d JOIN $staff_t s ON s.Id = d.StaffId WHERE s.EmployeeNumber = '$number'"
-  fi
+  echo "SELECT COUNT(*) FROM $days_t d JOIN $staff_t s ON s.\"Id\" = d.\"StaffId\" WHERE s.\"EmployeeNumber\" = '$number'"
 }
 # reach_day FILE CMD…: reach_ms of FILE's new day and the FY2025 participation.
 reach_day() { local file=$1; shift; reach_ms "$(day_q "$file")" "$metric_q" "$@"; }
@@ -644,13 +637,8 @@ add_reach "the same, imported by a cold command-line process" "$cli_ms"
 # runs at report time reads).
 log "large data set: one new RPA run reaching the plan"
 runs_t=$(tbl rpa_Runs); cases_t=$(tbl rpa_Cases)
-if [[ $provider == postgres ]]; then
-  hours_q="SELECT \"Value\" || '@' || \"MeasuredAt\" FROM $metric_t WHERE \"Key\" = 'rpa.hours-saved' AND \"FiscalYear\" = 2025"
-  run_year_sql="SELECT SUM(\"ItemsProcessed\") FROM $runs_t WHERE \"RunDate\" BETWEEN '2025-04-01' AND '2026-03-31'"
-else
-  hours_q="SELECT Value || '@' || MeasuredAt FROM $metric_t WHERE Key = 'rpa.hours-saved' AND FiscalYear = 2025"
-  run_year_sql="SELECT SUM(ItemsProcessed) FROM $runs_t WHERE RunDate BETWEEN '2025-04-01' AND '2026-03-31'"
-fi
+hours_q="SELECT \"Value\" || '@' || \"MeasuredAt\" FROM $metric_t WHERE \"Key\" = 'rpa.hours-saved' AND \"FiscalYear\" = 2025"
+run_year_sql="SELECT SUM(\"ItemsProcessed\") FROM $runs_t WHERE \"RunDate\" BETWEEN '2025-04-01' AND '2026-03-31'"
 run_case=$(awk -F, 'NR == 2 {print $1}' "$data/large/rpa-cases.csv")
 # new_run K: writes the run file of the K-th new run, prints its path.
 new_run() {
@@ -664,11 +652,7 @@ new_run() {
 # measured, so a run was seen up to a scan late and, when the import ended within one scan, not at all (4 of 5 seen).
 reach_run() {
   local f visible; f=$(new_run "$1")
-  if [[ $provider == postgres ]]; then
-    visible="SELECT COUNT(*) FROM $runs_t r JOIN $cases_t c ON c.\"Id\" = r.\"CaseId\" WHERE c.\"Code\" = '$run_case' AND r.\"RunKey\" = 'id:BENCH-NEW-$1'"
-  else
-    visible="SELECT COUNT(*) FROM $runs_t r JOIN $cases_t c ON c.Id = r.CaseId WHERE c.Code = '$run_case' AND r.RunKey = 'id:BENCH-NEW-$1'"
-  fi
+  visible="SELECT COUNT(*) FROM $runs_t r JOIN $cases_t c ON c.\"Id\" = r.\"CaseId\" WHERE c.\"Code\" = '$run_case' AND r.\"RunKey\" = 'id:BENCH-NEW-$1'"
   reach_ms "$visible" "$hours_q" drop_file "$work/large/drop-rpa-runs" "$f" 1200
 }
 timed_sql "$work/t" large "$run_year_sql"; read -r year_s _ <"$work/t"
@@ -690,24 +674,15 @@ log "large data set: one new meeting session reaching the plan"
 sessions_t=$(tbl paperless_Sessions); bodies_t=$(tbl paperless_Bodies); pending_t=$(tbl imports_PendingFeeds)
 session_body=$(awk -F, 'NR > 1 && $3 == "庁議" {print $1; exit}' "$data/large/meeting-bodies.csv")
 [[ -n $session_body ]] || die "no 庁議 body in $data/large/meeting-bodies.csv"
-if [[ $provider == postgres ]]; then
-  session_year_sql="SELECT b.\"Category\", COUNT(*) FROM $sessions_t s JOIN $bodies_t b ON b.\"Id\" = s.\"BodyId\" WHERE s.\"HeldOn\" BETWEEN '2025-04-01' AND '2026-03-31' GROUP BY b.\"Category\""
-else
-  session_year_sql="SELECT b.Category, COUNT(*) FROM $sessions_t s JOIN $bodies_t b ON b.Id = s.BodyId WHERE s.HeldOn BETWEEN '2025-04-01' AND '2026-03-31' GROUP BY b.Category"
-fi
+session_year_sql="SELECT b.\"Category\", COUNT(*) FROM $sessions_t s JOIN $bodies_t b ON b.\"Id\" = s.\"BodyId\" WHERE s.\"HeldOn\" BETWEEN '2025-04-01' AND '2026-03-31' GROUP BY b.\"Category\""
 # reach_session K: reach_ms of the K-th new session (sequence 9 on 2025-07-1K: no generated session has it) dropped into
 # the running host's folder for sessions.
 reach_session() {
   local f=$work/new-session-$1.csv day visible done_q
   day=$(printf '2025-07-%02d' $((10 + $1)))
   printf 'body,held_on,sequence,format,materials,attendees,sheets_printed,tablets,note\n%s,%s,9,WEB,電子のみ,12,0,0,bench\n' "$session_body" "$day" >"$f"
-  if [[ $provider == postgres ]]; then
-    visible="SELECT COUNT(*) FROM $sessions_t s JOIN $bodies_t b ON b.\"Id\" = s.\"BodyId\" WHERE b.\"Code\" = '$session_body' AND s.\"HeldOn\" = '$day' AND s.\"Sequence\" = 9"
-    done_q="SELECT CASE WHEN ($visible) > 0 AND NOT EXISTS (SELECT 1 FROM $pending_t WHERE \"Feed\" = 'paperless') THEN 1 ELSE 0 END"
-  else
-    visible="SELECT COUNT(*) FROM $sessions_t s JOIN $bodies_t b ON b.Id = s.BodyId WHERE b.Code = '$session_body' AND s.HeldOn = '$day' AND s.Sequence = 9"
-    done_q="SELECT CASE WHEN ($visible) > 0 AND NOT EXISTS (SELECT 1 FROM $pending_t WHERE Feed = 'paperless') THEN 1 ELSE 0 END"
-  fi
+  visible="SELECT COUNT(*) FROM $sessions_t s JOIN $bodies_t b ON b.\"Id\" = s.\"BodyId\" WHERE b.\"Code\" = '$session_body' AND s.\"HeldOn\" = '$day' AND s.\"Sequence\" = 9"
+  done_q="SELECT CASE WHEN ($visible) > 0 AND NOT EXISTS (SELECT 1 FROM $pending_t WHERE \"Feed\" = 'paperless') THEN 1 ELSE 0 END"
   reach_ms "$visible" "$done_q" drop_file "$work/large/drop-meeting-sessions" "$f" 1200
 }
 timed_sql "$work/t" large "$session_year_sql"; read -r year_s _ <"$work/t"
